@@ -1,0 +1,377 @@
+/*
+ * edge-llm-wifi-star: N phones send prompts over one 802.11 access point to an edge server
+ * whose LLM inference time comes from a libtorch profile scaled to the server's hardware.
+ *
+ *   phones (STA) ))) AP ==== 1 Gb/s link ==== edge server (LlmServer + LlmEngine)
+ *
+ * Outputs in --out: one pcap per device, requests.csv, queue.csv, summary.json.
+ * Run: ./edge-llm run edge-llm-wifi-star --phones=8 --load=0.01 --model=llama-3-8b
+ */
+
+#include "ns3/core-module.h"
+#include "ns3/edge-llm-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/mobility-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+#include "ns3/propagation-module.h"
+#include "ns3/wifi-module.h"
+
+#include <cmath>
+#include <iostream>
+#include <map>
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("EdgeLlmWifiStar");
+
+namespace
+{
+
+/// One bad option: a line on stderr, exit code 2.
+[[noreturn]] void
+Fail(const std::string& message)
+{
+    std::cerr << "error: " << message << std::endl;
+    std::exit(2);
+}
+
+struct WifiChoice
+{
+    WifiStandard standard;
+    std::string channel;       //!< ChannelSettings: {number, width MHz, band, primary20}
+    double referenceLossDb;    //!< Friis loss at 1 m at the band's centre frequency
+};
+
+WifiChoice
+ParseStandard(const std::string& name)
+{
+    // Friis at 1 m: 46.7 dB at 5.18 GHz, 40.0 dB at 2.412 GHz.
+    static const std::map<std::string, WifiChoice> choices = {
+        {"80211ax", {WIFI_STANDARD_80211ax, "{0, 80, BAND_5GHZ, 0}", 46.7}},
+        {"80211ac", {WIFI_STANDARD_80211ac, "{0, 80, BAND_5GHZ, 0}", 46.7}},
+        {"80211n", {WIFI_STANDARD_80211n, "{0, 40, BAND_5GHZ, 0}", 46.7}},
+        {"80211g", {WIFI_STANDARD_80211g, "{0, 20, BAND_2_4GHZ, 0}", 40.0}},
+    };
+    auto it = choices.find(name);
+    if (it == choices.end())
+    {
+        Fail("unknown Wi-Fi standard '" + name + "'; accepted: 80211ax, 80211ac, 80211n, 80211g");
+    }
+    return it->second;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    uint32_t phones = 8;
+    double distance = 10;
+    std::string standardName = "80211ax";
+    std::string model = "llama-3-8b";
+    std::string serverDevice = "edge-server-l4";
+    std::string phoneDevice = "phone-snapdragon-8-gen-3";
+    std::string cost = "profiled";
+    std::string profile;
+    std::string mode = "poisson";
+    double load = 0.01;
+    uint32_t users = 1;
+    double think = 10;
+    std::string trace;
+    double traceScale = 1.0;
+    double duration = 600;
+    double drain = 300;
+    double timeout = 300;
+    uint32_t queueCapacity = 64;
+    uint32_t bytesPerToken = 4;
+    uint32_t seed = 1;
+    uint32_t run = 1;
+    bool pcap = true;
+    std::string out = "edge-llm-out/edge-llm-wifi-star";
+
+    CommandLine cmd(__FILE__);
+    cmd.Usage("N phones send LLM prompts over one Wi-Fi access point to an edge server.");
+    cmd.AddValue("phones", "Number of phones (>= 1)", phones);
+    cmd.AddValue("distance", "Phone-to-AP distance in metres (> 0)", distance);
+    cmd.AddValue("standard", "Wi-Fi standard: 80211ax, 80211ac, 80211n, 80211g", standardName);
+    cmd.AddValue("model", "Model preset served: " + ModelSpec::PresetList(), model);
+    cmd.AddValue("server-device", "Edge server device preset: " + DeviceProfile::PresetList(),
+                 serverDevice);
+    cmd.AddValue("phone-device", "Phone device preset (recorded; phones do not infer here)",
+                 phoneDevice);
+    cmd.AddValue("cost", "Cost model: profiled, roofline or live", cost);
+    cmd.AddValue("profile", "Profile file (default: the shipped one for --model)", profile);
+    cmd.AddValue("mode", "Arrivals: poisson, closed-loop or trace", mode);
+    cmd.AddValue("load", "Requests per second per phone (poisson, > 0)", load);
+    cmd.AddValue("users", "Concurrent users per phone (closed-loop, >= 1)", users);
+    cmd.AddValue("think", "Mean think time in seconds (closed-loop, >= 0)", think);
+    cmd.AddValue("trace", "Azure-format trace CSV (trace mode); rows are dealt to phones", trace);
+    cmd.AddValue("trace-scale", "Multiply traced arrival times by this (> 0)", traceScale);
+    cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
+    cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
+    cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
+    cmd.AddValue("queue-capacity", "Jobs that may wait at the server", queueCapacity);
+    cmd.AddValue("bytes-per-token", "Bytes on the wire per token (>= 1)", bytesPerToken);
+    cmd.AddValue("seed", "Random seed (>= 1)", seed);
+    cmd.AddValue("run", "Run number (independent replications, >= 1)", run);
+    cmd.AddValue("pcap", "Write one pcap per device", pcap);
+    cmd.AddValue("out", "Output directory", out);
+    cmd.Parse(argc, argv);
+
+    // Validate everything before building anything.
+    if (phones < 1)
+    {
+        Fail("--phones=" + std::to_string(phones) + " must be >= 1");
+    }
+    if (!(distance > 0))
+    {
+        Fail("--distance=" + std::to_string(distance) + " must be > 0 metres");
+    }
+    const WifiChoice wifiChoice = ParseStandard(standardName);
+    try
+    {
+        ModelSpec::Preset(model);
+        DeviceProfile::Preset(serverDevice);
+        DeviceProfile::Preset(phoneDevice);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        Fail(e.what());
+    }
+    if (cost != "profiled" && cost != "roofline" && cost != "live")
+    {
+        Fail("unknown --cost '" + cost + "'; accepted: profiled, roofline, live");
+    }
+    if (mode != "poisson" && mode != "closed-loop" && mode != "trace")
+    {
+        Fail("unknown --mode '" + mode + "'; accepted: poisson, closed-loop, trace");
+    }
+    if (mode == "poisson" && !(load > 0))
+    {
+        Fail("--load=" + std::to_string(load) + " must be > 0 requests per second per phone");
+    }
+    if (mode == "closed-loop" && (users < 1 || !(think >= 0)))
+    {
+        Fail("closed-loop needs --users >= 1 and --think >= 0");
+    }
+    if (mode == "trace" && trace.empty())
+    {
+        Fail("--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
+    }
+    if (!(traceScale > 0) || !(duration > 0) || !(drain >= 0) || !(timeout > 0))
+    {
+        Fail("--trace-scale, --duration and --timeout must be > 0 and --drain >= 0");
+    }
+    if (bytesPerToken < 1 || seed < 1 || run < 1)
+    {
+        Fail("--bytes-per-token, --seed and --run must be >= 1");
+    }
+
+    RngSeedManager::SetSeed(seed);
+    RngSeedManager::SetRun(run);
+    // Full-size segments: ns-3's default TCP MSS is 536 bytes.
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+
+    NodeContainer phoneNodes(phones);
+    NodeContainer apNode(1);
+    NodeContainer serverNode(1);
+
+    // --- compute: the server's engine ---------------------------------------------------
+    LlmEngineHelper engineHelper;
+    if (cost == "profiled")
+    {
+        engineHelper.SetCostModel("ns3::ProfiledCostModel");
+        engineHelper.SetCostModelAttribute("Model", StringValue(model));
+        engineHelper.SetCostModelAttribute("ProfileFile", StringValue(profile));
+        engineHelper.SetCostModelAttribute("Device", StringValue(serverDevice));
+    }
+    else if (cost == "roofline")
+    {
+        engineHelper.SetCostModel("ns3::RooflineCostModel");
+        engineHelper.SetCostModelAttribute("Model", StringValue(model));
+        engineHelper.SetCostModelAttribute("Device", StringValue(serverDevice));
+    }
+    else
+    {
+        engineHelper.SetCostModel("ns3::LiveCostModel");
+        engineHelper.SetCostModelAttribute("Model", StringValue(model));
+    }
+    engineHelper.SetEngineAttribute("QueueCapacity", UintegerValue(queueCapacity));
+    Ptr<LlmEngine> engine;
+    try
+    {
+        engine = engineHelper.Install(serverNode.Get(0));
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+
+    // --- network: Wi-Fi star plus a wired link to the server ---------------------------
+    YansWifiChannelHelper channel;
+    channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
+    // Indoor log-distance loss (exponent 3, e.g. an office) from the band's 1 m Friis loss.
+    channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel",
+                               "Exponent",
+                               DoubleValue(3.0),
+                               "ReferenceLoss",
+                               DoubleValue(wifiChoice.referenceLossDb));
+    YansWifiPhyHelper phy;
+    phy.SetChannel(channel.Create());
+    phy.Set("ChannelSettings", StringValue(wifiChoice.channel));
+    phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
+
+    WifiHelper wifi;
+    wifi.SetStandard(wifiChoice.standard);
+    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+    WifiMacHelper mac;
+    const Ssid ssid("edge-llm");
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
+    NetDeviceContainer phoneDevices = wifi.Install(phy, mac, phoneNodes);
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
+    NetDeviceContainer apDevice = wifi.Install(phy, mac, apNode);
+    wifi.AssignStreams(phoneDevices, 100);
+    wifi.AssignStreams(apDevice, 200);
+
+    PointToPointHelper wired;
+    wired.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
+    wired.SetChannelAttribute("Delay", StringValue("100us"));
+    NetDeviceContainer wiredDevices = wired.Install(apNode.Get(0), serverNode.Get(0));
+
+    // Phones evenly spread on a circle around the AP, 1.5 m above the floor like the AP.
+    MobilityHelper mobility;
+    Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
+    positions->Add(Vector(0, 0, 1.5)); // AP
+    positions->Add(Vector(0, 1, 1.5)); // server, next to the AP
+    for (uint32_t i = 0; i < phones; ++i)
+    {
+        const double angle = 2 * M_PI * i / phones;
+        positions->Add(Vector(distance * std::cos(angle), distance * std::sin(angle), 1.5));
+    }
+    mobility.SetPositionAllocator(positions);
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(apNode);
+    mobility.Install(serverNode);
+    mobility.Install(phoneNodes);
+
+    InternetStackHelper internet;
+    internet.Install(phoneNodes);
+    internet.Install(apNode);
+    internet.Install(serverNode);
+    Ipv4AddressHelper addresses;
+    addresses.SetBase("10.1.0.0", "255.255.255.0");
+    addresses.Assign(NetDeviceContainer(apDevice, phoneDevices));
+    addresses.SetBase("10.2.0.0", "255.255.255.0");
+    Ipv4InterfaceContainer wiredInterfaces = addresses.Assign(wiredDevices);
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+
+    // --- applications -------------------------------------------------------------------
+    const uint16_t port = 8000;
+    LlmServerHelper serverHelper(port);
+    serverHelper.SetAttribute("BytesPerToken", UintegerValue(bytesPerToken));
+    ApplicationContainer serverApps = serverHelper.Install(serverNode);
+    serverApps.Start(Seconds(0));
+
+    LlmClientHelper clientHelper(wiredInterfaces.GetAddress(1), port);
+    clientHelper.SetAttribute("BytesPerToken", UintegerValue(bytesPerToken));
+    clientHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
+    clientHelper.SetAttribute("Mode", StringValue(mode));
+    if (mode == "poisson")
+    {
+        clientHelper.SetAttribute(
+            "Interarrival",
+            StringValue("ns3::ExponentialRandomVariable[Mean=" + std::to_string(1.0 / load) + "]"));
+    }
+    else if (mode == "closed-loop")
+    {
+        clientHelper.SetAttribute("Users", UintegerValue(users));
+        clientHelper.SetAttribute(
+            "ThinkTime",
+            StringValue("ns3::ExponentialRandomVariable[Mean=" + std::to_string(think) + "]"));
+    }
+    ApplicationContainer clientApps;
+    try
+    {
+        if (mode == "trace")
+        {
+            // Deal the trace's rows to the phones in turn: phone i replays rows i, i+N, ...
+            clientHelper.SetAttribute("TraceFile", StringValue(trace));
+            clientHelper.SetAttribute("TraceStride", UintegerValue(phones));
+            clientHelper.SetAttribute("TraceTimeScale", DoubleValue(traceScale));
+            for (uint32_t i = 0; i < phones; ++i)
+            {
+                clientHelper.SetAttribute("TraceOffset", UintegerValue(i));
+                clientApps.Add(clientHelper.Install(phoneNodes.Get(i)));
+            }
+        }
+        else
+        {
+            clientApps = clientHelper.Install(phoneNodes);
+        }
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+    LlmClientHelper::AssignStreams(clientApps, 1000);
+    // Users start after association (a few beacon intervals).
+    clientApps.Start(Seconds(1));
+
+    // --- outputs ------------------------------------------------------------------------
+    std::unique_ptr<LlmRunHelper> runner;
+    try
+    {
+        runner = std::make_unique<LlmRunHelper>(out);
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+    if (pcap)
+    {
+        phy.EnablePcap(runner->Path("wifi"), NetDeviceContainer(apDevice, phoneDevices));
+        wired.EnablePcap(runner->Path("wired"), wiredDevices);
+    }
+    runner->WatchClients(clientApps);
+    runner->WatchEngine(engine, serverNode.Get(0)->GetId());
+    const auto& costModel = engine->GetCostModel();
+    runner->SetScenario("example", "edge-llm-wifi-star");
+    runner->SetScenario("phones", std::to_string(phones));
+    runner->SetScenario("distance_m", std::to_string(distance));
+    runner->SetScenario("standard", standardName);
+    runner->SetScenario("model", costModel->GetModel().name);
+    runner->SetScenario("server_device", costModel->GetDevice().name);
+    runner->SetScenario("phone_device", phoneDevice);
+    runner->SetScenario("cost", cost);
+    runner->SetScenario("mode", mode);
+    runner->SetScenario("load_rps_per_phone", std::to_string(load));
+    runner->SetScenario("duration_s", std::to_string(duration));
+    runner->SetScenario("seed", std::to_string(seed));
+    runner->SetScenario("run", std::to_string(run));
+    if (cost == "profiled")
+    {
+        runner->SetScenario(
+            "profile",
+            DynamicCast<ProfiledCostModel>(costModel)->GetProfile().hostName + " " +
+                DynamicCast<ProfiledCostModel>(costModel)->GetProfile().createdUtc);
+    }
+
+    std::cout << "edge-llm-wifi-star: " << phones << " phones, " << standardName << ", "
+              << distance << " m, " << costModel->GetModel().name << " on "
+              << costModel->GetDevice().name << " (" << cost << "), " << mode << " for "
+              << duration << " s" << std::endl;
+    RunSummary summary;
+    try
+    {
+        summary = runner->Run(Seconds(1 + duration), Seconds(drain));
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+    Simulator::Destroy();
+    std::cout << summary.Table();
+    std::cout << "outputs: " << runner->GetOutDir() << std::endl;
+    return 0;
+}

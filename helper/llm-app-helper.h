@@ -1,0 +1,49 @@
+/*
+ * LlmServerHelper and LlmClientHelper: install the edge-llm applications on nodes.
+ */
+#ifndef EDGE_LLM_LLM_APP_HELPER_H
+#define EDGE_LLM_LLM_APP_HELPER_H
+
+#include "ns3/address.h"
+#include "ns3/application-container.h"
+#include "ns3/node-container.h"
+#include "ns3/object-factory.h"
+
+namespace ns3
+{
+
+/**
+ * \ingroup edge-llm
+ * \brief Installs LlmServer applications (the node needs an LlmEngine: see LlmEngineHelper).
+ */
+class LlmServerHelper
+{
+  public:
+    explicit LlmServerHelper(uint16_t port = 8000);
+    void SetAttribute(const std::string& name, const AttributeValue& value);
+    ApplicationContainer Install(const NodeContainer& nodes) const;
+
+  private:
+    ObjectFactory m_factory;
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief Installs LlmClient applications that send to one server.
+ */
+class LlmClientHelper
+{
+  public:
+    LlmClientHelper(const Address& server, uint16_t port = 8000);
+    void SetAttribute(const std::string& name, const AttributeValue& value);
+    ApplicationContainer Install(const NodeContainer& nodes) const;
+    /// Fixes the clients' random streams from `stream` on; returns how many were used.
+    static int64_t AssignStreams(const ApplicationContainer& clients, int64_t stream);
+
+  private:
+    ObjectFactory m_factory;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_LLM_APP_HELPER_H

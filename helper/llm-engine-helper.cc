@@ -1,0 +1,53 @@
+#include "llm-engine-helper.h"
+
+#include "ns3/node.h"
+
+namespace ns3
+{
+
+LlmEngineHelper::LlmEngineHelper()
+{
+    m_costModel.SetTypeId("ns3::ProfiledCostModel");
+    m_engine.SetTypeId(LlmEngine::GetTypeId());
+}
+
+void
+LlmEngineHelper::SetCostModel(const std::string& typeName)
+{
+    m_costModel.SetTypeId(typeName);
+}
+
+void
+LlmEngineHelper::SetCostModelAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_costModel.Set(name, value);
+}
+
+void
+LlmEngineHelper::SetEngineAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_engine.Set(name, value);
+}
+
+Ptr<LlmEngine>
+LlmEngineHelper::Install(Ptr<Node> node) const
+{
+    Ptr<InferenceCostModel> costModel = m_costModel.Create<InferenceCostModel>();
+    Ptr<LlmEngine> engine = m_engine.Create<LlmEngine>();
+    engine->SetCostModel(costModel); // checks that the model fits the device
+    node->AggregateObject(engine);
+    return engine;
+}
+
+std::vector<Ptr<LlmEngine>>
+LlmEngineHelper::Install(const NodeContainer& nodes) const
+{
+    std::vector<Ptr<LlmEngine>> engines;
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        engines.push_back(Install(*it));
+    }
+    return engines;
+}
+
+} // namespace ns3

@@ -1,0 +1,122 @@
+#include "llm-run-helper.h"
+
+#include "llm-client.h"
+#include "progress-bar.h"
+
+#include "ns3/simulator.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace ns3
+{
+
+LlmRunHelper::LlmRunHelper(const std::string& outDir)
+    : m_outDir(outDir),
+      m_requests(CreateObject<RequestLog>()),
+      m_queues(CreateObject<QueueLog>())
+{
+    std::error_code error;
+    std::filesystem::create_directories(outDir, error);
+    if (!std::filesystem::is_directory(outDir, error))
+    {
+        throw std::runtime_error("cannot create output directory '" + outDir + "'");
+    }
+    // Files of an earlier run in the same directory must not pass for this run's.
+    for (const char* stale : {"requests.csv", "queue.csv", "summary.json"})
+    {
+        std::filesystem::remove(Path(stale), error);
+    }
+    m_queues->Open(Path("queue.csv"));
+}
+
+const std::string&
+LlmRunHelper::GetOutDir() const
+{
+    return m_outDir;
+}
+
+std::string
+LlmRunHelper::Path(const std::string& file) const
+{
+    return (std::filesystem::path(m_outDir) / file).string();
+}
+
+Ptr<RequestLog>
+LlmRunHelper::GetRequestLog() const
+{
+    return m_requests;
+}
+
+Ptr<QueueLog>
+LlmRunHelper::GetQueueLog() const
+{
+    return m_queues;
+}
+
+void
+LlmRunHelper::WatchClients(const ApplicationContainer& clients)
+{
+    for (auto it = clients.Begin(); it != clients.End(); ++it)
+    {
+        if (Ptr<LlmClient> client = DynamicCast<LlmClient>(*it))
+        {
+            m_requests->WatchClient(client);
+            m_clients.Add(client);
+        }
+    }
+}
+
+void
+LlmRunHelper::WatchEngine(Ptr<LlmEngine> engine, uint32_t node)
+{
+    m_requests->WatchEngine(engine, node);
+    m_queues->Watch(engine, node);
+    m_engines.emplace_back(node, engine);
+}
+
+void
+LlmRunHelper::SetScenario(const std::string& key, const std::string& value)
+{
+    m_scenario[key] = value;
+}
+
+void
+LlmRunHelper::CheckDrained()
+{
+    for (auto it = m_clients.Begin(); it != m_clients.End(); ++it)
+    {
+        if (DynamicCast<LlmClient>(*it)->GetOpen() > 0)
+        {
+            Simulator::Schedule(Seconds(1), &LlmRunHelper::CheckDrained, this);
+            return;
+        }
+    }
+    Simulator::Stop();
+}
+
+RunSummary
+LlmRunHelper::Run(Time issueUntil, Time drain)
+{
+    for (auto it = m_clients.Begin(); it != m_clients.End(); ++it)
+    {
+        Ptr<LlmClient> client = DynamicCast<LlmClient>(*it);
+        Simulator::Schedule(issueUntil, &LlmClient::StopIssuing, client);
+        client->SetStopTime(issueUntil + drain);
+    }
+    Simulator::Schedule(issueUntil, &LlmRunHelper::CheckDrained, this);
+    const Time end = issueUntil + drain;
+    Simulator::Stop(end + MilliSeconds(1));
+    ProgressBar progress(end, Seconds(1));
+    Simulator::Run();
+    progress.Finish();
+
+    RunSummary summary = RunSummary::Compute(*m_requests, *m_queues, m_engines, Simulator::Now());
+    summary.scenario = m_scenario;
+    m_requests->WriteCsv(Path("requests.csv"));
+    m_queues->Close();
+    summary.WriteJson(Path("summary.json"));
+    return summary;
+}
+
+} // namespace ns3

@@ -1,0 +1,64 @@
+/*
+ * LlmRunHelper: runs a scenario and writes its outputs (requests.csv, queue.csv, summary.json).
+ */
+#ifndef EDGE_LLM_LLM_RUN_HELPER_H
+#define EDGE_LLM_LLM_RUN_HELPER_H
+
+#include "llm-engine.h"
+#include "queue-log.h"
+#include "request-log.h"
+#include "run-summary.h"
+
+#include "ns3/application-container.h"
+#include "ns3/nstime.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup edge-llm
+ * \brief Connects the logs to clients and engines, runs the simulation, and writes the
+ * output directory.
+ *
+ * Clients issue requests until `issueUntil`; the run then drains: it stops as soon as no
+ * request is open, or at `issueUntil + drain`, when the clients stop and whatever is still
+ * open fails as "unfinished". Outputs are written only after the run ends, each file
+ * complete or not at all.
+ */
+class LlmRunHelper
+{
+  public:
+    /// Creates `outDir` (and parents); throws std::runtime_error if it cannot.
+    explicit LlmRunHelper(const std::string& outDir);
+
+    void WatchClients(const ApplicationContainer& clients);
+    void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
+    /// A parameter echoed in summary.json's "scenario".
+    void SetScenario(const std::string& key, const std::string& value);
+
+    /// Runs until drained; returns the summary (already written to summary.json).
+    RunSummary Run(Time issueUntil, Time drain);
+
+    const std::string& GetOutDir() const;
+    std::string Path(const std::string& file) const; //!< outDir/file
+    Ptr<RequestLog> GetRequestLog() const;
+    Ptr<QueueLog> GetQueueLog() const;
+
+  private:
+    void CheckDrained();
+
+    std::string m_outDir;
+    Ptr<RequestLog> m_requests;
+    Ptr<QueueLog> m_queues;
+    ApplicationContainer m_clients;
+    std::vector<std::pair<uint32_t, Ptr<LlmEngine>>> m_engines;
+    std::map<std::string, std::string> m_scenario;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_LLM_RUN_HELPER_H

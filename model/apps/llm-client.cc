@@ -1,0 +1,429 @@
+#include "llm-client.h"
+
+#include "ns3/address-utils.h"
+#include "ns3/double.h"
+#include "ns3/enum.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/pointer.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("LlmClient");
+NS_OBJECT_ENSURE_REGISTERED(LlmClient);
+
+TypeId
+LlmClient::GetTypeId()
+{
+    // Token-length defaults: log-normal fits (mean and sd of ln) of the Azure LLM inference
+    // conversation trace 2023 (ContextTokens, GeneratedTokens); see doc/edge-llm.rst.
+    static TypeId tid =
+        TypeId("ns3::LlmClient")
+            .SetParent<Application>()
+            .SetGroupName("EdgeLlm")
+            .AddConstructor<LlmClient>()
+            .AddAttribute("RemoteAddress",
+                          "The server's IP address",
+                          AddressValue(),
+                          MakeAddressAccessor(&LlmClient::m_remote),
+                          MakeAddressChecker())
+            .AddAttribute("RemotePort",
+                          "The server's TCP port",
+                          UintegerValue(8000),
+                          MakeUintegerAccessor(&LlmClient::m_port),
+                          MakeUintegerChecker<uint16_t>(1))
+            .AddAttribute("Mode",
+                          "How requests arrive",
+                          EnumValue(LlmClient::POISSON),
+                          MakeEnumAccessor(&LlmClient::m_mode),
+                          MakeEnumChecker(LlmClient::POISSON,
+                                          "poisson",
+                                          LlmClient::CLOSED_LOOP,
+                                          "closed-loop",
+                                          LlmClient::TRACE,
+                                          "trace"))
+            .AddAttribute("Interarrival",
+                          "Seconds between requests (poisson mode)",
+                          StringValue("ns3::ExponentialRandomVariable[Mean=100]"),
+                          MakePointerAccessor(&LlmClient::m_interarrival),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("PromptTokens",
+                          "Prompt length in tokens (poisson and closed-loop modes)",
+                          StringValue("ns3::LogNormalRandomVariable[Mu=6.633|Sigma=0.985]"),
+                          MakePointerAccessor(&LlmClient::m_promptTokens),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("OutputTokens",
+                          "Output length in tokens (poisson and closed-loop modes)",
+                          StringValue("ns3::LogNormalRandomVariable[Mu=5.019|Sigma=0.859]"),
+                          MakePointerAccessor(&LlmClient::m_outputTokens),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("Users",
+                          "Concurrent users (closed-loop mode)",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&LlmClient::m_users),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("ThinkTime",
+                          "Seconds a user waits after an answer (closed-loop mode)",
+                          StringValue("ns3::ExponentialRandomVariable[Mean=10]"),
+                          MakePointerAccessor(&LlmClient::m_thinkTime),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("TraceFile",
+                          "Azure-format CSV (TIMESTAMP, ContextTokens, GeneratedTokens); "
+                          "read when set (trace mode)",
+                          StringValue(""),
+                          MakeStringAccessor(&LlmClient::SetTraceFile, &LlmClient::GetTraceFile),
+                          MakeStringChecker())
+            .AddAttribute("TraceStride",
+                          "Replay every TraceStride-th row (trace mode)",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&LlmClient::m_traceStride),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("TraceOffset",
+                          "First row to replay (trace mode)",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&LlmClient::m_traceOffset),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("TraceTimeScale",
+                          "Multiplies traced arrival times (0.5 = twice the rate)",
+                          DoubleValue(1.0),
+                          MakeDoubleAccessor(&LlmClient::m_traceTimeScale),
+                          MakeDoubleChecker<double>(1e-9))
+            .AddAttribute("MaxRequests",
+                          "Requests to issue at most (0 = no limit)",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&LlmClient::m_maxRequests),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("Timeout",
+                          "A request not complete this long after it was issued fails (timeout)",
+                          TimeValue(Seconds(300)),
+                          MakeTimeAccessor(&LlmClient::m_timeout),
+                          MakeTimeChecker(MilliSeconds(1)))
+            .AddAttribute("BytesPerToken",
+                          "Bytes sent per prompt token",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&LlmClient::m_bytesPerToken),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("Kind",
+                          "Workload kind written to the request log",
+                          StringValue("chat"),
+                          MakeStringAccessor(&LlmClient::m_kind),
+                          MakeStringChecker())
+            .AddTraceSource("RequestIssued",
+                            "The user issued a request",
+                            MakeTraceSourceAccessor(&LlmClient::m_issuedTrace),
+                            "ns3::LlmClient::RecordTracedCallback")
+            .AddTraceSource("FirstToken",
+                            "The first output token arrived",
+                            MakeTraceSourceAccessor(&LlmClient::m_firstTokenTrace),
+                            "ns3::LlmClient::RecordTracedCallback")
+            .AddTraceSource("RequestCompleted",
+                            "The whole answer arrived",
+                            MakeTraceSourceAccessor(&LlmClient::m_completedTrace),
+                            "ns3::LlmClient::RecordTracedCallback")
+            .AddTraceSource("RequestFailed",
+                            "The request ended without an answer; record.reason says why",
+                            MakeTraceSourceAccessor(&LlmClient::m_failedTrace),
+                            "ns3::LlmClient::RecordTracedCallback");
+    return tid;
+}
+
+LlmClient::LlmClient() = default;
+
+LlmClient::~LlmClient() = default;
+
+void
+LlmClient::SetTraceFile(const std::string& path)
+{
+    m_traceFile = path;
+    m_trace = path.empty() ? RequestTrace() : RequestTrace::Load(path);
+}
+
+std::string
+LlmClient::GetTraceFile() const
+{
+    return m_traceFile;
+}
+
+int64_t
+LlmClient::AssignStreams(int64_t stream)
+{
+    m_interarrival->SetStream(stream);
+    m_promptTokens->SetStream(stream + 1);
+    m_outputTokens->SetStream(stream + 2);
+    m_thinkTime->SetStream(stream + 3);
+    return 4;
+}
+
+uint64_t
+LlmClient::GetIssued() const
+{
+    return m_issued;
+}
+
+uint64_t
+LlmClient::GetOpen() const
+{
+    return m_open.size();
+}
+
+void
+LlmClient::DoDispose()
+{
+    m_open.clear();
+    Application::DoDispose();
+}
+
+void
+LlmClient::StartApplication()
+{
+    if (m_mode == TRACE && m_trace.GetRequests().empty())
+    {
+        NS_FATAL_ERROR("LlmClient in trace mode needs a TraceFile");
+    }
+    // Ids are unique per application: node id, then the application's index on its node.
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < GetNode()->GetNApplications(); ++i)
+    {
+        if (GetNode()->GetApplication(i) == this)
+        {
+            index = i;
+        }
+    }
+    m_idBase = (static_cast<uint64_t>(GetNode()->GetId()) << 32) |
+               (static_cast<uint64_t>(index) << 24);
+    m_issuing = true;
+    m_traceIndex = m_traceOffset;
+    m_traceStart = Simulator::Now();
+    switch (m_mode)
+    {
+    case POISSON:
+        ScheduleNextPoisson();
+        break;
+    case CLOSED_LOOP:
+        for (uint32_t user = 0; user < m_users; ++user)
+        {
+            IssueForUser(static_cast<int>(user));
+        }
+        break;
+    case TRACE:
+        ScheduleNextTrace();
+        break;
+    }
+}
+
+void
+LlmClient::StopIssuing()
+{
+    m_issuing = false;
+    Simulator::Cancel(m_nextArrival);
+}
+
+void
+LlmClient::StopApplication()
+{
+    StopIssuing();
+    while (!m_open.empty())
+    {
+        End(m_open.begin()->first, "failed", "unfinished");
+    }
+}
+
+bool
+LlmClient::CanIssue() const
+{
+    return m_issuing && (m_maxRequests == 0 || m_issued < m_maxRequests);
+}
+
+uint32_t
+LlmClient::SampleTokens(Ptr<RandomVariableStream> variable) const
+{
+    return static_cast<uint32_t>(std::max(1.0, std::round(variable->GetValue())));
+}
+
+void
+LlmClient::ScheduleNextPoisson()
+{
+    if (!CanIssue())
+    {
+        return;
+    }
+    const double gap = m_interarrival->GetValue();
+    m_nextArrival = Simulator::Schedule(Seconds(gap), [this]() {
+        Issue(SampleTokens(m_promptTokens), SampleTokens(m_outputTokens), -1);
+        ScheduleNextPoisson();
+    });
+}
+
+void
+LlmClient::ScheduleNextTrace()
+{
+    const auto& rows = m_trace.GetRequests();
+    if (!CanIssue() || m_traceIndex >= rows.size())
+    {
+        return;
+    }
+    const TracedRequest row = rows[m_traceIndex];
+    m_traceIndex += m_traceStride;
+    // Trace time 0 is the application's start.
+    const Time at = m_traceStart + Seconds(row.arrivalSeconds * m_traceTimeScale);
+    m_nextArrival = Simulator::Schedule(Max(at - Simulator::Now(), Time(0)), [this, row]() {
+        Issue(row.promptTokens, row.outputTokens, -1);
+        ScheduleNextTrace();
+    });
+}
+
+void
+LlmClient::IssueForUser(int user)
+{
+    if (CanIssue())
+    {
+        Issue(SampleTokens(m_promptTokens), SampleTokens(m_outputTokens), user);
+    }
+}
+
+void
+LlmClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
+{
+    const uint64_t id = m_idBase | (m_issued & 0xFFFFFF);
+    ++m_issued;
+    Open& open = m_open[id];
+    open.user = user;
+    RequestRecord& record = open.record;
+    record.requestId = id;
+    record.node = GetNode()->GetId();
+    record.kind = m_kind;
+    record.promptTokens = promptTokens;
+    record.outputTokens = outputTokens;
+    record.arrival = Simulator::Now();
+    m_issuedTrace(record);
+    open.timeout = Simulator::Schedule(m_timeout, [this, id]() { End(id, "failed", "timeout"); });
+
+    open.socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    open.socket->SetConnectCallback(
+        Callback<void, Ptr<Socket>>([this, id](Ptr<Socket>) { HandleConnected(id); }),
+        Callback<void, Ptr<Socket>>([this, id](Ptr<Socket>) { End(id, "failed", "unreachable"); }));
+    const Address to = InetSocketAddress(Ipv4Address::ConvertFrom(m_remote), m_port);
+    if (open.socket->Bind() != 0 || open.socket->Connect(to) != 0)
+    {
+        // No route or no interface: say so now rather than at the timeout.
+        Simulator::ScheduleNow([this, id]() { End(id, "failed", "unreachable"); });
+    }
+}
+
+void
+LlmClient::HandleConnected(uint64_t id)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end())
+    {
+        return;
+    }
+    Open& open = it->second;
+    open.connection = Create<LlmConnection>(
+        open.socket,
+        LlmConnection::MessageCallback(
+            [this, id](Ptr<LlmConnection>, const LlmHeader& header, Ptr<Packet>) {
+                HandleMessage(id, header);
+            }),
+        LlmConnection::EndCallback([this, id](Ptr<LlmConnection>, const std::string& why) {
+            End(id,
+                "failed",
+                why.rfind("malformed", 0) == 0 ? "malformed-response" : "connection-" + why);
+        }));
+    LlmHeader request;
+    request.m_type = LlmHeader::REQUEST;
+    request.m_requestId = id;
+    request.m_origin = GetNode()->GetId();
+    request.m_promptTokens = open.record.promptTokens;
+    request.m_outputTokens = open.record.outputTokens;
+    request.m_payloadBytes = open.record.promptTokens * m_bytesPerToken;
+    open.connection->Send(request);
+}
+
+void
+LlmClient::HandleMessage(uint64_t id, const LlmHeader& header)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end())
+    {
+        return;
+    }
+    if (header.m_requestId != id)
+    {
+        End(id, "failed", "malformed-response");
+        return;
+    }
+    switch (header.m_type)
+    {
+    case LlmHeader::FIRST_CHUNK:
+        it->second.record.firstToken = Simulator::Now();
+        m_firstTokenTrace(it->second.record);
+        break;
+    case LlmHeader::FINAL_CHUNK:
+        if (it->second.record.firstToken.IsZero())
+        {
+            it->second.record.firstToken = Simulator::Now();
+        }
+        End(id, "completed", "");
+        break;
+    case LlmHeader::ERROR:
+        End(id, "failed", LlmHeader::ReasonName(header.m_reason));
+        break;
+    default:
+        End(id, "failed", "malformed-response");
+    }
+}
+
+void
+LlmClient::End(uint64_t id, const std::string& status, const std::string& reason)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end())
+    {
+        return; // already ended: each request ends once
+    }
+    Open open = it->second;
+    m_open.erase(it);
+    Simulator::Cancel(open.timeout);
+    open.record.completion = Simulator::Now();
+    open.record.status = status;
+    open.record.reason = reason;
+    if (open.connection)
+    {
+        open.record.bytesSent = open.connection->GetBytesSent();
+        open.record.bytesReceived = open.connection->GetBytesReceived();
+        open.connection->Close();
+    }
+    else if (open.socket)
+    {
+        open.socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                        MakeNullCallback<void, Ptr<Socket>>());
+        open.socket->Close();
+    }
+    NS_LOG_INFO("request " << id << " " << status << (reason.empty() ? "" : " (" + reason + ")"));
+    if (status == "completed")
+    {
+        m_completedTrace(open.record);
+    }
+    else
+    {
+        m_failedTrace(open.record);
+    }
+    if (open.user >= 0 && m_issuing)
+    {
+        const int user = open.user;
+        Simulator::Schedule(Seconds(m_thinkTime->GetValue()), [this, user]() {
+            IssueForUser(user);
+        });
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,119 @@
+/*
+ * LlmClient: a user sending prompts to an LLM server.
+ */
+#ifndef EDGE_LLM_LLM_CLIENT_H
+#define EDGE_LLM_LLM_CLIENT_H
+
+#include "llm-connection.h"
+#include "request-record.h"
+#include "request-trace.h"
+
+#include "ns3/address.h"
+#include "ns3/application.h"
+#include "ns3/event-id.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <map>
+
+namespace ns3
+{
+
+/**
+ * \ingroup edge-llm
+ * \brief A user: issues requests to RemoteAddress:RemotePort, one TCP connection per request
+ * (as an HTTP/1.1 client without keep-alive), and records what happens to each.
+ *
+ * Arrival modes: "poisson" (Interarrival), "closed-loop" (Users concurrent users, each
+ * waiting for its answer and then ThinkTime), or "trace" (arrivals and sizes from TraceFile,
+ * rows TraceOffset, TraceOffset + TraceStride, ..., times scaled by TraceTimeScale).
+ * Every request ends in exactly one of the RequestCompleted or RequestFailed traces;
+ * requests still open when the application stops fail with reason "unfinished".
+ */
+class LlmClient : public Application
+{
+  public:
+    enum Mode
+    {
+        POISSON,
+        CLOSED_LOOP,
+        TRACE,
+    };
+
+    static TypeId GetTypeId();
+    LlmClient();
+    ~LlmClient() override;
+
+    /// Stops issuing new requests; those in flight go on until they end or the app stops.
+    void StopIssuing();
+    /// Assigns fixed streams to the random variables; returns how many were used.
+    int64_t AssignStreams(int64_t stream);
+
+    uint64_t GetIssued() const;
+    uint64_t GetOpen() const; //!< requests not ended yet
+
+    typedef void (*RecordTracedCallback)(const RequestRecord& record);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /// A request in flight.
+    struct Open
+    {
+        RequestRecord record;
+        Ptr<Socket> socket;
+        Ptr<LlmConnection> connection;
+        EventId timeout;
+        int user{-1}; //!< closed-loop user index, -1 otherwise
+    };
+
+    void StartApplication() override;
+    void StopApplication() override;
+    void ScheduleNextPoisson();
+    void ScheduleNextTrace();
+    void IssueForUser(int user);
+    void Issue(uint32_t promptTokens, uint32_t outputTokens, int user);
+    void HandleConnected(uint64_t id);
+    void HandleMessage(uint64_t id, const LlmHeader& header);
+    void End(uint64_t id, const std::string& status, const std::string& reason);
+    uint32_t SampleTokens(Ptr<RandomVariableStream> variable) const;
+    void SetTraceFile(const std::string& path);
+    std::string GetTraceFile() const;
+    bool CanIssue() const;
+
+    Address m_remote;
+    uint16_t m_port;
+    Mode m_mode;
+    Ptr<RandomVariableStream> m_interarrival;
+    Ptr<RandomVariableStream> m_promptTokens;
+    Ptr<RandomVariableStream> m_outputTokens;
+    Ptr<RandomVariableStream> m_thinkTime;
+    uint32_t m_users;
+    std::string m_traceFile;
+    RequestTrace m_trace;
+    uint32_t m_traceStride;
+    uint32_t m_traceOffset;
+    double m_traceTimeScale;
+    uint64_t m_maxRequests;
+    Time m_timeout;
+    uint32_t m_bytesPerToken;
+    std::string m_kind;
+
+    bool m_issuing{false};
+    uint64_t m_issued{0};
+    uint64_t m_idBase{0};
+    size_t m_traceIndex{0};
+    Time m_traceStart; //!< trace time 0
+    EventId m_nextArrival;
+    std::map<uint64_t, Open> m_open;
+
+    TracedCallback<const RequestRecord&> m_issuedTrace;
+    TracedCallback<const RequestRecord&> m_firstTokenTrace;
+    TracedCallback<const RequestRecord&> m_completedTrace;
+    TracedCallback<const RequestRecord&> m_failedTrace;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_LLM_CLIENT_H

@@ -1,0 +1,39 @@
+/*
+ * RequestRecord: what a user saw of one request.
+ */
+#ifndef EDGE_LLM_REQUEST_RECORD_H
+#define EDGE_LLM_REQUEST_RECORD_H
+
+#include "ns3/nstime.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup edge-llm
+ * \brief One request from its user's side. status is "pending" until it ends, then
+ * "completed" or "failed" (with a reason: queue-full, context-too-long, unreachable, timeout,
+ * connection-closed, connection-error, malformed-response, unfinished).
+ */
+struct RequestRecord
+{
+    uint64_t requestId{0};
+    uint32_t node{0};         //!< the user's node
+    std::string kind{"chat"}; //!< workload kind
+    uint32_t promptTokens{0};
+    uint32_t outputTokens{0};
+    Time arrival;    //!< when the user issued it
+    Time firstToken; //!< when the first output token arrived (0 if never)
+    Time completion; //!< when it ended, either way
+    std::string status{"pending"};
+    std::string reason; //!< why it failed; empty when completed
+    uint64_t bytesSent{0};
+    uint64_t bytesReceived{0};
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_REQUEST_RECORD_H

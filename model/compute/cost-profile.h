@@ -1,0 +1,104 @@
+/*
+ * CostProfile: the profile file. What a model's inference cost on a real host, as measured by
+ * the libtorch profiler, and the cost model fitted to it.
+ */
+#ifndef EDGE_LLM_COST_PROFILE_H
+#define EDGE_LLM_COST_PROFILE_H
+
+#include "device-profile.h"
+#include "model-spec.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// One measurement: the median of `repeats` timed calls after warm-up.
+struct ProfileSample
+{
+    /// "layer-prefill", "layer-decode", "head-prefill" or "head-decode"
+    std::string phase;
+    uint32_t tokens{0};   //!< prompt tokens (prefill) or context per sequence (decode)
+    uint32_t batch{1};    //!< sequences in the call
+    double seconds{0};    //!< median seconds; per layer for layer phases
+    double spread{0};     //!< (p75 - p25) / median of the repeats
+    uint32_t repeats{0};  //!< timed calls
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief A profile file: model, host, libraries, raw samples and the fitted cost model.
+ *
+ * The fitted model, in seconds, for one transformer block:
+ *  - prefill of P tokens:                     a0 + a1 P + a2 P^2
+ *  - one decode step of B sequences, contexts summing to S:  b0 + b1 B + b2 S
+ * and for the embedding + final norm + LM head (logits of the last token only):
+ *  - prefill of P tokens:  c0 + c1 P
+ *  - one decode step of B sequences:  d0 + d1 B
+ * Big models are profiled on a few blocks at full width; per-block costs make layer count
+ * a multiplier, and layer ranges (split inference) fall out directly.
+ */
+struct CostProfile
+{
+    static constexpr int FORMAT_VERSION = 1;
+
+    ModelSpec model;          //!< what was profiled
+    uint32_t profiledLayers{0}; //!< blocks actually built and timed
+    std::string dtype;        //!< tensor type timed, e.g. "float32"
+    double bytesPerElement{4}; //!< bytes per weight as timed
+
+    // The host that ran the profile and what its libraries were.
+    std::string hostName;
+    std::string cpuModel;
+    uint32_t threads{0};
+    double hostFlops{0};     //!< measured FLOP/s of a square GEMM at `dtype`
+    double hostBandwidth{0}; //!< measured bytes/s of a large tensor copy (read + write)
+    double hostMemoryBytes{0};
+    std::string torchVersion;
+    std::string createdUtc;
+    std::string tool; //!< what wrote it, with its version
+
+    std::vector<ProfileSample> samples;
+
+    std::array<double, 3> layerPrefill{}; //!< a0, a1, a2
+    std::array<double, 3> layerDecode{};  //!< b0, b1, b2
+    std::array<double, 2> headPrefill{};  //!< c0, c1
+    std::array<double, 2> headDecode{};   //!< d0, d1
+    double fitRSquaredPrefill{0};
+    double fitRSquaredDecode{0};
+
+    /// Seconds of one block, on the host.
+    double LayerPrefillSeconds(double promptTokens) const;
+    double LayerDecodeStepSeconds(double batch, double contextSum) const;
+    /// Seconds of embedding + final norm + LM head, on the host.
+    double HeadPrefillSeconds(double promptTokens) const;
+    double HeadDecodeStepSeconds(double batch) const;
+
+    /// Fits the four cost curves to `samples`. Throws std::runtime_error if a phase has
+    /// too few samples.
+    void Fit();
+
+    /// The host as a device: measured GEMM rate and copy bandwidth (what scaling divides by).
+    DeviceProfile HostDevice() const;
+
+    /// Reads a profile file; throws std::runtime_error with the path and what is wrong.
+    static CostProfile Load(const std::string& path);
+    /// Writes the file atomically (temporary file, then rename).
+    void Save(const std::string& path) const;
+};
+
+/**
+ * Finds the profile file for a model: `<dir>/<model>.json` in the directories of the
+ * EDGE_LLM_PROFILE_PATH environment variable (colon-separated), then the project's profiles/
+ * directory (source tree, then installed share directory). Returns "" when there is none.
+ */
+std::string FindProfileFile(const std::string& modelName);
+/// The directories FindProfileFile searches, colon-separated, for error messages.
+std::string ProfileSearchPath();
+
+} // namespace ns3
+
+#endif // EDGE_LLM_COST_PROFILE_H

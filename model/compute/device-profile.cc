@@ -1,0 +1,152 @@
+#include "device-profile.h"
+
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+namespace
+{
+
+constexpr double GIGA = 1e9;
+constexpr double TERA = 1e12;
+constexpr double GIB = 1024.0 * 1024.0 * 1024.0;
+
+const std::map<std::string, DeviceProfile>&
+Presets()
+{
+    static const std::map<std::string, DeviceProfile> presets = {
+        {"raspberry-pi-5",
+         {"raspberry-pi-5",
+          153.6 * GIGA,
+          17.1 * GIGA,
+          8 * GIB,
+          2.7,
+          8.0,
+          "Raspberry Pi 5 product brief: 4x Cortex-A76 at 2.4 GHz (2x128-bit FMA = 16 FP32 "
+          "FLOP/cycle/core), LPDDR4X-4267 on a 32-bit bus, 8 GB model; power from the "
+          "Raspberry Pi 5 power-consumption figures (idle ~2.7 W, CPU load ~8 W)"}},
+        {"jetson-orin-nano",
+         {"jetson-orin-nano",
+          10 * TERA,
+          68 * GIGA,
+          8 * GIB,
+          5.0,
+          15.0,
+          "NVIDIA Jetson Orin Nano 8GB datasheet: 40 sparse INT8 TOPS (-> 10 dense FP16 "
+          "TFLOPS), 68 GB/s LPDDR5, 7-15 W modes"}},
+        {"jetson-agx-orin",
+         {"jetson-agx-orin",
+          42.5 * TERA,
+          204.8 * GIGA,
+          64 * GIB,
+          15.0,
+          60.0,
+          "NVIDIA Jetson AGX Orin 64GB datasheet: GPU 170 sparse INT8 TOPS (-> 42.5 dense FP16 "
+          "TFLOPS), 204.8 GB/s LPDDR5, 15-60 W modes"}},
+        {"phone-snapdragon-8-gen-3",
+         {"phone-snapdragon-8-gen-3",
+          4.6 * TERA,
+          76.8 * GIGA,
+          12 * GIB,
+          1.0,
+          8.0,
+          "Qualcomm Snapdragon 8 Gen 3 product brief (LPDDR5X-4800, 64-bit: 76.8 GB/s); "
+          "Adreno 750 ~4.6 FP32 TFLOPS as reported by reviewers; 12 GB flagship phone "
+          "(e.g. Galaxy S24 Ultra); sustained SoC power ~8 W"}},
+        {"laptop-apple-m2",
+         {"laptop-apple-m2",
+          3.6 * TERA,
+          100 * GIGA,
+          16 * GIB,
+          3.0,
+          20.0,
+          "Apple M2 (MacBook Air 2022) press release: 10-core GPU 3.6 TFLOPS, 100 GB/s "
+          "unified memory, 16 GB configuration; ~20 W package power under GPU load"}},
+        {"edge-server-l4",
+         {"edge-server-l4",
+          121 * TERA,
+          300 * GIGA,
+          24 * GIB,
+          16.0,
+          72.0,
+          "NVIDIA L4 datasheet: 242 FP16 tensor TFLOPS with sparsity (121 dense), 300 GB/s "
+          "GDDR6, 24 GB, 72 W"}},
+        {"a100-80gb",
+         {"a100-80gb",
+          312 * TERA,
+          2039 * GIGA,
+          80 * GIB,
+          50.0,
+          400.0,
+          "NVIDIA A100 80GB SXM datasheet: 312 dense FP16 tensor TFLOPS, 2,039 GB/s HBM2e, "
+          "400 W TDP"}},
+        {"h100-sxm",
+         {"h100-sxm",
+          989.4 * TERA,
+          3350 * GIGA,
+          80 * GIB,
+          70.0,
+          700.0,
+          "NVIDIA H100 SXM5 datasheet: 1,979 FP16 tensor TFLOPS with sparsity (989.4 dense), "
+          "3.35 TB/s HBM3, 80 GB, 700 W TDP"}},
+    };
+    return presets;
+}
+
+} // namespace
+
+void
+DeviceProfile::Validate() const
+{
+    auto fail = [this](const std::string& what) {
+        throw std::invalid_argument("device '" + name + "': " + what);
+    };
+    if (!(peakFlops > 0) || !(memoryBandwidth > 0) || !(memoryBytes > 0))
+    {
+        fail("peak_flops, memory_bandwidth and memory_bytes must be > 0");
+    }
+    if (idlePowerW < 0 || activePowerW < idlePowerW)
+    {
+        fail("power must satisfy 0 <= idle_power_w <= active_power_w");
+    }
+}
+
+DeviceProfile
+DeviceProfile::Preset(const std::string& name)
+{
+    auto it = Presets().find(name);
+    if (it == Presets().end())
+    {
+        throw std::invalid_argument("unknown device '" + name + "'; accepted: " + PresetList());
+    }
+    return it->second;
+}
+
+std::vector<std::string>
+DeviceProfile::PresetNames()
+{
+    std::vector<std::string> names;
+    for (const auto& [name, device] : Presets())
+    {
+        names.push_back(name);
+    }
+    return names;
+}
+
+std::string
+DeviceProfile::PresetList()
+{
+    std::ostringstream os;
+    bool first = true;
+    for (const auto& name : PresetNames())
+    {
+        os << (first ? "" : ", ") << name;
+        first = false;
+    }
+    return os.str();
+}
+
+} // namespace ns3

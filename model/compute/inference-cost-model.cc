@@ -1,0 +1,71 @@
+#include "inference-cost-model.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(InferenceCostModel);
+
+TypeId
+InferenceCostModel::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::InferenceCostModel").SetParent<Object>().SetGroupName("EdgeLlm");
+    return tid;
+}
+
+LayerRange
+InferenceCostModel::AllLayers() const
+{
+    return LayerRange{0, GetModel().layers};
+}
+
+Time
+InferenceCostModel::Prefill(uint32_t promptTokens) const
+{
+    return Seconds(PrefillSeconds(promptTokens, AllLayers()));
+}
+
+Time
+InferenceCostModel::Decode(uint32_t outputTokens, uint32_t context) const
+{
+    return Seconds(DecodeSeconds(outputTokens, context, AllLayers()));
+}
+
+void
+InferenceCostModel::CheckFitsDevice() const
+{
+    const ModelSpec& model = GetModel();
+    const DeviceProfile& device = GetDevice();
+    const double needed = model.WeightBytes() + model.KvBytesPerToken() * model.maxContext;
+    if (needed > device.memoryBytes)
+    {
+        char line[512];
+        std::snprintf(line,
+                      sizeof(line),
+                      "model '%s' needs %.1f GiB (weights %.1f GiB + KV cache for %u tokens) "
+                      "but device '%s' has %.1f GiB",
+                      model.name.c_str(),
+                      needed / (1 << 30),
+                      model.WeightBytes() / (1 << 30),
+                      model.maxContext,
+                      device.name.c_str(),
+                      device.memoryBytes / (1 << 30));
+        throw std::invalid_argument(line);
+    }
+}
+
+void
+InferenceCostModel::CheckRange(LayerRange layers) const
+{
+    if (layers.first >= layers.last || layers.last > GetModel().layers)
+    {
+        throw std::invalid_argument("layer range [" + std::to_string(layers.first) + ", " +
+                                    std::to_string(layers.last) + ") is not within [0, " +
+                                    std::to_string(GetModel().layers) + ")");
+    }
+}
+
+} // namespace ns3

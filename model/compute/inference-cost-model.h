@@ -1,0 +1,80 @@
+/*
+ * InferenceCostModel: what the simulation asks of compute. Seconds for prefill, decode,
+ * a range of layers, or one batched iteration, of one model on one device.
+ */
+#ifndef EDGE_LLM_INFERENCE_COST_MODEL_H
+#define EDGE_LLM_INFERENCE_COST_MODEL_H
+
+#include "device-profile.h"
+#include "model-spec.h"
+
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * Blocks [first, last) of a model. A range that starts at 0 includes the embedding; one that
+ * ends at the model's layer count includes the final norm and LM head (split inference runs
+ * the ends on different devices).
+ */
+struct LayerRange
+{
+    uint32_t first{0};
+    uint32_t last{0};
+};
+
+/// One iteration of a batching engine: prompts prefilled together and sequences decoding.
+struct BatchStep
+{
+    std::vector<uint32_t> prefillTokens;  //!< prompt length of each prefilling sequence
+    std::vector<uint32_t> decodeContexts; //!< KV-cache length of each decoding sequence
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief Seconds of inference for one model on one device.
+ *
+ * Conventions: prefill of P tokens produces the first output token; one decode step with a
+ * context of C cached tokens produces one more. Decode of G tokens from a context of C is
+ * G steps with contexts C, C+1, ..., C+G-1, so a request of P prompt and G output tokens
+ * costs Prefill(P) + Decode(G-1, P).
+ */
+class InferenceCostModel : public Object
+{
+  public:
+    static TypeId GetTypeId();
+
+    virtual const ModelSpec& GetModel() const = 0;
+    virtual const DeviceProfile& GetDevice() const = 0;
+
+    /// Seconds to prefill P tokens through `layers`.
+    virtual double PrefillSeconds(uint32_t promptTokens, LayerRange layers) const = 0;
+    /// Seconds of G decode steps through `layers`, starting with C cached tokens.
+    virtual double DecodeSeconds(uint32_t outputTokens,
+                                 uint32_t context,
+                                 LayerRange layers) const = 0;
+    /// Seconds of one batched iteration through `layers`.
+    virtual double BatchStepSeconds(const BatchStep& step, LayerRange layers) const = 0;
+
+    /// The whole model.
+    LayerRange AllLayers() const;
+    Time Prefill(uint32_t promptTokens) const;
+    Time Decode(uint32_t outputTokens, uint32_t context) const;
+
+    /// Throws std::invalid_argument (one line: model, device, both sizes) when the weights
+    /// plus the KV cache of one full-context sequence do not fit the device's memory.
+    void CheckFitsDevice() const;
+
+  protected:
+    /// Throws std::invalid_argument when `layers` is empty or beyond the model.
+    void CheckRange(LayerRange layers) const;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_INFERENCE_COST_MODEL_H

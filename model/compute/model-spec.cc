@@ -1,0 +1,247 @@
+#include "model-spec.h"
+
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+namespace
+{
+
+// Values from each model's published config.json (HuggingFace model cards cited in `source`).
+const std::map<std::string, ModelSpec>&
+Presets()
+{
+    static const std::map<std::string, ModelSpec> presets = {
+        {"tiny",
+         {"tiny",
+          "llama",
+          2,
+          64,
+          4,
+          2,
+          256,
+          512,
+          2048,
+          4,
+          "edge-llm test model: llama-style, GQA, small enough to profile in seconds"}},
+        {"gpt2-124m",
+         {"gpt2-124m",
+          "gpt2",
+          12,
+          768,
+          12,
+          12,
+          3072,
+          50257,
+          1024,
+          2,
+          "openai-community/gpt2 config.json (n_layer 12, n_embd 768, n_head 12, n_ctx 1024)"}},
+        {"tinyllama-1.1b",
+         {"tinyllama-1.1b",
+          "llama",
+          22,
+          2048,
+          32,
+          4,
+          5632,
+          32000,
+          2048,
+          2,
+          "TinyLlama/TinyLlama-1.1B-Chat-v1.0 config.json"}},
+        {"llama-3-8b",
+         {"llama-3-8b",
+          "llama",
+          32,
+          4096,
+          32,
+          8,
+          14336,
+          128256,
+          8192,
+          2,
+          "meta-llama/Meta-Llama-3-8B config.json"}},
+        {"llama-3-70b",
+         {"llama-3-70b",
+          "llama",
+          80,
+          8192,
+          64,
+          8,
+          28672,
+          128256,
+          8192,
+          2,
+          "meta-llama/Meta-Llama-3-70B config.json"}},
+        {"qwen1.5-72b",
+         {"qwen1.5-72b",
+          "llama",
+          80,
+          8192,
+          64,
+          64,
+          24576,
+          152064,
+          32768,
+          2,
+          "Qwen/Qwen1.5-72B config.json (multi-head attention: 64 KV heads)"}},
+    };
+    return presets;
+}
+
+} // namespace
+
+uint32_t
+ModelSpec::HeadDim() const
+{
+    return heads == 0 ? 0 : hidden / heads;
+}
+
+bool
+ModelSpec::IsGated() const
+{
+    return architecture == "llama";
+}
+
+double
+ModelSpec::ParamsPerLayer() const
+{
+    const double d = hidden;
+    const double kvWidth = static_cast<double>(kvHeads) * HeadDim();
+    const double attention = d * d * 2 + d * kvWidth * 2; // q, o and k, v projections
+    const double mlp = (IsGated() ? 3.0 : 2.0) * d * ffn;
+    const double norms = 2 * d;
+    return attention + mlp + norms;
+}
+
+double
+ModelSpec::EmbeddingParams() const
+{
+    const double positions = architecture == "gpt2" ? static_cast<double>(maxContext) : 0.0;
+    return (static_cast<double>(vocab) + positions) * hidden;
+}
+
+double
+ModelSpec::HeadParams() const
+{
+    // GPT-2 ties the LM head to the token embedding; Llama-style models do not.
+    const double lmHead = architecture == "gpt2" ? 0.0 : static_cast<double>(vocab) * hidden;
+    return lmHead + hidden;
+}
+
+double
+ModelSpec::TotalParams() const
+{
+    return EmbeddingParams() + layers * ParamsPerLayer() + HeadParams();
+}
+
+double
+ModelSpec::WeightBytes() const
+{
+    return TotalParams() * bytesPerParam;
+}
+
+double
+ModelSpec::KvBytesPerToken() const
+{
+    return 2.0 * layers * kvHeads * HeadDim() * bytesPerParam;
+}
+
+double
+ModelSpec::HiddenStateBytesPerToken() const
+{
+    return static_cast<double>(hidden) * bytesPerParam;
+}
+
+double
+ModelSpec::PrefillFlopsPerLayer(double promptTokens) const
+{
+    const double matrixFlops = 2.0 * (ParamsPerLayer() - 2.0 * hidden) * promptTokens;
+    // Causal attention: QK^T and AV over on average P/2 keys, for every head.
+    const double attentionFlops = 2.0 * 2.0 * promptTokens * (promptTokens / 2.0) * hidden;
+    return matrixFlops + attentionFlops;
+}
+
+double
+ModelSpec::DecodeFlopsPerLayer(double context) const
+{
+    const double matrixFlops = 2.0 * (ParamsPerLayer() - 2.0 * hidden);
+    const double attentionFlops = 2.0 * 2.0 * context * hidden;
+    return matrixFlops + attentionFlops;
+}
+
+double
+ModelSpec::HeadFlopsPerToken() const
+{
+    return 2.0 * static_cast<double>(vocab) * hidden;
+}
+
+void
+ModelSpec::Validate() const
+{
+    auto fail = [this](const std::string& what) {
+        throw std::invalid_argument("model '" + name + "': " + what);
+    };
+    if (architecture != "gpt2" && architecture != "llama")
+    {
+        fail("architecture '" + architecture + "' is not one of: gpt2, llama");
+    }
+    if (layers == 0 || hidden == 0 || heads == 0 || kvHeads == 0 || ffn == 0 || vocab == 0 ||
+        maxContext == 0)
+    {
+        fail("layers, hidden, heads, kv_heads, ffn, vocab and max_context must all be > 0");
+    }
+    if (hidden % heads != 0)
+    {
+        fail("hidden " + std::to_string(hidden) + " is not a multiple of heads " +
+             std::to_string(heads));
+    }
+    if (heads % kvHeads != 0)
+    {
+        fail("heads " + std::to_string(heads) + " is not a multiple of kv_heads " +
+             std::to_string(kvHeads));
+    }
+    if (!(bytesPerParam > 0))
+    {
+        fail("bytes_per_param must be > 0");
+    }
+}
+
+ModelSpec
+ModelSpec::Preset(const std::string& name)
+{
+    auto it = Presets().find(name);
+    if (it == Presets().end())
+    {
+        throw std::invalid_argument("unknown model '" + name + "'; accepted: " + PresetList());
+    }
+    return it->second;
+}
+
+std::vector<std::string>
+ModelSpec::PresetNames()
+{
+    std::vector<std::string> names;
+    for (const auto& [name, spec] : Presets())
+    {
+        names.push_back(name);
+    }
+    return names;
+}
+
+std::string
+ModelSpec::PresetList()
+{
+    std::ostringstream os;
+    bool first = true;
+    for (const auto& name : PresetNames())
+    {
+        os << (first ? "" : ", ") << name;
+        first = false;
+    }
+    return os.str();
+}
+
+} // namespace ns3

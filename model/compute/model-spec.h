@@ -1,0 +1,70 @@
+/*
+ * ModelSpec: a decoder-only transformer architecture, as published in the model's config.
+ */
+#ifndef EDGE_LLM_MODEL_SPEC_H
+#define EDGE_LLM_MODEL_SPEC_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup edge-llm
+ * \brief The shape of a decoder-only transformer: enough to build it in libtorch, count its
+ * FLOPs and bytes, and size what it sends over the network.
+ *
+ * Two block styles cover the presets: "gpt2" (LayerNorm, GELU MLP with two matrices, learned
+ * positions, biases) and "llama" (RMSNorm, SwiGLU MLP with three matrices, rotary positions,
+ * grouped-query attention).
+ */
+struct ModelSpec
+{
+    std::string name;         //!< preset or user name, e.g. "llama-3-8b"
+    std::string architecture; //!< "gpt2" or "llama"
+    uint32_t layers{0};       //!< transformer blocks
+    uint32_t hidden{0};       //!< model width d
+    uint32_t heads{0};        //!< attention (query) heads
+    uint32_t kvHeads{0};      //!< key/value heads (== heads without GQA)
+    uint32_t ffn{0};          //!< MLP inner width
+    uint32_t vocab{0};        //!< vocabulary size
+    uint32_t maxContext{0};   //!< longest context the model accepts (prompt + output)
+    double bytesPerParam{2};  //!< weight bytes as served (2 = fp16/bf16, 1 = int8, 0.5 = 4-bit)
+    std::string source;       //!< where the numbers come from
+
+    uint32_t HeadDim() const;
+    bool IsGated() const; //!< SwiGLU MLP (three matrices) rather than GELU (two)
+
+    double ParamsPerLayer() const;  //!< weights of one block (attention + MLP + norms)
+    double EmbeddingParams() const; //!< token (and position) embeddings
+    double HeadParams() const;      //!< final norm + LM head (0 extra when tied: still read)
+    double TotalParams() const;     //!< all weights
+    double WeightBytes() const;     //!< TotalParams() x bytesPerParam
+
+    /// Bytes of KV cache per token of context, over all layers, at bytesPerParam.
+    double KvBytesPerToken() const;
+    /// Bytes of one token's hidden state at bytesPerParam (what a split point sends per token).
+    double HiddenStateBytesPerToken() const;
+
+    /// FLOPs of one block to prefill P tokens (matrix products + attention).
+    double PrefillFlopsPerLayer(double promptTokens) const;
+    /// FLOPs of one block for one decode step of a sequence whose context holds C tokens.
+    double DecodeFlopsPerLayer(double context) const;
+    /// FLOPs of the LM head for one token's logits.
+    double HeadFlopsPerToken() const;
+
+    /// Throws std::invalid_argument naming the bad field when the shape is inconsistent.
+    void Validate() const;
+
+    /// A preset by name; throws std::invalid_argument listing the accepted names.
+    static ModelSpec Preset(const std::string& name);
+    static std::vector<std::string> PresetNames();
+    /// "a, b, c" for error messages and --help.
+    static std::string PresetList();
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_MODEL_SPEC_H

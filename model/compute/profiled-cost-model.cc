@@ -1,0 +1,245 @@
+#include "profiled-cost-model.h"
+
+#include "ns3/log.h"
+#include "ns3/string.h"
+
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("ProfiledCostModel");
+NS_OBJECT_ENSURE_REGISTERED(ProfiledCostModel);
+
+TypeId
+ProfiledCostModel::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::ProfiledCostModel")
+            .SetParent<InferenceCostModel>()
+            .SetGroupName("EdgeLlm")
+            .AddConstructor<ProfiledCostModel>()
+            .AddAttribute("ProfileFile",
+                          "Profile file written by edge-llm-profile; empty: look up <Model>.json "
+                          "in EDGE_LLM_PROFILE_PATH and the shipped profiles/",
+                          StringValue(""),
+                          MakeStringAccessor(&ProfiledCostModel::SetProfileFile,
+                                             &ProfiledCostModel::GetProfileFile),
+                          MakeStringChecker())
+            .AddAttribute("Model",
+                          "Model preset whose shipped profile to use when ProfileFile is empty",
+                          StringValue("gpt2-124m"),
+                          MakeStringAccessor(&ProfiledCostModel::SetModelName,
+                                             &ProfiledCostModel::GetModelName),
+                          MakeStringChecker())
+            .AddAttribute("Device",
+                          "Target device preset the host timings are scaled to, or \"host\"",
+                          StringValue("host"),
+                          MakeStringAccessor(&ProfiledCostModel::SetDeviceName,
+                                             &ProfiledCostModel::GetDeviceName),
+                          MakeStringChecker());
+    return tid;
+}
+
+ProfiledCostModel::ProfiledCostModel() = default;
+
+void
+ProfiledCostModel::SetProfileFile(const std::string& path)
+{
+    m_profileFile = path;
+    m_loaded = false;
+}
+
+std::string
+ProfiledCostModel::GetProfileFile() const
+{
+    return m_profileFile;
+}
+
+void
+ProfiledCostModel::SetModelName(const std::string& name)
+{
+    m_modelName = name;
+    m_loaded = false;
+}
+
+std::string
+ProfiledCostModel::GetModelName() const
+{
+    return m_modelName;
+}
+
+void
+ProfiledCostModel::SetDeviceName(const std::string& name)
+{
+    m_deviceName = name;
+    m_loaded = false;
+}
+
+std::string
+ProfiledCostModel::GetDeviceName() const
+{
+    return m_deviceName;
+}
+
+void
+ProfiledCostModel::Load() const
+{
+    if (m_loaded)
+    {
+        return;
+    }
+    std::string path = m_profileFile;
+    if (path.empty())
+    {
+        path = FindProfileFile(m_modelName);
+        if (path.empty())
+        {
+            throw std::runtime_error("no profile for model '" + m_modelName + "' in " +
+                                     ProfileSearchPath() + "; run ./edge-llm profile --model=" +
+                                     m_modelName + " or use the roofline cost model");
+        }
+    }
+    m_profile = CostProfile::Load(path);
+    NS_LOG_INFO("loaded profile " << path << " for " << m_profile.model.name);
+    m_targetIsHost = m_deviceName.empty() || m_deviceName == "host";
+    m_device = m_targetIsHost ? m_profile.HostDevice() : DeviceProfile::Preset(m_deviceName);
+    m_loaded = true;
+}
+
+void
+ProfiledCostModel::SetProfile(const CostProfile& profile)
+{
+    m_profile = profile;
+    m_device = profile.HostDevice();
+    m_targetIsHost = true;
+    m_loaded = true;
+}
+
+void
+ProfiledCostModel::SetDevice(const DeviceProfile& device)
+{
+    Load();
+    device.Validate();
+    m_device = device;
+    m_targetIsHost = device.name == m_profile.HostDevice().name;
+}
+
+const CostProfile&
+ProfiledCostModel::GetProfile() const
+{
+    Load();
+    return m_profile;
+}
+
+const ModelSpec&
+ProfiledCostModel::GetModel() const
+{
+    Load();
+    return m_profile.model;
+}
+
+const DeviceProfile&
+ProfiledCostModel::GetDevice() const
+{
+    Load();
+    return m_device;
+}
+
+double
+ProfiledCostModel::PrefillScale() const
+{
+    Load();
+    return m_targetIsHost ? 1.0 : m_profile.hostFlops / m_device.peakFlops;
+}
+
+double
+ProfiledCostModel::DecodeScale() const
+{
+    Load();
+    if (m_targetIsHost)
+    {
+        return 1.0;
+    }
+    // Decode streams the weights: fewer bytes per weight as served means proportionally less.
+    return m_profile.hostBandwidth / m_device.memoryBandwidth *
+           (m_profile.model.bytesPerParam / m_profile.bytesPerElement);
+}
+
+double
+ProfiledCostModel::PrefillSeconds(uint32_t promptTokens, LayerRange layers) const
+{
+    CheckRange(layers);
+    const double blocks = layers.last - layers.first;
+    double seconds = blocks * m_profile.LayerPrefillSeconds(promptTokens);
+    if (layers.last == m_profile.model.layers)
+    {
+        seconds += m_profile.HeadPrefillSeconds(promptTokens);
+    }
+    return seconds * PrefillScale();
+}
+
+double
+ProfiledCostModel::DecodeSeconds(uint32_t outputTokens, uint32_t context, LayerRange layers) const
+{
+    CheckRange(layers);
+    if (outputTokens == 0)
+    {
+        return 0;
+    }
+    // Steps see contexts C, C+1, ..., C+G-1: the linear step cost sums in closed form.
+    const double g = outputTokens;
+    const double contextSum = g * context + g * (g - 1) / 2.0;
+    const double blocks = layers.last - layers.first;
+    const auto& fit = m_profile.layerDecode;
+    double seconds = blocks * (g * (fit[0] + fit[1]) + fit[2] * contextSum);
+    if (layers.last == m_profile.model.layers)
+    {
+        seconds += g * m_profile.HeadDecodeStepSeconds(1);
+    }
+    return seconds * DecodeScale();
+}
+
+double
+ProfiledCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) const
+{
+    CheckRange(layers);
+    const double blocks = layers.last - layers.first;
+    const bool withHead = layers.last == m_profile.model.layers;
+    double prefill = 0;
+    if (!step.prefillTokens.empty())
+    {
+        // One call over all prompts: fixed cost once, linear and attention terms per prompt.
+        const auto& fit = m_profile.layerPrefill;
+        double sum = 0;
+        double sumSquares = 0;
+        for (uint32_t p : step.prefillTokens)
+        {
+            sum += p;
+            sumSquares += static_cast<double>(p) * p;
+        }
+        prefill = blocks * (fit[0] + fit[1] * sum + fit[2] * sumSquares);
+        if (withHead)
+        {
+            prefill += m_profile.headPrefill[0] + m_profile.headPrefill[1] * sum;
+        }
+    }
+    double decode = 0;
+    if (!step.decodeContexts.empty())
+    {
+        double contextSum = 0;
+        for (uint32_t c : step.decodeContexts)
+        {
+            contextSum += c;
+        }
+        const double batch = step.decodeContexts.size();
+        decode = blocks * m_profile.LayerDecodeStepSeconds(batch, contextSum);
+        if (withHead)
+        {
+            decode += m_profile.HeadDecodeStepSeconds(batch);
+        }
+    }
+    return prefill * PrefillScale() + decode * DecodeScale();
+}
+
+} // namespace ns3

@@ -1,0 +1,71 @@
+/*
+ * ProfiledCostModel: costs measured by the libtorch profiler on a real host, scaled to the
+ * target device by roofline ratios.
+ */
+#ifndef EDGE_LLM_PROFILED_COST_MODEL_H
+#define EDGE_LLM_PROFILED_COST_MODEL_H
+
+#include "cost-profile.h"
+#include "inference-cost-model.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup edge-llm
+ * \brief Seconds from a profile file, scaled to the target device.
+ *
+ * Prefill is compute-bound: host seconds x host GEMM FLOP/s / target peak FLOP/s.
+ * Decode is memory-bound: host seconds x host copy bandwidth / target bandwidth x
+ * (served bytes per weight / profiled bytes per weight). When the target is the profiling
+ * host itself (the default), no scaling is applied: the simulation charges exactly the fitted
+ * host timings.
+ *
+ * Attributes: ProfileFile (path, or empty to look up `<Model>.json` with FindProfileFile),
+ * Model (preset name, used for that look-up) and Device (preset name, or "host").
+ */
+class ProfiledCostModel : public InferenceCostModel
+{
+  public:
+    static TypeId GetTypeId();
+    ProfiledCostModel();
+
+    /// Uses `profile` directly (no file); the target stays the profiling host.
+    void SetProfile(const CostProfile& profile);
+    /// Scales to `device`; pass profile.HostDevice() to undo.
+    void SetDevice(const DeviceProfile& device);
+    const CostProfile& GetProfile() const;
+
+    const ModelSpec& GetModel() const override;
+    const DeviceProfile& GetDevice() const override;
+    double PrefillSeconds(uint32_t promptTokens, LayerRange layers) const override;
+    double DecodeSeconds(uint32_t outputTokens, uint32_t context, LayerRange layers) const override;
+    double BatchStepSeconds(const BatchStep& step, LayerRange layers) const override;
+
+    /// Multipliers applied to host seconds (1 when the target is the host).
+    double PrefillScale() const;
+    double DecodeScale() const;
+
+  private:
+    void SetProfileFile(const std::string& path);
+    std::string GetProfileFile() const;
+    void SetModelName(const std::string& name);
+    std::string GetModelName() const;
+    void SetDeviceName(const std::string& name);
+    std::string GetDeviceName() const;
+    void Load() const; //!< loads the profile on first use when set through attributes
+
+    mutable bool m_loaded{false};
+    mutable CostProfile m_profile;
+    mutable DeviceProfile m_device;
+    mutable bool m_targetIsHost{true};
+    std::string m_profileFile;
+    std::string m_modelName;
+    std::string m_deviceName;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_PROFILED_COST_MODEL_H

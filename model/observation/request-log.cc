@@ -1,0 +1,200 @@
+#include "request-log.h"
+
+#include "llm-client.h"
+#include "llm-engine.h"
+
+#include "ns3/callback.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(RequestLog);
+
+namespace
+{
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+} // namespace
+
+TypeId
+RequestLog::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::RequestLog")
+                            .SetParent<Object>()
+                            .SetGroupName("EdgeLlm")
+                            .AddConstructor<RequestLog>();
+    return tid;
+}
+
+double
+RequestLog::Row::QueueWaitSeconds() const
+{
+    return served && !started.IsZero() ? (started - enqueued).GetSeconds() : NaN;
+}
+
+double
+RequestLog::Row::ComputeSeconds() const
+{
+    return served && !engineCompleted.IsZero() ? (engineCompleted - started).GetSeconds() : NaN;
+}
+
+double
+RequestLog::Row::LatencySeconds() const
+{
+    return record.status == "pending" ? NaN : (record.completion - record.arrival).GetSeconds();
+}
+
+double
+RequestLog::Row::TtftSeconds() const
+{
+    return record.firstToken.IsZero() ? NaN : (record.firstToken - record.arrival).GetSeconds();
+}
+
+double
+RequestLog::Row::NetworkSeconds() const
+{
+    if (record.status != "completed")
+    {
+        return NaN;
+    }
+    return LatencySeconds() - QueueWaitSeconds() - ComputeSeconds();
+}
+
+void
+RequestLog::WatchClient(Ptr<LlmClient> client)
+{
+    client->TraceConnectWithoutContext("RequestIssued", MakeCallback(&RequestLog::OnIssued, this));
+    client->TraceConnectWithoutContext("RequestCompleted", MakeCallback(&RequestLog::OnRecord, this));
+    client->TraceConnectWithoutContext("RequestFailed", MakeCallback(&RequestLog::OnRecord, this));
+    client->TraceConnectWithoutContext("FirstToken", MakeCallback(&RequestLog::OnRecord, this));
+}
+
+void
+RequestLog::WatchEngine(Ptr<LlmEngine> engine, uint32_t node)
+{
+    engine->TraceConnectWithoutContext(
+        "Enqueued",
+        Callback<void, const InferenceJob&>(
+            [this, node](const InferenceJob& job) { OnEnqueued(node, job); }));
+    engine->TraceConnectWithoutContext("Started", MakeCallback(&RequestLog::OnStarted, this));
+    engine->TraceConnectWithoutContext("Completed",
+                                       MakeCallback(&RequestLog::OnEngineCompleted, this));
+    engine->TraceConnectWithoutContext(
+        "Dropped",
+        Callback<void, const InferenceJob&, const std::string&>(
+            [this, node](const InferenceJob& job, const std::string& reason) {
+                OnDropped(node, job, reason);
+            }));
+}
+
+void
+RequestLog::OnIssued(const RequestRecord& record)
+{
+    m_rows[record.requestId].record = record;
+}
+
+void
+RequestLog::OnRecord(const RequestRecord& record)
+{
+    m_rows[record.requestId].record = record;
+}
+
+void
+RequestLog::OnEnqueued(uint32_t node, const InferenceJob& job)
+{
+    Row& row = m_rows[job.requestId];
+    row.served = true;
+    row.server = node;
+    row.enqueued = job.enqueued;
+}
+
+void
+RequestLog::OnStarted(const InferenceJob& job)
+{
+    m_rows[job.requestId].started = job.started;
+}
+
+void
+RequestLog::OnEngineCompleted(const InferenceJob& job)
+{
+    m_rows[job.requestId].engineCompleted = job.completed;
+}
+
+void
+RequestLog::OnDropped(uint32_t node, const InferenceJob& job, const std::string& reason)
+{
+    Row& row = m_rows[job.requestId];
+    row.server = node;
+    row.engineDrop = reason;
+}
+
+const std::map<uint64_t, RequestLog::Row>&
+RequestLog::GetRows() const
+{
+    return m_rows;
+}
+
+std::map<std::string, uint64_t>
+RequestLog::CountByState() const
+{
+    std::map<std::string, uint64_t> counts;
+    for (const auto& [id, row] : m_rows)
+    {
+        const auto& r = row.record;
+        ++counts[r.status == "failed" ? "failed: " + r.reason : r.status];
+    }
+    return counts;
+}
+
+const char*
+RequestLog::CsvHeader()
+{
+    return "request_id,node,kind,server,arrival_s,first_token_s,completion_s,status,reason,"
+           "prompt_tokens,output_tokens,latency_s,ttft_s,queue_wait_s,compute_s,network_s,"
+           "bytes_sent,bytes_received";
+}
+
+void
+RequestLog::WriteCsv(const std::string& path) const
+{
+    std::ofstream out(path);
+    if (!out)
+    {
+        throw std::runtime_error("cannot write '" + path + "'");
+    }
+    auto number = [](double value) {
+        if (std::isnan(value))
+        {
+            return std::string();
+        }
+        char text[32];
+        std::snprintf(text, sizeof(text), "%.9g", value);
+        return std::string(text);
+    };
+    auto time = [&number](const Time& t) { return t.IsZero() ? std::string() : number(t.GetSeconds()); };
+    out << CsvHeader() << "\n";
+    for (const auto& [id, row] : m_rows)
+    {
+        const RequestRecord& r = row.record;
+        out << id << ',' << r.node << ',' << r.kind << ','
+            << (row.served || !row.engineDrop.empty() ? std::to_string(row.server) : "") << ','
+            << number(r.arrival.GetSeconds()) << ',' << time(r.firstToken) << ','
+            << (r.status == "pending" ? "" : number(r.completion.GetSeconds())) << ',' << r.status
+            << ',' << r.reason << ',' << r.promptTokens << ',' << r.outputTokens << ','
+            << number(row.LatencySeconds()) << ',' << number(row.TtftSeconds()) << ','
+            << number(row.QueueWaitSeconds()) << ',' << number(row.ComputeSeconds()) << ','
+            << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived
+            << "\n";
+    }
+    if (!out)
+    {
+        throw std::runtime_error("failed writing '" + path + "'");
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,74 @@
+/*
+ * RequestLog: one row per request, joined from the clients' and the engines' trace sources.
+ */
+#ifndef EDGE_LLM_REQUEST_LOG_H
+#define EDGE_LLM_REQUEST_LOG_H
+
+#include "inference-job.h"
+#include "request-record.h"
+
+#include "ns3/object.h"
+#include "ns3/ptr.h"
+
+#include <map>
+#include <string>
+
+namespace ns3
+{
+
+class LlmClient;
+class LlmEngine;
+
+/**
+ * \ingroup edge-llm
+ * \brief Watches clients (what users saw) and engines (where time went) through their trace
+ * sources, never from inside the models, and keeps one row per request id.
+ */
+class RequestLog : public Object
+{
+  public:
+    /// A request as a whole: the user's record plus what the serving engine reported.
+    struct Row
+    {
+        RequestRecord record;
+        bool served{false};     //!< an engine accepted it
+        uint32_t server{0};     //!< node id of that engine
+        Time enqueued;          //!< engine accepted it
+        Time started;           //!< engine began prefill
+        Time engineCompleted;   //!< engine produced the last token (0 if not)
+        std::string engineDrop; //!< engine drop reason, if any
+
+        double QueueWaitSeconds() const;  //!< NaN unless started
+        double ComputeSeconds() const;    //!< NaN unless the engine completed it
+        double NetworkSeconds() const;    //!< latency - queue wait - compute; NaN unless completed
+        double LatencySeconds() const;    //!< completion - arrival; NaN while pending
+        double TtftSeconds() const;       //!< first token - arrival; NaN without a first token
+    };
+
+    static TypeId GetTypeId();
+
+    void WatchClient(Ptr<LlmClient> client);
+    void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
+
+    const std::map<uint64_t, Row>& GetRows() const;
+    /// Requests per final status ("completed", "failed: <reason>", "pending").
+    std::map<std::string, uint64_t> CountByState() const;
+
+    /// Writes requests.csv (see doc/edge-llm.rst for the columns). Throws on I/O errors.
+    void WriteCsv(const std::string& path) const;
+    static const char* CsvHeader();
+
+  private:
+    void OnIssued(const RequestRecord& record);
+    void OnRecord(const RequestRecord& record);
+    void OnEnqueued(uint32_t node, const InferenceJob& job);
+    void OnStarted(const InferenceJob& job);
+    void OnEngineCompleted(const InferenceJob& job);
+    void OnDropped(uint32_t node, const InferenceJob& job, const std::string& reason);
+
+    std::map<uint64_t, Row> m_rows;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_REQUEST_LOG_H

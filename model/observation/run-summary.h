@@ -1,0 +1,82 @@
+/*
+ * RunSummary: the figures a run is judged by, computed from the logs at the end.
+ */
+#ifndef EDGE_LLM_RUN_SUMMARY_H
+#define EDGE_LLM_RUN_SUMMARY_H
+
+#include "queue-log.h"
+#include "request-log.h"
+
+#include "ns3/nstime.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+class LlmEngine;
+
+/// Mean and percentiles of a sample (NaN when empty).
+struct Distribution
+{
+    uint64_t count{0};
+    double mean{0};
+    double p50{0};
+    double p95{0};
+    double p99{0};
+    double max{0};
+
+    static Distribution Of(const std::vector<double>& values);
+};
+
+/// What one engine did over the run.
+struct EngineSummary
+{
+    uint32_t node{0};
+    std::string model;
+    std::string device;
+    uint64_t jobsCompleted{0};
+    double utilisation{0};   //!< busy time / simulated time
+    double energyJoules{0};  //!< device power integrated over the run
+    double meanQueue{0};     //!< time-averaged jobs waiting
+    uint32_t maxQueue{0};
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief Counts by final state, latency and time-to-first-token distributions of completed
+ * requests, throughput and per-engine utilisation, energy and queue occupancy.
+ */
+struct RunSummary
+{
+    std::map<std::string, uint64_t> states; //!< "completed", "failed: <reason>", "pending"
+    uint64_t requests{0};
+    uint64_t completed{0};
+    Distribution latency; //!< seconds, completed requests
+    Distribution ttft;    //!< seconds, requests that saw a first token
+    Distribution queueWait;
+    Distribution compute;
+    Distribution network;
+    double simulatedSeconds{0};
+    double throughputRps{0};          //!< completed requests per simulated second
+    double outputTokensPerSecond{0};  //!< of completed requests
+    uint64_t applicationBytes{0};     //!< edge-llm bytes handed to TCP, both ways
+    std::vector<EngineSummary> engines;
+    std::map<std::string, std::string> scenario; //!< the run's parameters, echoed
+
+    static RunSummary Compute(const RequestLog& requests,
+                              const QueueLog& queues,
+                              const std::vector<std::pair<uint32_t, Ptr<LlmEngine>>>& engines,
+                              Time simulated);
+
+    /// Writes summary.json; throws std::runtime_error on I/O errors.
+    void WriteJson(const std::string& path) const;
+    /// A short table for the terminal.
+    std::string Table() const;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_RUN_SUMMARY_H

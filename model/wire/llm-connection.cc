@@ -1,0 +1,179 @@
+#include "llm-connection.h"
+
+#include "ns3/log.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("LlmConnection");
+
+LlmConnection::LlmConnection(Ptr<Socket> socket, MessageCallback onMessage, EndCallback onEnd)
+    : m_socket(socket),
+      m_onMessage(onMessage),
+      m_onEnd(onEnd)
+{
+    Ptr<LlmConnection> self(this);
+    m_socket->SetRecvCallback(MakeCallback(&LlmConnection::HandleRead, self));
+    m_socket->SetSendCallback(MakeCallback(&LlmConnection::HandleSendSpace, self));
+    m_socket->SetCloseCallbacks(MakeCallback(&LlmConnection::HandleNormalClose, self),
+                                MakeCallback(&LlmConnection::HandleErrorClose, self));
+}
+
+void
+LlmConnection::Send(const LlmHeader& header)
+{
+    if (!m_open || m_closeWhenFlushed)
+    {
+        return;
+    }
+    m_pending->AddAtEnd(LlmMessageFramer::Frame(header));
+    Flush();
+}
+
+void
+LlmConnection::Flush()
+{
+    while (m_open && m_pending->GetSize() > 0)
+    {
+        const uint32_t room = m_socket->GetTxAvailable();
+        if (room == 0)
+        {
+            return; // HandleSendSpace resumes
+        }
+        const uint32_t size = std::min(room, m_pending->GetSize());
+        const int sent = m_socket->Send(m_pending->CreateFragment(0, size));
+        if (sent <= 0)
+        {
+            return;
+        }
+        m_pending->RemoveAtStart(sent);
+        m_bytesSent += sent;
+    }
+    if (m_open && m_closeWhenFlushed && m_pending->GetSize() == 0)
+    {
+        m_socket->Close();
+        Release();
+    }
+}
+
+void
+LlmConnection::Close()
+{
+    if (!m_open)
+    {
+        return;
+    }
+    m_closeWhenFlushed = true;
+    m_onMessage = MakeNullCallback<void, Ptr<LlmConnection>, const LlmHeader&, Ptr<Packet>>();
+    m_onEnd = MakeNullCallback<void, Ptr<LlmConnection>, const std::string&>();
+    Flush();
+}
+
+bool
+LlmConnection::IsOpen() const
+{
+    return m_open && !m_closeWhenFlushed;
+}
+
+Ptr<Socket>
+LlmConnection::GetSocket() const
+{
+    return m_socket;
+}
+
+uint64_t
+LlmConnection::GetBytesSent() const
+{
+    return m_bytesSent;
+}
+
+uint64_t
+LlmConnection::GetBytesReceived() const
+{
+    return m_bytesReceived;
+}
+
+void
+LlmConnection::HandleRead(Ptr<Socket> socket)
+{
+    Ptr<LlmConnection> keepAlive(this); // a callback may drop the owner's reference
+    Ptr<Packet> packet;
+    while (m_open && (packet = socket->Recv()))
+    {
+        if (packet->GetSize() == 0)
+        {
+            break;
+        }
+        m_bytesReceived += packet->GetSize();
+        m_framer.Push(packet);
+        LlmHeader header;
+        Ptr<Packet> payload;
+        while (m_open && m_framer.Pop(header, payload))
+        {
+            if (!m_onMessage.IsNull())
+            {
+                m_onMessage(this, header, payload);
+            }
+        }
+        if (m_framer.HasError())
+        {
+            NS_LOG_WARN("malformed stream: " << m_framer.GetError());
+            End("malformed: " + m_framer.GetError());
+            return;
+        }
+    }
+}
+
+void
+LlmConnection::HandleSendSpace(Ptr<Socket>, uint32_t)
+{
+    Ptr<LlmConnection> keepAlive(this);
+    Flush();
+}
+
+void
+LlmConnection::HandleNormalClose(Ptr<Socket>)
+{
+    Ptr<LlmConnection> keepAlive(this);
+    End("closed");
+}
+
+void
+LlmConnection::HandleErrorClose(Ptr<Socket>)
+{
+    Ptr<LlmConnection> keepAlive(this);
+    End("error");
+}
+
+void
+LlmConnection::End(const std::string& reason)
+{
+    if (!m_open)
+    {
+        return;
+    }
+    EndCallback onEnd = m_onEnd;
+    m_socket->Close();
+    Release();
+    if (!onEnd.IsNull())
+    {
+        onEnd(this, reason);
+    }
+}
+
+void
+LlmConnection::Release()
+{
+    m_open = false;
+    // Break the socket -> callback -> this cycle.
+    m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    m_socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                                MakeNullCallback<void, Ptr<Socket>>());
+    m_onMessage = MakeNullCallback<void, Ptr<LlmConnection>, const LlmHeader&, Ptr<Packet>>();
+    m_onEnd = MakeNullCallback<void, Ptr<LlmConnection>, const std::string&>();
+}
+
+} // namespace ns3

@@ -1,0 +1,67 @@
+/*
+ * LlmConnection: one TCP connection carrying edge-llm messages both ways.
+ */
+#ifndef EDGE_LLM_LLM_CONNECTION_H
+#define EDGE_LLM_LLM_CONNECTION_H
+
+#include "llm-message-framer.h"
+
+#include "ns3/callback.h"
+#include "ns3/simple-ref-count.h"
+#include "ns3/socket.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup edge-llm
+ * \brief Frames outgoing messages and queues them until the socket has room (TCP's send
+ * buffer is finite), and reassembles incoming ones. Reports each message and, once, the end
+ * of the connection with its reason ("closed", "error", or "malformed: ...").
+ *
+ * The socket's callbacks hold this object; Close() releases them, so an owner that drops
+ * its Ptr after Close() frees everything.
+ */
+class LlmConnection : public SimpleRefCount<LlmConnection>
+{
+  public:
+    typedef Callback<void, Ptr<LlmConnection>, const LlmHeader&, Ptr<Packet>> MessageCallback;
+    typedef Callback<void, Ptr<LlmConnection>, const std::string&> EndCallback;
+
+    LlmConnection(Ptr<Socket> socket, MessageCallback onMessage, EndCallback onEnd);
+
+    /// Queues `header` and its zero-filled payload for sending.
+    void Send(const LlmHeader& header);
+    /// Closes once everything queued is handed to TCP; no callback fires afterwards.
+    void Close();
+    bool IsOpen() const;
+
+    Ptr<Socket> GetSocket() const;
+    uint64_t GetBytesSent() const;     //!< handed to TCP so far
+    uint64_t GetBytesReceived() const; //!< delivered by TCP so far
+
+  private:
+    void HandleRead(Ptr<Socket> socket);
+    void HandleSendSpace(Ptr<Socket> socket, uint32_t available);
+    void HandleNormalClose(Ptr<Socket> socket);
+    void HandleErrorClose(Ptr<Socket> socket);
+    void Flush();
+    void End(const std::string& reason);
+    void Release();
+
+    Ptr<Socket> m_socket;
+    MessageCallback m_onMessage;
+    EndCallback m_onEnd;
+    LlmMessageFramer m_framer;
+    Ptr<Packet> m_pending{Create<Packet>()};
+    bool m_open{true};
+    bool m_closeWhenFlushed{false};
+    uint64_t m_bytesSent{0};
+    uint64_t m_bytesReceived{0};
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_LLM_CONNECTION_H

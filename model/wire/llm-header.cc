@@ -1,0 +1,160 @@
+#include "llm-header.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(LlmHeader);
+
+LlmHeader::LlmHeader() = default;
+
+TypeId
+LlmHeader::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::LlmHeader")
+                            .SetParent<Header>()
+                            .SetGroupName("EdgeLlm")
+                            .AddConstructor<LlmHeader>();
+    return tid;
+}
+
+TypeId
+LlmHeader::GetInstanceTypeId() const
+{
+    return GetTypeId();
+}
+
+void
+LlmHeader::Print(std::ostream& os) const
+{
+    os << "type=" << TypeName(m_type) << " id=" << m_requestId << " origin=" << m_origin
+       << " layer=" << m_layer << " prompt=" << m_promptTokens << " output=" << m_outputTokens
+       << " payload=" << m_payloadBytes;
+    if (m_reason != NONE)
+    {
+        os << " reason=" << ReasonName(m_reason);
+    }
+}
+
+uint32_t
+LlmHeader::GetSerializedSize() const
+{
+    return SERIALIZED_SIZE;
+}
+
+void
+LlmHeader::Serialize(Buffer::Iterator start) const
+{
+    Buffer::Iterator i = start;
+    i.WriteHtonU16(m_magic);
+    i.WriteU8(m_version);
+    i.WriteU8(m_type);
+    i.WriteU8(m_reason);
+    i.WriteU8(0); // reserved
+    i.WriteHtonU16(m_layer);
+    i.WriteHtonU64(m_requestId);
+    i.WriteHtonU32(m_origin);
+    i.WriteHtonU32(m_promptTokens);
+    i.WriteHtonU32(m_outputTokens);
+    i.WriteHtonU32(m_payloadBytes);
+}
+
+uint32_t
+LlmHeader::Deserialize(Buffer::Iterator start)
+{
+    Buffer::Iterator i = start;
+    m_magic = i.ReadNtohU16();
+    m_version = i.ReadU8();
+    m_type = i.ReadU8();
+    m_reason = i.ReadU8();
+    i.ReadU8();
+    m_layer = i.ReadNtohU16();
+    m_requestId = i.ReadNtohU64();
+    m_origin = i.ReadNtohU32();
+    m_promptTokens = i.ReadNtohU32();
+    m_outputTokens = i.ReadNtohU32();
+    m_payloadBytes = i.ReadNtohU32();
+    return i.GetDistanceFrom(start);
+}
+
+std::string
+LlmHeader::Validate() const
+{
+    if (m_magic != MAGIC)
+    {
+        return "bad magic " + std::to_string(m_magic) + " (expected " + std::to_string(MAGIC) + ")";
+    }
+    if (m_version != VERSION)
+    {
+        return "unsupported version " + std::to_string(m_version) + " (expected " +
+               std::to_string(VERSION) + ")";
+    }
+    if (m_type < REQUEST || m_type > ERROR)
+    {
+        return "unknown message type " + std::to_string(m_type) + " (accepted 1-4)";
+    }
+    if (m_reason > SERVER_ERROR)
+    {
+        return "unknown reason " + std::to_string(m_reason) + " (accepted 0-5)";
+    }
+    if (m_payloadBytes > MAX_PAYLOAD)
+    {
+        return "payload length " + std::to_string(m_payloadBytes) + " exceeds " +
+               std::to_string(MAX_PAYLOAD);
+    }
+    return "";
+}
+
+std::string
+LlmHeader::TypeName(uint8_t type)
+{
+    switch (type)
+    {
+    case REQUEST:
+        return "request";
+    case FIRST_CHUNK:
+        return "first-chunk";
+    case FINAL_CHUNK:
+        return "final-chunk";
+    case ERROR:
+        return "error";
+    default:
+        return "unknown(" + std::to_string(type) + ")";
+    }
+}
+
+std::string
+LlmHeader::ReasonName(uint8_t reason)
+{
+    switch (reason)
+    {
+    case NONE:
+        return "none";
+    case QUEUE_FULL:
+        return "queue-full";
+    case CONTEXT_TOO_LONG:
+        return "context-too-long";
+    case EMPTY_JOB:
+        return "empty-job";
+    case NO_ENGINE:
+        return "no-engine";
+    case SERVER_ERROR:
+        return "server-error";
+    default:
+        return "unknown(" + std::to_string(reason) + ")";
+    }
+}
+
+LlmHeader::Reason
+LlmHeader::ReasonFromName(const std::string& name)
+{
+    for (uint8_t r = NONE; r <= SERVER_ERROR; ++r)
+    {
+        if (ReasonName(r) == name)
+        {
+            return static_cast<Reason>(r);
+        }
+    }
+    return SERVER_ERROR;
+}
+
+} // namespace ns3
