@@ -20,6 +20,7 @@
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 using namespace ns3;
 
@@ -27,6 +28,15 @@ NS_LOG_COMPONENT_DEFINE("EdgeLlmWifiStar");
 
 namespace
 {
+
+/// A number as the user would write it (std::to_string prints 6 decimals).
+std::string
+Str(double value)
+{
+    std::ostringstream os;
+    os << value;
+    return os.str();
+}
 
 /// One bad option: a line on stderr, exit code 2.
 [[noreturn]] void
@@ -39,8 +49,8 @@ Fail(const std::string& message)
 struct WifiChoice
 {
     WifiStandard standard;
-    std::string channel;       //!< ChannelSettings: {number, width MHz, band, primary20}
-    double referenceLossDb;    //!< Friis loss at 1 m at the band's centre frequency
+    std::string channel;    //!< ChannelSettings: {number, width MHz, band, primary20}
+    double referenceLossDb; //!< Friis loss at 1 m at the band's centre frequency
 };
 
 WifiChoice
@@ -72,6 +82,8 @@ main(int argc, char* argv[])
     std::string model = "llama-3-8b";
     std::string serverDevice = "edge-server-l4";
     std::string phoneDevice = "phone-snapdragon-8-gen-3";
+    std::string phoneModel;
+    double localLoad = 0;
     std::string cost = "profiled";
     std::string profile;
     std::string mode = "poisson";
@@ -96,10 +108,16 @@ main(int argc, char* argv[])
     cmd.AddValue("distance", "Phone-to-AP distance in metres (> 0)", distance);
     cmd.AddValue("standard", "Wi-Fi standard: 80211ax, 80211ac, 80211n, 80211g", standardName);
     cmd.AddValue("model", "Model preset served: " + ModelSpec::PresetList(), model);
-    cmd.AddValue("server-device", "Edge server device preset: " + DeviceProfile::PresetList(),
+    cmd.AddValue("server-device",
+                 "Edge server device preset: " + DeviceProfile::PresetList(),
                  serverDevice);
-    cmd.AddValue("phone-device", "Phone device preset (recorded; phones do not infer here)",
-                 phoneDevice);
+    cmd.AddValue("phone-device", "Phone device preset (for --phone-model)", phoneDevice);
+    cmd.AddValue("phone-model",
+                 "Model each phone runs itself (empty: phones only use the server)",
+                 phoneModel);
+    cmd.AddValue("local-load",
+                 "Requests per second per phone served on the phone (needs --phone-model)",
+                 localLoad);
     cmd.AddValue("cost", "Cost model: profiled, roofline or live", cost);
     cmd.AddValue("profile", "Profile file (default: the shipped one for --model)", profile);
     cmd.AddValue("mode", "Arrivals: poisson, closed-loop or trace", mode);
@@ -126,7 +144,7 @@ main(int argc, char* argv[])
     }
     if (!(distance > 0))
     {
-        Fail("--distance=" + std::to_string(distance) + " must be > 0 metres");
+        Fail("--distance=" + Str(distance) + " must be > 0 metres");
     }
     const WifiChoice wifiChoice = ParseStandard(standardName);
     try
@@ -134,6 +152,10 @@ main(int argc, char* argv[])
         ModelSpec::Preset(model);
         DeviceProfile::Preset(serverDevice);
         DeviceProfile::Preset(phoneDevice);
+        if (!phoneModel.empty())
+        {
+            ModelSpec::Preset(phoneModel);
+        }
     }
     catch (const std::invalid_argument& e)
     {
@@ -149,7 +171,11 @@ main(int argc, char* argv[])
     }
     if (mode == "poisson" && !(load > 0))
     {
-        Fail("--load=" + std::to_string(load) + " must be > 0 requests per second per phone");
+        Fail("--load=" + Str(load) + " must be > 0 requests per second per phone");
+    }
+    if (localLoad < 0 || (localLoad > 0 && phoneModel.empty()))
+    {
+        Fail("--local-load=" + Str(localLoad) + " must be >= 0, and > 0 only with --phone-model");
     }
     if (mode == "closed-loop" && (users < 1 || !(think >= 0)))
     {
@@ -158,6 +184,17 @@ main(int argc, char* argv[])
     if (mode == "trace" && trace.empty())
     {
         Fail("--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
+    }
+    if (mode == "trace")
+    {
+        try
+        {
+            RequestTrace::Load(trace); // a bad file fails here, before anything is built
+        }
+        catch (const std::exception& e)
+        {
+            Fail(e.what());
+        }
     }
     if (!(traceScale > 0) || !(duration > 0) || !(drain >= 0) || !(timeout > 0))
     {
@@ -206,6 +243,26 @@ main(int argc, char* argv[])
     catch (const std::exception& e)
     {
         Fail(e.what());
+    }
+
+    // Phones that run a model of their own serve their local prompts over loopback.
+    std::vector<Ptr<LlmEngine>> phoneEngines;
+    if (!phoneModel.empty())
+    {
+        LlmEngineHelper phoneEngineHelper;
+        phoneEngineHelper.SetCostModel(cost == "roofline" ? "ns3::RooflineCostModel"
+                                                          : "ns3::ProfiledCostModel");
+        phoneEngineHelper.SetCostModelAttribute("Model", StringValue(phoneModel));
+        phoneEngineHelper.SetCostModelAttribute("Device", StringValue(phoneDevice));
+        phoneEngineHelper.SetEngineAttribute("QueueCapacity", UintegerValue(queueCapacity));
+        try
+        {
+            phoneEngines = phoneEngineHelper.Install(phoneNodes);
+        }
+        catch (const std::exception& e)
+        {
+            Fail(e.what());
+        }
     }
 
     // --- network: Wi-Fi star plus a wired link to the server ---------------------------
@@ -314,6 +371,21 @@ main(int argc, char* argv[])
     {
         Fail(e.what());
     }
+    if (!phoneModel.empty())
+    {
+        serverHelper.Install(phoneNodes).Start(Seconds(0));
+        if (localLoad > 0)
+        {
+            LlmClientHelper localHelper(Ipv4Address::GetLoopback(), port);
+            localHelper.SetAttribute("Kind", StringValue("local"));
+            localHelper.SetAttribute("BytesPerToken", UintegerValue(bytesPerToken));
+            localHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
+            localHelper.SetAttribute("Interarrival",
+                                     StringValue("ns3::ExponentialRandomVariable[Mean=" +
+                                                 std::to_string(1.0 / localLoad) + "]"));
+            clientApps.Add(localHelper.Install(phoneNodes));
+        }
+    }
     LlmClientHelper::AssignStreams(clientApps, 1000);
     // Users start after association (a few beacon intervals).
     clientApps.Start(Seconds(1));
@@ -335,32 +407,36 @@ main(int argc, char* argv[])
     }
     runner->WatchClients(clientApps);
     runner->WatchEngine(engine, serverNode.Get(0)->GetId());
+    for (uint32_t i = 0; i < phoneEngines.size(); ++i)
+    {
+        runner->WatchEngine(phoneEngines[i], phoneNodes.Get(i)->GetId());
+    }
     const auto& costModel = engine->GetCostModel();
     runner->SetScenario("example", "edge-llm-wifi-star");
     runner->SetScenario("phones", std::to_string(phones));
-    runner->SetScenario("distance_m", std::to_string(distance));
+    runner->SetScenario("distance_m", Str(distance));
     runner->SetScenario("standard", standardName);
     runner->SetScenario("model", costModel->GetModel().name);
     runner->SetScenario("server_device", costModel->GetDevice().name);
     runner->SetScenario("phone_device", phoneDevice);
+    runner->SetScenario("phone_model", phoneModel);
+    runner->SetScenario("local_load_rps_per_phone", Str(localLoad));
     runner->SetScenario("cost", cost);
     runner->SetScenario("mode", mode);
-    runner->SetScenario("load_rps_per_phone", std::to_string(load));
-    runner->SetScenario("duration_s", std::to_string(duration));
+    runner->SetScenario("load_rps_per_phone", Str(load));
+    runner->SetScenario("duration_s", Str(duration));
     runner->SetScenario("seed", std::to_string(seed));
     runner->SetScenario("run", std::to_string(run));
     if (cost == "profiled")
     {
-        runner->SetScenario(
-            "profile",
-            DynamicCast<ProfiledCostModel>(costModel)->GetProfile().hostName + " " +
-                DynamicCast<ProfiledCostModel>(costModel)->GetProfile().createdUtc);
+        runner->SetScenario("profile",
+                            DynamicCast<ProfiledCostModel>(costModel)->GetProfile().hostName + " " +
+                                DynamicCast<ProfiledCostModel>(costModel)->GetProfile().createdUtc);
     }
 
-    std::cout << "edge-llm-wifi-star: " << phones << " phones, " << standardName << ", "
-              << distance << " m, " << costModel->GetModel().name << " on "
-              << costModel->GetDevice().name << " (" << cost << "), " << mode << " for "
-              << duration << " s" << std::endl;
+    std::cout << "edge-llm-wifi-star: " << phones << " phones, " << standardName << ", " << distance
+              << " m, " << costModel->GetModel().name << " on " << costModel->GetDevice().name
+              << " (" << cost << "), " << mode << " for " << duration << " s" << std::endl;
     RunSummary summary;
     try
     {

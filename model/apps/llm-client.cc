@@ -75,6 +75,12 @@ LlmClient::GetTypeId()
                           StringValue("ns3::ExponentialRandomVariable[Mean=10]"),
                           MakePointerAccessor(&LlmClient::m_thinkTime),
                           MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("FailureBackoff",
+                          "Least time a closed-loop user waits after a failed request, so that "
+                          "an unreachable server cannot make a user retry forever at one instant",
+                          TimeValue(Seconds(1)),
+                          MakeTimeAccessor(&LlmClient::m_failureBackoff),
+                          MakeTimeChecker(MilliSeconds(1)))
             .AddAttribute("TraceFile",
                           "Azure-format CSV (TIMESTAMP, ContextTokens, GeneratedTokens); "
                           "read when set (trace mode)",
@@ -197,8 +203,8 @@ LlmClient::StartApplication()
             index = i;
         }
     }
-    m_idBase = (static_cast<uint64_t>(GetNode()->GetId()) << 32) |
-               (static_cast<uint64_t>(index) << 24);
+    m_idBase =
+        (static_cast<uint64_t>(GetNode()->GetId()) << 32) | (static_cast<uint64_t>(index) << 24);
     m_issuing = true;
     m_traceIndex = m_traceOffset;
     m_traceStart = Simulator::Now();
@@ -329,10 +335,9 @@ LlmClient::HandleConnected(uint64_t id)
     Open& open = it->second;
     open.connection = Create<LlmConnection>(
         open.socket,
-        LlmConnection::MessageCallback(
-            [this, id](Ptr<LlmConnection>, const LlmHeader& header, Ptr<Packet>) {
-                HandleMessage(id, header);
-            }),
+        LlmConnection::MessageCallback([this, id](Ptr<LlmConnection>,
+                                                  const LlmHeader& header,
+                                                  Ptr<Packet>) { HandleMessage(id, header); }),
         LlmConnection::EndCallback([this, id](Ptr<LlmConnection>, const std::string& why) {
             End(id,
                 "failed",
@@ -420,9 +425,12 @@ LlmClient::End(uint64_t id, const std::string& status, const std::string& reason
     if (open.user >= 0 && m_issuing)
     {
         const int user = open.user;
-        Simulator::Schedule(Seconds(m_thinkTime->GetValue()), [this, user]() {
-            IssueForUser(user);
-        });
+        Time think = Seconds(m_thinkTime->GetValue());
+        if (status != "completed")
+        {
+            think = Max(think, m_failureBackoff);
+        }
+        Simulator::Schedule(think, [this, user]() { IssueForUser(user); });
     }
 }
 

@@ -89,6 +89,7 @@ class LlmClient : public Application
     Ptr<RandomVariableStream> m_promptTokens;
     Ptr<RandomVariableStream> m_outputTokens;
     Ptr<RandomVariableStream> m_thinkTime;
+    Time m_failureBackoff;
     uint32_t m_users;
     std::string m_traceFile;
     RequestTrace m_trace;

@@ -129,10 +129,14 @@ LlmServer::HandleMessage(Ptr<LlmConnection> connection,
         return;
     }
     // The engine calls back when the job reaches each state; the connection may be gone.
-    job.onFirstToken = Callback<void, const InferenceJob&>(
-        [this, connection](const InferenceJob& j) { Respond(connection, j, LlmHeader::FIRST_CHUNK); });
-    job.onCompleted = Callback<void, const InferenceJob&>(
-        [this, connection](const InferenceJob& j) { Respond(connection, j, LlmHeader::FINAL_CHUNK); });
+    job.onFirstToken =
+        Callback<void, const InferenceJob&>([this, connection](const InferenceJob& j) {
+            Respond(connection, j, LlmHeader::FIRST_CHUNK);
+        });
+    job.onCompleted =
+        Callback<void, const InferenceJob&>([this, connection](const InferenceJob& j) {
+            Respond(connection, j, LlmHeader::FINAL_CHUNK);
+        });
     job.onDropped = Callback<void, const InferenceJob&, const std::string&>(
         [this, connection](const InferenceJob& j, const std::string& reason) {
             RespondError(connection, j, reason);

@@ -23,6 +23,14 @@ DaysFromCivil(long y, unsigned m, unsigned d)
     return era * 146097 + static_cast<long>(doe) - 719468;
 }
 
+unsigned
+DaysInMonth(int year, unsigned month)
+{
+    static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[(month - 1) % 12];
+}
+
 uint32_t
 ParseCount(const std::string& text, const std::string& column)
 {
@@ -75,9 +83,9 @@ ParseTraceTimestamp(const std::string& raw)
                                    &colon2,
                                    &second,
                                    &consumed);
-    if (fields != 10 || consumed != static_cast<int>(text.size()) || dash1 != '-' ||
-        dash2 != '-' || colon1 != ':' || colon2 != ':' || month < 1 || month > 12 || day < 1 ||
-        day > 31 || hour > 23 || minute > 59 || second < 0 || second >= 61)
+    if (fields != 10 || consumed != static_cast<int>(text.size()) || dash1 != '-' || dash2 != '-' ||
+        colon1 != ':' || colon2 != ':' || month < 1 || month > 12 || day < 1 ||
+        day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second < 0 || second >= 61)
     {
         throw std::invalid_argument("TIMESTAMP '" + text +
                                     "' is not 'YYYY-MM-DD HH:MM:SS[.fraction]'");
@@ -151,7 +159,8 @@ RequestTrace::Load(const std::string& path)
     }
     if (trace.m_requests.empty())
     {
-        throw std::runtime_error(path + ": no requests after the header");
+        throw std::runtime_error(path + ":" + std::to_string(lineNumber) +
+                                 ": no requests after the header");
     }
     const double first = *std::min_element(stamps.begin(), stamps.end());
     for (size_t i = 0; i < stamps.size(); ++i)

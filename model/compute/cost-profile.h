@@ -21,11 +21,11 @@ struct ProfileSample
 {
     /// "layer-prefill", "layer-decode", "head-prefill" or "head-decode"
     std::string phase;
-    uint32_t tokens{0};   //!< prompt tokens (prefill) or context per sequence (decode)
-    uint32_t batch{1};    //!< sequences in the call
-    double seconds{0};    //!< median seconds; per layer for layer phases
-    double spread{0};     //!< (p75 - p25) / median of the repeats
-    uint32_t repeats{0};  //!< timed calls
+    uint32_t tokens{0};  //!< prompt tokens (prefill) or context per sequence (decode)
+    uint32_t batch{1};   //!< sequences in the call
+    double seconds{0};   //!< median seconds; per layer for layer phases
+    double spread{0};    //!< (p75 - p25) / median of the repeats
+    uint32_t repeats{0}; //!< timed calls
 };
 
 /**
@@ -45,10 +45,10 @@ struct CostProfile
 {
     static constexpr int FORMAT_VERSION = 1;
 
-    ModelSpec model;          //!< what was profiled
+    ModelSpec model;            //!< what was profiled
     uint32_t profiledLayers{0}; //!< blocks actually built and timed
-    std::string dtype;        //!< tensor type timed, e.g. "float32"
-    double bytesPerElement{4}; //!< bytes per weight as timed
+    std::string dtype;          //!< tensor type timed, e.g. "float32"
+    double bytesPerElement{4};  //!< bytes per weight as timed
 
     // The host that ran the profile and what its libraries were.
     std::string hostName;

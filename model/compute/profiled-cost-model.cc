@@ -47,7 +47,7 @@ void
 ProfiledCostModel::SetProfileFile(const std::string& path)
 {
     m_profileFile = path;
-    m_loaded = false;
+    m_hasProfile = false;
 }
 
 std::string
@@ -60,7 +60,7 @@ void
 ProfiledCostModel::SetModelName(const std::string& name)
 {
     m_modelName = name;
-    m_loaded = false;
+    m_hasProfile = false;
 }
 
 std::string
@@ -73,7 +73,7 @@ void
 ProfiledCostModel::SetDeviceName(const std::string& name)
 {
     m_deviceName = name;
-    m_loaded = false;
+    m_hasDevice = false;
 }
 
 std::string
@@ -85,35 +85,41 @@ ProfiledCostModel::GetDeviceName() const
 void
 ProfiledCostModel::Load() const
 {
-    if (m_loaded)
+    // Attributes only record names; the file is read and the device resolved on first use,
+    // once all attributes are set.
+    if (!m_hasProfile)
     {
-        return;
-    }
-    std::string path = m_profileFile;
-    if (path.empty())
-    {
-        path = FindProfileFile(m_modelName);
+        std::string path = m_profileFile;
         if (path.empty())
         {
-            throw std::runtime_error("no profile for model '" + m_modelName + "' in " +
-                                     ProfileSearchPath() + "; run ./edge-llm profile --model=" +
-                                     m_modelName + " or use the roofline cost model");
+            path = FindProfileFile(m_modelName);
+            if (path.empty())
+            {
+                throw std::runtime_error("no profile for model '" + m_modelName + "' in " +
+                                         ProfileSearchPath() + "; run ./edge-llm profile --model=" +
+                                         m_modelName + " or use the roofline cost model");
+            }
         }
+        m_profile = CostProfile::Load(path);
+        NS_LOG_INFO("loaded profile " << path << " for " << m_profile.model.name);
+        m_hasProfile = true;
+        m_hasDevice = false;
     }
-    m_profile = CostProfile::Load(path);
-    NS_LOG_INFO("loaded profile " << path << " for " << m_profile.model.name);
-    m_targetIsHost = m_deviceName.empty() || m_deviceName == "host";
-    m_device = m_targetIsHost ? m_profile.HostDevice() : DeviceProfile::Preset(m_deviceName);
-    m_loaded = true;
+    if (!m_hasDevice)
+    {
+        m_targetIsHost = m_deviceName.empty() || m_deviceName == "host";
+        m_device = m_targetIsHost ? m_profile.HostDevice() : DeviceProfile::Preset(m_deviceName);
+        m_hasDevice = true;
+    }
 }
 
 void
 ProfiledCostModel::SetProfile(const CostProfile& profile)
 {
     m_profile = profile;
-    m_device = profile.HostDevice();
-    m_targetIsHost = true;
-    m_loaded = true;
+    m_hasProfile = true;
+    m_deviceName = "host";
+    m_hasDevice = false;
 }
 
 void
@@ -123,6 +129,7 @@ ProfiledCostModel::SetDevice(const DeviceProfile& device)
     device.Validate();
     m_device = device;
     m_targetIsHost = device.name == m_profile.HostDevice().name;
+    m_deviceName = device.name;
 }
 
 const CostProfile&

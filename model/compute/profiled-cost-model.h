@@ -57,7 +57,8 @@ class ProfiledCostModel : public InferenceCostModel
     std::string GetDeviceName() const;
     void Load() const; //!< loads the profile on first use when set through attributes
 
-    mutable bool m_loaded{false};
+    mutable bool m_hasProfile{false}; //!< m_profile holds the profile to use
+    mutable bool m_hasDevice{false};  //!< m_device matches m_deviceName
     mutable CostProfile m_profile;
     mutable DeviceProfile m_device;
     mutable bool m_targetIsHost{true};

@@ -105,8 +105,8 @@ RooflineCostModel::Roofline(double flops, double bytes) const
 double
 RooflineCostModel::HeadSeconds(double logitTokens, double embeddedTokens) const
 {
-    const double bytes = (m_model.HeadParams() + embeddedTokens * m_model.hidden) *
-                         m_model.bytesPerParam;
+    const double bytes =
+        (m_model.HeadParams() + embeddedTokens * m_model.hidden) * m_model.bytesPerParam;
     return Roofline(logitTokens * m_model.HeadFlopsPerToken(), bytes);
 }
 

@@ -107,11 +107,12 @@ LlmEngine::Submit(InferenceJob job)
     job.enqueued = Simulator::Now();
     m_enqueuedTrace(job);
     m_queue.push_back(std::move(job));
-    m_queueLength = m_queue.size();
     if (!m_busy)
     {
         StartNext();
     }
+    // Traced after StartNext so that a job meeting an idle engine never shows as waiting.
+    m_queueLength = m_queue.size();
     return true;
 }
 
@@ -128,7 +129,8 @@ LlmEngine::StartNext()
     m_busy = true;
     m_current.started = Simulator::Now();
     m_startedTrace(m_current);
-    const Time prefill = Seconds(m_costModel->PrefillSeconds(m_current.promptTokens, m_current.layers));
+    const Time prefill =
+        Seconds(m_costModel->PrefillSeconds(m_current.promptTokens, m_current.layers));
     m_event = Simulator::Schedule(prefill, &LlmEngine::FirstToken, this);
 }
 

@@ -67,7 +67,7 @@ class LlmEngine : public Object
     bool m_busy{false};
     InferenceJob m_current;
     EventId m_event;
-    Time m_busyTime;    //!< compute time of finished jobs
+    Time m_busyTime; //!< compute time of finished jobs
     uint64_t m_completed{0};
 
     TracedValue<uint32_t> m_queueLength;

@@ -48,8 +48,9 @@ QueueLog::Watch(Ptr<LlmEngine> engine, uint32_t node)
     }
     engine->TraceConnectWithoutContext(
         "QueueLength",
-        Callback<void, uint32_t, uint32_t>(
-            [this, node](uint32_t oldValue, uint32_t newValue) { OnChange(node, oldValue, newValue); }));
+        Callback<void, uint32_t, uint32_t>([this, node](uint32_t oldValue, uint32_t newValue) {
+            OnChange(node, oldValue, newValue);
+        }));
 }
 
 void

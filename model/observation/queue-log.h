@@ -48,9 +48,9 @@ class QueueLog : public Object
     {
         uint32_t current{0};
         uint32_t maximum{0};
-        Time since;       //!< when `current` began
-        Time watched;     //!< when watching began
-        double area{0};   //!< integral of queue length dt, up to `since`
+        Time since;     //!< when `current` began
+        Time watched;   //!< when watching began
+        double area{0}; //!< integral of queue length dt, up to `since`
     };
 
     void OnChange(uint32_t node, uint32_t oldValue, uint32_t newValue);

@@ -69,7 +69,8 @@ void
 RequestLog::WatchClient(Ptr<LlmClient> client)
 {
     client->TraceConnectWithoutContext("RequestIssued", MakeCallback(&RequestLog::OnIssued, this));
-    client->TraceConnectWithoutContext("RequestCompleted", MakeCallback(&RequestLog::OnRecord, this));
+    client->TraceConnectWithoutContext("RequestCompleted",
+                                       MakeCallback(&RequestLog::OnRecord, this));
     client->TraceConnectWithoutContext("RequestFailed", MakeCallback(&RequestLog::OnRecord, this));
     client->TraceConnectWithoutContext("FirstToken", MakeCallback(&RequestLog::OnRecord, this));
 }
@@ -176,7 +177,9 @@ RequestLog::WriteCsv(const std::string& path) const
         std::snprintf(text, sizeof(text), "%.9g", value);
         return std::string(text);
     };
-    auto time = [&number](const Time& t) { return t.IsZero() ? std::string() : number(t.GetSeconds()); };
+    auto time = [&number](const Time& t) {
+        return t.IsZero() ? std::string() : number(t.GetSeconds());
+    };
     out << CsvHeader() << "\n";
     for (const auto& [id, row] : m_rows)
     {
@@ -188,8 +191,7 @@ RequestLog::WriteCsv(const std::string& path) const
             << ',' << r.reason << ',' << r.promptTokens << ',' << r.outputTokens << ','
             << number(row.LatencySeconds()) << ',' << number(row.TtftSeconds()) << ','
             << number(row.QueueWaitSeconds()) << ',' << number(row.ComputeSeconds()) << ','
-            << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived
-            << "\n";
+            << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived << "\n";
     }
     if (!out)
     {

@@ -38,11 +38,11 @@ class RequestLog : public Object
         Time engineCompleted;   //!< engine produced the last token (0 if not)
         std::string engineDrop; //!< engine drop reason, if any
 
-        double QueueWaitSeconds() const;  //!< NaN unless started
-        double ComputeSeconds() const;    //!< NaN unless the engine completed it
-        double NetworkSeconds() const;    //!< latency - queue wait - compute; NaN unless completed
-        double LatencySeconds() const;    //!< completion - arrival; NaN while pending
-        double TtftSeconds() const;       //!< first token - arrival; NaN without a first token
+        double QueueWaitSeconds() const; //!< NaN unless started
+        double ComputeSeconds() const;   //!< NaN unless the engine completed it
+        double NetworkSeconds() const;   //!< latency - queue wait - compute; NaN unless completed
+        double LatencySeconds() const;   //!< completion - arrival; NaN while pending
+        double TtftSeconds() const;      //!< first token - arrival; NaN without a first token
     };
 
     static TypeId GetTypeId();

@@ -38,9 +38,9 @@ struct EngineSummary
     std::string model;
     std::string device;
     uint64_t jobsCompleted{0};
-    double utilisation{0};   //!< busy time / simulated time
-    double energyJoules{0};  //!< device power integrated over the run
-    double meanQueue{0};     //!< time-averaged jobs waiting
+    double utilisation{0};  //!< busy time / simulated time
+    double energyJoules{0}; //!< device power integrated over the run
+    double meanQueue{0};    //!< time-averaged jobs waiting
     uint32_t maxQueue{0};
 };
 
@@ -60,9 +60,9 @@ struct RunSummary
     Distribution compute;
     Distribution network;
     double simulatedSeconds{0};
-    double throughputRps{0};          //!< completed requests per simulated second
-    double outputTokensPerSecond{0};  //!< of completed requests
-    uint64_t applicationBytes{0};     //!< edge-llm bytes handed to TCP, both ways
+    double throughputRps{0};         //!< completed requests per simulated second
+    double outputTokensPerSecond{0}; //!< of completed requests
+    uint64_t applicationBytes{0};    //!< edge-llm bytes handed to TCP, both ways
     std::vector<EngineSummary> engines;
     std::map<std::string, std::string> scenario; //!< the run's parameters, echoed
 

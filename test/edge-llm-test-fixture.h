@@ -1,0 +1,111 @@
+/*
+ * Shared test scaffolding: every simulation test starts from a clean simulator, default
+ * attributes and fixed seeds, and may ask for a private temporary directory.
+ */
+#ifndef EDGE_LLM_TEST_FIXTURE_H
+#define EDGE_LLM_TEST_FIXTURE_H
+
+#include "ns3/config.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+namespace test
+{
+
+/// Resets ns-3's global state before and after each test so tests cannot leak into each other.
+class SimulationTest : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        Simulator::Destroy();
+        Config::Reset();
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(1);
+    }
+
+    void TearDown() override
+    {
+        Simulator::Destroy();
+        Config::Reset();
+        for (const auto& dir : m_tempDirs)
+        {
+            std::error_code error;
+            std::filesystem::remove_all(dir, error);
+        }
+    }
+
+    /// A fresh directory, removed after the test.
+    std::string TempDir()
+    {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "edge-llm-test-XXXXXX").string();
+        std::vector<char> buffer(pattern.begin(), pattern.end());
+        buffer.push_back('\0');
+        const char* made = mkdtemp(buffer.data());
+        EXPECT_NE(made, nullptr) << "mkdtemp failed";
+        m_tempDirs.emplace_back(buffer.data());
+        return m_tempDirs.back();
+    }
+
+  private:
+    std::vector<std::string> m_tempDirs;
+};
+
+/// Writes `text` to `path` byte for byte.
+inline void
+WriteFile(const std::string& path, const std::string& text)
+{
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+/// The whole file as a string ("" when missing).
+inline std::string
+ReadFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// A CSV file as rows of fields (no quoting: edge-llm writes none).
+inline std::vector<std::vector<std::string>>
+ReadCsv(const std::string& path)
+{
+    std::vector<std::vector<std::string>> rows;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line))
+    {
+        std::vector<std::string> fields;
+        std::stringstream ss(line);
+        std::string field;
+        while (std::getline(ss, field, ','))
+        {
+            fields.push_back(field);
+        }
+        if (!line.empty() && line.back() == ',')
+        {
+            fields.emplace_back(); // getline drops a trailing empty field
+        }
+        rows.push_back(fields);
+    }
+    return rows;
+}
+
+} // namespace test
+} // namespace ns3
+
+#endif // EDGE_LLM_TEST_FIXTURE_H

@@ -1,0 +1,224 @@
+/*
+ * The edge-llm-wifi-star example as a user meets it: bad options fail fast with one line on
+ * stderr, a good run writes its outputs and says where.
+ */
+
+#include "edge-llm-test-fixture.h"
+
+#include "ns3/device-profile.h"
+#include "ns3/model-spec.h"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+using namespace ns3;
+using ns3::test::ReadFile;
+
+namespace
+{
+
+const std::string g_example = std::string(EDGE_LLM_EXAMPLES_DIR) + "/edge-llm-wifi-star";
+
+struct ExampleRun
+{
+    int exitCode{-1};
+    std::string out;
+    std::string err;
+};
+
+/// Lines of `text`, without empty ones.
+std::vector<std::string>
+Lines(const std::string& text)
+{
+    std::vector<std::string> lines;
+    std::stringstream ss(text);
+    std::string line;
+    while (std::getline(ss, line))
+    {
+        if (!line.empty())
+        {
+            lines.push_back(line);
+        }
+    }
+    return lines;
+}
+
+class ExampleCliTest : public ns3::test::SimulationTest
+{
+  protected:
+    void SetUp() override
+    {
+        SimulationTest::SetUp();
+        ASSERT_TRUE(std::filesystem::exists(g_example))
+            << g_example << " is not built (it is part of the default build)";
+        m_dir = TempDir();
+    }
+
+    /// Runs the example with `args` (already shell-quoted where needed).
+    ExampleRun Run(const std::string& args)
+    {
+        const std::string out = m_dir + "/stdout";
+        const std::string err = m_dir + "/stderr";
+        const std::string command =
+            "'" + g_example + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
+        const int status = std::system(command.c_str());
+        ExampleRun run;
+        run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        run.out = ReadFile(out);
+        run.err = ReadFile(err);
+        return run;
+    }
+
+    /// A bad option: non-zero exit, exactly one line on stderr containing every `needle`, and
+    /// no output directory created.
+    void ExpectRejected(const std::string& args, const std::vector<std::string>& needles)
+    {
+        const std::string outDir = m_dir + "/out-" + std::to_string(m_runs++);
+        const ExampleRun run = Run(args + " --out='" + outDir + "'");
+        EXPECT_NE(run.exitCode, 0) << args;
+        const auto lines = Lines(run.err);
+        EXPECT_EQ(lines.size(), 1u) << args << " wrote on stderr:\n" << run.err;
+        for (const auto& needle : needles)
+        {
+            EXPECT_NE(run.err.find(needle), std::string::npos)
+                << args << ": stderr '" << run.err << "' lacks '" << needle << "'";
+        }
+        EXPECT_FALSE(std::filesystem::exists(outDir)) << args << " created " << outDir;
+    }
+
+    std::string m_dir;
+    int m_runs{0};
+};
+
+bool
+StartsWithPcapMagic(const std::string& path)
+{
+    const std::string bytes = ReadFile(path);
+    if (bytes.size() < 24) // a pcap global header is 24 bytes
+    {
+        return false;
+    }
+    const unsigned char* b = reinterpret_cast<const unsigned char*>(bytes.data());
+    const bool little = b[0] == 0xd4 && b[1] == 0xc3 && b[2] == 0xb2 && b[3] == 0xa1;
+    const bool big = b[0] == 0xa1 && b[1] == 0xb2 && b[2] == 0xc3 && b[3] == 0xd4;
+    return little || big;
+}
+
+} // namespace
+
+TEST_F(ExampleCliTest, UnknownModelListsAcceptedModels)
+{
+    std::vector<std::string> needles = {"nope"};
+    for (const auto& name : ModelSpec::PresetNames())
+    {
+        needles.push_back(name);
+    }
+    ExpectRejected("--model=nope", needles);
+}
+
+TEST_F(ExampleCliTest, UnknownServerDevice)
+{
+    ExpectRejected("--server-device=nope", {"nope", "raspberry-pi-5"});
+}
+
+TEST_F(ExampleCliTest, ZeroPhones)
+{
+    ExpectRejected("--phones=0", {"--phones=0"});
+}
+
+TEST_F(ExampleCliTest, NegativeLoad)
+{
+    ExpectRejected("--load=-1", {"--load=-1"});
+}
+
+TEST_F(ExampleCliTest, TraceModeWithoutTrace)
+{
+    ExpectRejected("--mode=trace", {"--trace"});
+}
+
+TEST_F(ExampleCliTest, MissingTraceFile)
+{
+    ExpectRejected("--mode=trace --trace=/nonexistent --cost=roofline", {"/nonexistent"});
+}
+
+TEST_F(ExampleCliTest, UnknownStandard)
+{
+    ExpectRejected("--standard=wifi9", {"wifi9", "80211ax"});
+}
+
+TEST_F(ExampleCliTest, ModelThatDoesNotFit)
+{
+    ExpectRejected("--model=llama-3-70b --server-device=raspberry-pi-5 --cost=roofline",
+                   {"llama-3-70b", "raspberry-pi-5"});
+}
+
+TEST_F(ExampleCliTest, UnknownCostModel)
+{
+    ExpectRejected("--cost=magic", {"magic"});
+}
+
+TEST_F(ExampleCliTest, ShortRunWritesOutputs)
+{
+    const std::string outDir = m_dir + "/run";
+    const ExampleRun run = Run("--cost=roofline --phones=2 --duration=30 --drain=60 --load=0.2 "
+                               "--pcap=false --out='" +
+                               outDir + "'");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    const auto lines = Lines(run.out);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_NE(lines.back().find(outDir), std::string::npos)
+        << "last line '" << lines.back() << "' does not name " << outDir;
+    for (const char* file : {"requests.csv", "queue.csv", "summary.json"})
+    {
+        EXPECT_TRUE(std::filesystem::exists(outDir + "/" + file)) << file;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(outDir))
+    {
+        EXPECT_NE(entry.path().extension(), ".pcap") << "--pcap=false wrote " << entry.path();
+    }
+    const auto rows = ns3::test::ReadCsv(outDir + "/requests.csv");
+    EXPECT_GT(rows.size(), 1u) << "no requests in 30 s at 0.2 req/s on each of 2 phones";
+
+    // Same seed, same run: the same requests, byte for byte, from a fresh process.
+    const std::string again = m_dir + "/again";
+    ASSERT_EQ(Run("--cost=roofline --phones=2 --duration=30 --drain=60 --load=0.2 --pcap=false "
+                  "--out='" +
+                  again + "'")
+                  .exitCode,
+              0);
+    EXPECT_EQ(ReadFile(again + "/requests.csv"), ReadFile(outDir + "/requests.csv"));
+    // Another run number: other arrivals.
+    const std::string other = m_dir + "/other";
+    ASSERT_EQ(Run("--cost=roofline --phones=2 --duration=30 --drain=60 --load=0.2 --pcap=false "
+                  "--run=2 --out='" +
+                  other + "'")
+                  .exitCode,
+              0);
+    EXPECT_NE(ReadFile(other + "/requests.csv"), ReadFile(outDir + "/requests.csv"));
+}
+
+TEST_F(ExampleCliTest, PcapsStartWithTheMagicNumber)
+{
+    const std::string outDir = m_dir + "/pcap";
+    const ExampleRun run =
+        Run("--cost=roofline --phones=2 --duration=5 --drain=30 --load=0.5 --pcap=true --out='" +
+            outDir + "'");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    int wifi = 0;
+    int wired = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(outDir))
+    {
+        if (entry.path().extension() != ".pcap")
+        {
+            continue;
+        }
+        const std::string name = entry.path().filename().string();
+        wifi += name.rfind("wifi", 0) == 0 ? 1 : 0;
+        wired += name.rfind("wired", 0) == 0 ? 1 : 0;
+        EXPECT_TRUE(StartsWithPcapMagic(entry.path().string())) << name;
+        EXPECT_GT(std::filesystem::file_size(entry.path()), 24u) << name << " has no packets";
+    }
+    EXPECT_EQ(wifi, 3) << "AP and two phones";
+    EXPECT_EQ(wired, 2) << "both ends of the wired link";
+}
