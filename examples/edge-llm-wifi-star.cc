@@ -165,6 +165,11 @@ main(int argc, char* argv[])
     {
         Fail("unknown --cost '" + cost + "'; accepted: profiled, roofline, live");
     }
+    TypeId liveType;
+    if (cost == "live" && !TypeId::LookupByNameFailSafe("ns3::LiveCostModel", &liveType))
+    {
+        Fail("--cost=live needs edge-llm built with libtorch (EDGE_LLM_WITH_TORCH=ON)");
+    }
     if (mode != "poisson" && mode != "closed-loop" && mode != "trace")
     {
         Fail("unknown --mode '" + mode + "'; accepted: poisson, closed-loop, trace");

@@ -323,6 +323,17 @@ TEST(RooflineCostModel, DecodeStepIsWeightBound)
     EXPECT_NEAR(m->DecodeSeconds(1, 1, m->AllLayers()), expected, 0.01 * expected);
 }
 
+TEST(RooflineCostModel, TiedHeadStillReadsItsMatrix)
+{
+    // GPT-2 ties the LM head to the token embedding: stored once, but every step's logits
+    // still read the whole vocab x hidden matrix.
+    auto m = Roofline("gpt2-124m", "a100-80gb");
+    const ModelSpec& spec = m->GetModel();
+    const double readParams = spec.layers * spec.ParamsPerLayer() + spec.HeadReadParams();
+    const double expected = readParams * spec.bytesPerParam / m->GetDevice().memoryBandwidth;
+    EXPECT_NEAR(m->DecodeSeconds(1, 1, m->AllLayers()), expected, 0.02 * expected);
+}
+
 TEST(RooflineCostModel, BatchSharesWeights)
 {
     auto m = Roofline("llama-3-8b", "edge-server-l4");

@@ -194,7 +194,8 @@ LlmClient::StartApplication()
     {
         NS_FATAL_ERROR("LlmClient in trace mode needs a TraceFile");
     }
-    // Ids are unique per application: node id, then the application's index on its node.
+    // Ids are unique per run: node id (24 bits), the application's index on its node (8 bits),
+    // then a 32-bit counter.
     uint32_t index = 0;
     for (uint32_t i = 0; i < GetNode()->GetNApplications(); ++i)
     {
@@ -203,8 +204,10 @@ LlmClient::StartApplication()
             index = i;
         }
     }
+    NS_ABORT_MSG_IF(index > 0xFF || GetNode()->GetId() > 0xFFFFFF,
+                    "LlmClient ids need node id < 2^24 and < 256 applications per node");
     m_idBase =
-        (static_cast<uint64_t>(GetNode()->GetId()) << 32) | (static_cast<uint64_t>(index) << 24);
+        (static_cast<uint64_t>(GetNode()->GetId()) << 40) | (static_cast<uint64_t>(index) << 32);
     m_issuing = true;
     m_traceIndex = m_traceOffset;
     m_traceStart = Simulator::Now();
@@ -298,7 +301,7 @@ LlmClient::IssueForUser(int user)
 void
 LlmClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
 {
-    const uint64_t id = m_idBase | (m_issued & 0xFFFFFF);
+    const uint64_t id = m_idBase | (m_issued & 0xFFFFFFFF);
     ++m_issued;
     Open& open = m_open[id];
     open.user = user;

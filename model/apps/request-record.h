@@ -15,8 +15,9 @@ namespace ns3
 /**
  * \ingroup edge-llm
  * \brief One request from its user's side. status is "pending" until it ends, then
- * "completed" or "failed" (with a reason: queue-full, context-too-long, unreachable, timeout,
- * connection-closed, connection-error, malformed-response, unfinished).
+ * "completed" or "failed" with a reason: from the server queue-full, context-too-long,
+ * empty-job, no-engine, server-error; from the network unreachable, timeout,
+ * connection-closed, connection-error, malformed-response; or unfinished (the run ended).
  */
 struct RequestRecord
 {

@@ -36,7 +36,7 @@ Presets()
           5.0,
           15.0,
           "NVIDIA Jetson Orin Nano 8GB datasheet: 40 sparse INT8 TOPS (-> 10 dense FP16 "
-          "TFLOPS), 68 GB/s LPDDR5, 7-15 W modes"}},
+          "TFLOPS), 68 GB/s LPDDR5, 7-15 W modes (active = top mode; idle 5 W is an estimate)"}},
         {"jetson-agx-orin",
          {"jetson-agx-orin",
           42.5 * TERA,
@@ -45,7 +45,7 @@ Presets()
           15.0,
           60.0,
           "NVIDIA Jetson AGX Orin 64GB datasheet: GPU 170 sparse INT8 TOPS (-> 42.5 dense FP16 "
-          "TFLOPS), 204.8 GB/s LPDDR5, 15-60 W modes"}},
+          "TFLOPS), 204.8 GB/s LPDDR5, 15-60 W modes (active = top mode, idle = lowest mode)"}},
         {"phone-snapdragon-8-gen-3",
          {"phone-snapdragon-8-gen-3",
           4.6 * TERA,
@@ -54,8 +54,9 @@ Presets()
           1.0,
           8.0,
           "Qualcomm Snapdragon 8 Gen 3 product brief (LPDDR5X-4800, 64-bit: 76.8 GB/s); "
-          "Adreno 750 ~4.6 FP32 TFLOPS as reported by reviewers; 12 GB flagship phone "
-          "(e.g. Galaxy S24 Ultra); sustained SoC power ~8 W"}},
+          "Adreno 750 ~4.6 FP32 TFLOPS as reported by reviewers (FP32: no published FP16 "
+          "rate); 12 GB flagship phone (e.g. Galaxy S24 Ultra); powers are estimates "
+          "(~1 W idle, ~8 W sustained SoC load)"}},
         {"laptop-apple-m2",
          {"laptop-apple-m2",
           3.6 * TERA,
@@ -64,7 +65,8 @@ Presets()
           3.0,
           20.0,
           "Apple M2 (MacBook Air 2022) press release: 10-core GPU 3.6 TFLOPS, 100 GB/s "
-          "unified memory, 16 GB configuration; ~20 W package power under GPU load"}},
+          "unified memory, 16 GB configuration (FP32 rate; Apple GPUs run FP16 at the same "
+          "rate); powers are estimates (~3 W idle, ~20 W package power under GPU load)"}},
         {"edge-server-l4",
          {"edge-server-l4",
           121 * TERA,
@@ -73,7 +75,7 @@ Presets()
           16.0,
           72.0,
           "NVIDIA L4 datasheet: 242 FP16 tensor TFLOPS with sparsity (121 dense), 300 GB/s "
-          "GDDR6, 24 GB, 72 W"}},
+          "GDDR6, 24 GB, 72 W TDP (active); idle 16 W is an estimate"}},
         {"a100-80gb",
          {"a100-80gb",
           312 * TERA,
@@ -82,7 +84,7 @@ Presets()
           50.0,
           400.0,
           "NVIDIA A100 80GB SXM datasheet: 312 dense FP16 tensor TFLOPS, 2,039 GB/s HBM2e, "
-          "400 W TDP"}},
+          "400 W TDP (active); idle 50 W is an estimate"}},
         {"h100-sxm",
          {"h100-sxm",
           989.4 * TERA,
@@ -91,9 +93,44 @@ Presets()
           70.0,
           700.0,
           "NVIDIA H100 SXM5 datasheet: 1,979 FP16 tensor TFLOPS with sparsity (989.4 dense), "
-          "3.35 TB/s HBM3, 80 GB, 700 W TDP"}},
+          "3.35 TB/s HBM3, 80 GB, 700 W TDP (active); idle 70 W is an estimate"}},
     };
     return presets;
+}
+
+// N GPUs of one kind serving one model with tensor parallelism, counted ideally: N times the
+// compute, bandwidth, memory and power (the all-reduces between them are not charged).
+DeviceProfile
+TensorParallel(const DeviceProfile& gpu, int n)
+{
+    DeviceProfile group = gpu;
+    group.name = gpu.name + "-x" + std::to_string(n);
+    group.peakFlops *= n;
+    group.memoryBandwidth *= n;
+    group.memoryBytes *= n;
+    group.idlePowerW *= n;
+    group.activePowerW *= n;
+    group.source = std::to_string(n) + " x " + gpu.name +
+                   " with ideal tensor parallelism (communication not charged); " + gpu.source;
+    return group;
+}
+
+const std::map<std::string, DeviceProfile>&
+AllPresets()
+{
+    static const std::map<std::string, DeviceProfile> all = [] {
+        std::map<std::string, DeviceProfile> presets = Presets();
+        for (const char* gpu : {"a100-80gb", "h100-sxm"})
+        {
+            for (int n : {2, 4, 8})
+            {
+                DeviceProfile group = TensorParallel(presets.at(gpu), n);
+                presets.emplace(group.name, group);
+            }
+        }
+        return presets;
+    }();
+    return all;
 }
 
 } // namespace
@@ -117,8 +154,8 @@ DeviceProfile::Validate() const
 DeviceProfile
 DeviceProfile::Preset(const std::string& name)
 {
-    auto it = Presets().find(name);
-    if (it == Presets().end())
+    auto it = AllPresets().find(name);
+    if (it == AllPresets().end())
     {
         throw std::invalid_argument("unknown device '" + name + "'; accepted: " + PresetList());
     }
@@ -129,7 +166,7 @@ std::vector<std::string>
 DeviceProfile::PresetNames()
 {
     std::vector<std::string> names;
-    for (const auto& [name, device] : Presets())
+    for (const auto& [name, device] : AllPresets())
     {
         names.push_back(name);
     }

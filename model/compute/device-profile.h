@@ -14,8 +14,10 @@ namespace ns3
  * \ingroup edge-llm
  * \brief Peak compute, memory bandwidth, memory capacity and power of a device.
  *
- * peakFlops is the dense rate at the precision the device would serve an LLM in (FP16 tensor
- * rate for GPUs, FP32 SIMD rate for CPUs). Roofline scaling uses the ratios of these numbers.
+ * peakFlops is the dense rate at the precision the device would serve an LLM in: the FP16
+ * tensor rate where the vendor publishes one, otherwise the FP32 rate (CPUs, phone and laptop
+ * GPUs); each preset's source says which. Roofline scaling uses the ratios of these numbers.
+ * Presets named "<gpu>-xN" are N GPUs with ideal tensor parallelism.
  */
 struct DeviceProfile
 {

@@ -132,6 +132,12 @@ ModelSpec::HeadParams() const
 }
 
 double
+ModelSpec::HeadReadParams() const
+{
+    return static_cast<double>(vocab) * hidden + hidden;
+}
+
+double
 ModelSpec::TotalParams() const
 {
     return EmbeddingParams() + layers * ParamsPerLayer() + HeadParams();

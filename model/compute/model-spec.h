@@ -39,7 +39,8 @@ struct ModelSpec
 
     double ParamsPerLayer() const;  //!< weights of one block (attention + MLP + norms)
     double EmbeddingParams() const; //!< token (and position) embeddings
-    double HeadParams() const;      //!< final norm + LM head (0 extra when tied: still read)
+    double HeadParams() const;      //!< final norm + LM head weights stored (0 head when tied)
+    double HeadReadParams() const;  //!< weights the head reads per call (tied or not)
     double TotalParams() const;     //!< all weights
     double WeightBytes() const;     //!< TotalParams() x bytesPerParam
 

@@ -106,7 +106,7 @@ double
 RooflineCostModel::HeadSeconds(double logitTokens, double embeddedTokens) const
 {
     const double bytes =
-        (m_model.HeadParams() + embeddedTokens * m_model.hidden) * m_model.bytesPerParam;
+        (m_model.HeadReadParams() + embeddedTokens * m_model.hidden) * m_model.bytesPerParam;
     return Roofline(logitTokens * m_model.HeadFlopsPerToken(), bytes);
 }
 

@@ -49,10 +49,11 @@ LlmEngine::GetTypeId()
                             "A job produced its last token",
                             MakeTraceSourceAccessor(&LlmEngine::m_completedTrace),
                             "ns3::LlmEngine::JobTracedCallback")
-            .AddTraceSource("Dropped",
-                            "A job was refused or abandoned, with the reason",
-                            MakeTraceSourceAccessor(&LlmEngine::m_droppedTrace),
-                            "ns3::LlmEngine::DropTracedCallback");
+            .AddTraceSource(
+                "Dropped",
+                "A job was refused, with the reason (queue-full, context-too-long, empty-job)",
+                MakeTraceSourceAccessor(&LlmEngine::m_droppedTrace),
+                "ns3::LlmEngine::DropTracedCallback");
     return tid;
 }
 

@@ -42,10 +42,7 @@ QueueLog::Watch(Ptr<LlmEngine> engine, uint32_t node)
     track.current = engine->GetQueueLength();
     track.since = Simulator::Now();
     track.watched = Simulator::Now();
-    if (m_out.is_open())
-    {
-        m_out << Simulator::Now().GetSeconds() << ',' << node << ',' << track.current << '\n';
-    }
+    WriteRow(node, track.current);
     engine->TraceConnectWithoutContext(
         "QueueLength",
         Callback<void, uint32_t, uint32_t>([this, node](uint32_t oldValue, uint32_t newValue) {
@@ -62,10 +59,21 @@ QueueLog::OnChange(uint32_t node, uint32_t, uint32_t newValue)
     track.current = newValue;
     track.since = now;
     track.maximum = std::max(track.maximum, newValue);
+    WriteRow(node, newValue);
+}
+
+void
+QueueLog::WriteRow(uint32_t node, uint32_t length)
+{
     if (m_out.is_open())
     {
         char line[64];
-        std::snprintf(line, sizeof(line), "%.9g,%u,%u\n", now.GetSeconds(), node, newValue);
+        std::snprintf(line,
+                      sizeof(line),
+                      "%.9g,%u,%u\n",
+                      Simulator::Now().GetSeconds(),
+                      node,
+                      length);
         m_out << line;
     }
 }

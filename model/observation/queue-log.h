@@ -54,6 +54,7 @@ class QueueLog : public Object
     };
 
     void OnChange(uint32_t node, uint32_t oldValue, uint32_t newValue);
+    void WriteRow(uint32_t node, uint32_t length);
 
     std::string m_path;
     std::ofstream m_out;

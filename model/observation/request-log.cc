@@ -34,13 +34,13 @@ RequestLog::GetTypeId()
 double
 RequestLog::Row::QueueWaitSeconds() const
 {
-    return served && !started.IsZero() ? (started - enqueued).GetSeconds() : NaN;
+    return hasStarted ? (started - enqueued).GetSeconds() : NaN;
 }
 
 double
 RequestLog::Row::ComputeSeconds() const
 {
-    return served && !engineCompleted.IsZero() ? (engineCompleted - started).GetSeconds() : NaN;
+    return engineDone ? (engineCompleted - started).GetSeconds() : NaN;
 }
 
 double
@@ -117,13 +117,17 @@ RequestLog::OnEnqueued(uint32_t node, const InferenceJob& job)
 void
 RequestLog::OnStarted(const InferenceJob& job)
 {
-    m_rows[job.requestId].started = job.started;
+    Row& row = m_rows[job.requestId];
+    row.hasStarted = true;
+    row.started = job.started;
 }
 
 void
 RequestLog::OnEngineCompleted(const InferenceJob& job)
 {
-    m_rows[job.requestId].engineCompleted = job.completed;
+    Row& row = m_rows[job.requestId];
+    row.engineDone = true;
+    row.engineCompleted = job.completed;
 }
 
 void
@@ -163,10 +167,12 @@ RequestLog::CsvHeader()
 void
 RequestLog::WriteCsv(const std::string& path) const
 {
-    std::ofstream out(path);
+    // Written aside and renamed, so a file named requests.csv is always complete.
+    const std::string partial = path + ".partial";
+    std::ofstream out(partial);
     if (!out)
     {
-        throw std::runtime_error("cannot write '" + path + "'");
+        throw std::runtime_error("cannot write '" + partial + "'");
     }
     auto number = [](double value) {
         if (std::isnan(value))
@@ -193,7 +199,8 @@ RequestLog::WriteCsv(const std::string& path) const
             << number(row.QueueWaitSeconds()) << ',' << number(row.ComputeSeconds()) << ','
             << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived << "\n";
     }
-    if (!out)
+    out.close();
+    if (!out || std::rename(partial.c_str(), path.c_str()) != 0)
     {
         throw std::runtime_error("failed writing '" + path + "'");
     }

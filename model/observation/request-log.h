@@ -34,8 +34,10 @@ class RequestLog : public Object
         bool served{false};     //!< an engine accepted it
         uint32_t server{0};     //!< node id of that engine
         Time enqueued;          //!< engine accepted it
+        bool hasStarted{false}; //!< the engine began it (times may legitimately be 0)
         Time started;           //!< engine began prefill
-        Time engineCompleted;   //!< engine produced the last token (0 if not)
+        bool engineDone{false}; //!< the engine produced its last token
+        Time engineCompleted;
         std::string engineDrop; //!< engine drop reason, if any
 
         double QueueWaitSeconds() const; //!< NaN unless started
