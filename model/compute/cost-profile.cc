@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -316,6 +318,15 @@ ProfileDirectories()
     }
 #ifdef EDGE_LLM_SOURCE_PROFILE_DIR
     dirs.emplace_back(EDGE_LLM_SOURCE_PROFILE_DIR);
+#endif
+#ifdef EDGE_LLM_LIB_TO_PROFILE_DIR
+    // Relative to this library's own file, for trees installed under another prefix.
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void*>(&FindProfileFile), &info) != 0 && info.dli_fname)
+    {
+        const auto libDir = std::filesystem::path(info.dli_fname).parent_path();
+        dirs.push_back((libDir / EDGE_LLM_LIB_TO_PROFILE_DIR).lexically_normal().string());
+    }
 #endif
 #ifdef EDGE_LLM_INSTALL_PROFILE_DIR
     dirs.emplace_back(EDGE_LLM_INSTALL_PROFILE_DIR);
