@@ -5,6 +5,8 @@
 #ifndef EDGE_LLM_TEST_FIXTURE_H
 #define EDGE_LLM_TEST_FIXTURE_H
 
+#include "roofline-cost-model.h"
+
 #include "ns3/config.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -103,6 +105,16 @@ ReadCsv(const std::string& path)
         rows.push_back(fields);
     }
     return rows;
+}
+
+/// A roofline cost model of two presets.
+inline Ptr<RooflineCostModel>
+Roofline(const std::string& model, const std::string& device)
+{
+    Ptr<RooflineCostModel> m = CreateObject<RooflineCostModel>();
+    m->SetModel(ModelSpec::Preset(model));
+    m->SetDevice(DeviceProfile::Preset(device));
+    return m;
 }
 
 } // namespace test

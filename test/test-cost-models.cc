@@ -2,6 +2,8 @@
  * Compute: model and device presets, the roofline and profiled cost models, and the fit.
  */
 
+#include "edge-llm-test-fixture.h"
+
 #include "ns3/cost-fit.h"
 #include "ns3/cost-profile.h"
 #include "ns3/device-profile.h"
@@ -22,15 +24,6 @@ namespace
 {
 
 constexpr double GIB = 1024.0 * 1024.0 * 1024.0;
-
-Ptr<RooflineCostModel>
-Roofline(const std::string& model, const std::string& device)
-{
-    Ptr<RooflineCostModel> m = CreateObject<RooflineCostModel>();
-    m->SetModel(ModelSpec::Preset(model));
-    m->SetDevice(DeviceProfile::Preset(device));
-    return m;
-}
 
 // Known host-side coefficients the synthetic profile is generated from.
 const std::array<double, 3> g_prefill = {2e-4, 3e-6, 4e-10};
@@ -292,15 +285,15 @@ TEST(DeviceProfile, ValidateRejectsBadNumbers)
 
 TEST(RooflineCostModel, WellBehaved)
 {
-    ExpectWellBehaved(*Roofline("gpt2-124m", "edge-server-l4"));
-    ExpectWellBehaved(*Roofline("llama-3-8b", "h100-sxm"));
-    ExpectWellBehaved(*Roofline("tinyllama-1.1b", "raspberry-pi-5"));
+    ExpectWellBehaved(*test::Roofline("gpt2-124m", "edge-server-l4"));
+    ExpectWellBehaved(*test::Roofline("llama-3-8b", "h100-sxm"));
+    ExpectWellBehaved(*test::Roofline("tinyllama-1.1b", "raspberry-pi-5"));
 }
 
 TEST(RooflineCostModel, FasterDeviceIsFaster)
 {
-    auto fast = Roofline("llama-3-8b", "h100-sxm");
-    auto slow = Roofline("llama-3-8b", "raspberry-pi-5");
+    auto fast = test::Roofline("llama-3-8b", "h100-sxm");
+    auto slow = test::Roofline("llama-3-8b", "raspberry-pi-5");
     const LayerRange all = fast->AllLayers();
     for (uint32_t p : {1u, 64u, 1024u})
     {
@@ -316,7 +309,7 @@ TEST(RooflineCostModel, DecodeStepIsWeightBound)
 {
     // One decode step of a small context reads every weight once, except the embedding table
     // of which only the token's row is gathered: (weights - embedding) / bandwidth.
-    auto m = Roofline("llama-3-8b", "a100-80gb");
+    auto m = test::Roofline("llama-3-8b", "a100-80gb");
     const ModelSpec& spec = m->GetModel();
     const double expected = (spec.TotalParams() - spec.EmbeddingParams()) * spec.bytesPerParam /
                             m->GetDevice().memoryBandwidth;
@@ -327,7 +320,7 @@ TEST(RooflineCostModel, TiedHeadStillReadsItsMatrix)
 {
     // GPT-2 ties the LM head to the token embedding: stored once, but every step's logits
     // still read the whole vocab x hidden matrix.
-    auto m = Roofline("gpt2-124m", "a100-80gb");
+    auto m = test::Roofline("gpt2-124m", "a100-80gb");
     const ModelSpec& spec = m->GetModel();
     const double readParams = spec.layers * spec.ParamsPerLayer() + spec.HeadReadParams();
     const double expected = readParams * spec.bytesPerParam / m->GetDevice().memoryBandwidth;
@@ -336,7 +329,7 @@ TEST(RooflineCostModel, TiedHeadStillReadsItsMatrix)
 
 TEST(RooflineCostModel, BatchSharesWeights)
 {
-    auto m = Roofline("llama-3-8b", "edge-server-l4");
+    auto m = test::Roofline("llama-3-8b", "edge-server-l4");
     const LayerRange all = m->AllLayers();
     const double single = m->BatchStepSeconds(BatchStep{{}, {500}}, all);
     for (uint32_t b : {2u, 8u, 32u})
@@ -355,8 +348,8 @@ TEST(RooflineCostModel, BatchSharesWeights)
 TEST(RooflineCostModel, EfficiencyScalesTime)
 {
     // max(f / (P e), b / (B e)) = max(f / P, b / B) / e: halving both efficiencies doubles all.
-    auto ideal = Roofline("tinyllama-1.1b", "jetson-orin-nano");
-    auto half = Roofline("tinyllama-1.1b", "jetson-orin-nano");
+    auto ideal = test::Roofline("tinyllama-1.1b", "jetson-orin-nano");
+    auto half = test::Roofline("tinyllama-1.1b", "jetson-orin-nano");
     half->SetAttribute("ComputeEfficiency", DoubleValue(0.5));
     half->SetAttribute("BandwidthEfficiency", DoubleValue(0.5));
     const LayerRange all = ideal->AllLayers();
@@ -381,7 +374,7 @@ TEST(RooflineCostModel, CheckFitsDevice)
 {
     try
     {
-        Roofline("llama-3-70b", "raspberry-pi-5")->CheckFitsDevice();
+        test::Roofline("llama-3-70b", "raspberry-pi-5")->CheckFitsDevice();
         FAIL() << "llama-3-70b fits a Raspberry Pi?";
     }
     catch (const std::invalid_argument& e)
@@ -391,8 +384,8 @@ TEST(RooflineCostModel, CheckFitsDevice)
         EXPECT_NE(what.find("raspberry-pi-5"), std::string::npos) << what;
         EXPECT_EQ(what.find('\n'), std::string::npos) << "one line: " << what;
     }
-    EXPECT_NO_THROW(Roofline("gpt2-124m", "a100-80gb")->CheckFitsDevice());
-    EXPECT_NO_THROW(Roofline("llama-3-8b", "edge-server-l4")->CheckFitsDevice());
+    EXPECT_NO_THROW(test::Roofline("gpt2-124m", "a100-80gb")->CheckFitsDevice());
+    EXPECT_NO_THROW(test::Roofline("llama-3-8b", "edge-server-l4")->CheckFitsDevice());
 }
 
 // --- profiled -----------------------------------------------------------------------------

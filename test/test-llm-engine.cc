@@ -24,15 +24,6 @@ using namespace ns3;
 namespace
 {
 
-Ptr<RooflineCostModel>
-Roofline(const std::string& model, const std::string& device)
-{
-    Ptr<RooflineCostModel> m = CreateObject<RooflineCostModel>();
-    m->SetModel(ModelSpec::Preset(model));
-    m->SetDevice(DeviceProfile::Preset(device));
-    return m;
-}
-
 /// A profile with round numbers, set directly rather than fitted.
 Ptr<ProfiledCostModel>
 Profiled()
@@ -165,7 +156,7 @@ class LlmEngineTest : public ns3::test::SimulationTest
 
 TEST_F(LlmEngineTest, AggregatedToTheNode)
 {
-    Ptr<LlmEngine> engine = MakeEngine(Roofline("gpt2-124m", "edge-server-l4"));
+    Ptr<LlmEngine> engine = MakeEngine(test::Roofline("gpt2-124m", "edge-server-l4"));
     EXPECT_EQ(m_nodes.back()->GetObject<LlmEngine>(), engine);
     EXPECT_FALSE(engine->IsBusy());
     EXPECT_EQ(engine->GetQueueLength(), 0u);
@@ -173,7 +164,7 @@ TEST_F(LlmEngineTest, AggregatedToTheNode)
 
 TEST_F(LlmEngineTest, FcfsOneAtATimeWithExactTimings)
 {
-    Ptr<InferenceCostModel> cost = Roofline("gpt2-124m", "raspberry-pi-5");
+    Ptr<InferenceCostModel> cost = test::Roofline("gpt2-124m", "raspberry-pi-5");
     Ptr<LlmEngine> engine = MakeEngine(cost);
     Recorder rec(engine);
     // A burst at 0, more while busy, and one after the engine has gone idle.
@@ -244,7 +235,7 @@ TEST_F(LlmEngineTest, ProfiledTimings)
 
 TEST_F(LlmEngineTest, LayerRangeJob)
 {
-    Ptr<InferenceCostModel> cost = Roofline("llama-3-8b", "a100-80gb");
+    Ptr<InferenceCostModel> cost = test::Roofline("llama-3-8b", "a100-80gb");
     Ptr<LlmEngine> engine = MakeEngine(cost);
     Recorder rec(engine);
     InferenceJob job = Job(1, 100, 10);
@@ -259,7 +250,7 @@ TEST_F(LlmEngineTest, LayerRangeJob)
 
 TEST_F(LlmEngineTest, QueueFullDrops)
 {
-    Ptr<LlmEngine> engine = MakeEngine(Roofline("gpt2-124m", "raspberry-pi-5"), 2);
+    Ptr<LlmEngine> engine = MakeEngine(test::Roofline("gpt2-124m", "raspberry-pi-5"), 2);
     Recorder rec(engine);
     std::map<uint64_t, std::string> callbackDrops;
     std::vector<bool> accepted;
@@ -293,7 +284,7 @@ TEST_F(LlmEngineTest, QueueFullDrops)
 
 TEST_F(LlmEngineTest, ZeroCapacityRunsOneAtATimeAndDropsTheRest)
 {
-    Ptr<LlmEngine> engine = MakeEngine(Roofline("gpt2-124m", "raspberry-pi-5"), 0);
+    Ptr<LlmEngine> engine = MakeEngine(test::Roofline("gpt2-124m", "raspberry-pi-5"), 0);
     Recorder rec(engine);
     Simulator::ScheduleNow([&]() {
         EXPECT_TRUE(engine->Submit(Job(1, 50, 5)));
@@ -307,7 +298,7 @@ TEST_F(LlmEngineTest, ZeroCapacityRunsOneAtATimeAndDropsTheRest)
 
 TEST_F(LlmEngineTest, ContextTooLongAndEmptyJobsDrop)
 {
-    Ptr<InferenceCostModel> cost = Roofline("gpt2-124m", "edge-server-l4");
+    Ptr<InferenceCostModel> cost = test::Roofline("gpt2-124m", "edge-server-l4");
     Ptr<LlmEngine> engine = MakeEngine(cost);
     Recorder rec(engine);
     const uint32_t max = cost->GetModel().maxContext; // 1024
@@ -332,7 +323,7 @@ TEST_F(LlmEngineTest, ContextTooLongAndEmptyJobsDrop)
 
 TEST_F(LlmEngineTest, QueueLengthTrace)
 {
-    Ptr<LlmEngine> engine = MakeEngine(Roofline("gpt2-124m", "raspberry-pi-5"), 10);
+    Ptr<LlmEngine> engine = MakeEngine(test::Roofline("gpt2-124m", "raspberry-pi-5"), 10);
     Recorder rec(engine);
     Simulator::ScheduleNow([&]() {
         for (uint64_t id = 1; id <= 4; ++id)
@@ -354,7 +345,7 @@ TEST_F(LlmEngineTest, QueueLengthCountsOnlyWaitingJobs)
 {
     // A job that arrives at an idle engine starts at once: it never waits, so the traced
     // queue length (what queue.csv and max_queue report) must not move.
-    Ptr<LlmEngine> engine = MakeEngine(Roofline("gpt2-124m", "raspberry-pi-5"), 10);
+    Ptr<LlmEngine> engine = MakeEngine(test::Roofline("gpt2-124m", "raspberry-pi-5"), 10);
     Recorder rec(engine);
     Simulator::Schedule(Seconds(1), [engine]() { engine->Submit(Job(1, 100, 10)); });
     Simulator::Schedule(Seconds(100), [engine]() { engine->Submit(Job(2, 100, 10)); });
@@ -368,7 +359,7 @@ TEST_F(LlmEngineTest, QueueLengthCountsOnlyWaitingJobs)
 TEST_F(LlmEngineTest, EveryJobEndsExactlyOnce)
 {
     // Random arrivals and sizes against a small queue: some complete, some drop, none vanish.
-    Ptr<InferenceCostModel> cost = Roofline("tinyllama-1.1b", "jetson-orin-nano");
+    Ptr<InferenceCostModel> cost = test::Roofline("tinyllama-1.1b", "jetson-orin-nano");
     Ptr<LlmEngine> engine = MakeEngine(cost, 3);
     Recorder rec(engine);
     Ptr<ExponentialRandomVariable> gap = CreateObject<ExponentialRandomVariable>();
@@ -422,7 +413,7 @@ TEST_F(LlmEngineTest, EveryJobEndsExactlyOnce)
 TEST_F(LlmEngineTest, CallbackMaySubmitMoreWork)
 {
     // A follow-up submitted from onCompleted runs after the jobs already waiting (FCFS).
-    Ptr<LlmEngine> engine = MakeEngine(Roofline("gpt2-124m", "raspberry-pi-5"));
+    Ptr<LlmEngine> engine = MakeEngine(test::Roofline("gpt2-124m", "raspberry-pi-5"));
     Recorder rec(engine);
     InferenceJob first = Job(1, 10, 2);
     first.onCompleted = Callback<void, const InferenceJob&>(
@@ -441,7 +432,7 @@ TEST_F(LlmEngineTest, CallbackMaySubmitMoreWork)
 
 TEST_F(LlmEngineTest, BusyTimeAndEnergy)
 {
-    Ptr<InferenceCostModel> cost = Roofline("tinyllama-1.1b", "jetson-orin-nano");
+    Ptr<InferenceCostModel> cost = test::Roofline("tinyllama-1.1b", "jetson-orin-nano");
     Ptr<LlmEngine> engine = MakeEngine(cost);
     Recorder rec(engine);
     const DeviceProfile& device = cost->GetDevice();
@@ -475,7 +466,7 @@ TEST_F(LlmEngineTest, SetCostModelRefusesModelsThatDoNotFit)
     Ptr<LlmEngine> engine = CreateObject<LlmEngine>();
     try
     {
-        engine->SetCostModel(Roofline("llama-3-70b", "raspberry-pi-5"));
+        engine->SetCostModel(test::Roofline("llama-3-70b", "raspberry-pi-5"));
         FAIL() << "llama-3-70b accepted on a Raspberry Pi";
     }
     catch (const std::invalid_argument& e)
@@ -486,9 +477,10 @@ TEST_F(LlmEngineTest, SetCostModelRefusesModelsThatDoNotFit)
     EXPECT_FALSE(engine->GetCostModel()) << "a refused model must not be kept";
     // Through the attribute too.
     EXPECT_THROW(
-        engine->SetAttribute("CostModel", PointerValue(Roofline("llama-3-70b", "raspberry-pi-5"))),
+        engine->SetAttribute("CostModel",
+                             PointerValue(test::Roofline("llama-3-70b", "raspberry-pi-5"))),
         std::invalid_argument);
-    Ptr<InferenceCostModel> fits = Roofline("gpt2-124m", "a100-80gb");
+    Ptr<InferenceCostModel> fits = test::Roofline("gpt2-124m", "a100-80gb");
     EXPECT_NO_THROW(engine->SetCostModel(fits));
     EXPECT_EQ(engine->GetCostModel(), fits);
     engine->Dispose();

@@ -1,7 +1,8 @@
 #include "device-profile.h"
 
+#include "preset-table.h"
+
 #include <map>
-#include <sstream>
 #include <stdexcept>
 
 namespace ns3
@@ -154,36 +155,19 @@ DeviceProfile::Validate() const
 DeviceProfile
 DeviceProfile::Preset(const std::string& name)
 {
-    auto it = AllPresets().find(name);
-    if (it == AllPresets().end())
-    {
-        throw std::invalid_argument("unknown device '" + name + "'; accepted: " + PresetList());
-    }
-    return it->second;
+    return PresetTableLookup(AllPresets(), "device", name);
 }
 
 std::vector<std::string>
 DeviceProfile::PresetNames()
 {
-    std::vector<std::string> names;
-    for (const auto& [name, device] : AllPresets())
-    {
-        names.push_back(name);
-    }
-    return names;
+    return PresetTableNames(AllPresets());
 }
 
 std::string
 DeviceProfile::PresetList()
 {
-    std::ostringstream os;
-    bool first = true;
-    for (const auto& name : PresetNames())
-    {
-        os << (first ? "" : ", ") << name;
-        first = false;
-    }
-    return os.str();
+    return PresetTableList(AllPresets());
 }
 
 } // namespace ns3

@@ -1,7 +1,8 @@
 #include "model-spec.h"
 
+#include "preset-table.h"
+
 #include <map>
-#include <sstream>
 #include <stdexcept>
 
 namespace ns3
@@ -218,36 +219,19 @@ ModelSpec::Validate() const
 ModelSpec
 ModelSpec::Preset(const std::string& name)
 {
-    auto it = Presets().find(name);
-    if (it == Presets().end())
-    {
-        throw std::invalid_argument("unknown model '" + name + "'; accepted: " + PresetList());
-    }
-    return it->second;
+    return PresetTableLookup(Presets(), "model", name);
 }
 
 std::vector<std::string>
 ModelSpec::PresetNames()
 {
-    std::vector<std::string> names;
-    for (const auto& [name, spec] : Presets())
-    {
-        names.push_back(name);
-    }
-    return names;
+    return PresetTableNames(Presets());
 }
 
 std::string
 ModelSpec::PresetList()
 {
-    std::ostringstream os;
-    bool first = true;
-    for (const auto& name : PresetNames())
-    {
-        os << (first ? "" : ", ") << name;
-        first = false;
-    }
-    return os.str();
+    return PresetTableList(Presets());
 }
 
 } // namespace ns3
