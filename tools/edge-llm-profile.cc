@@ -191,7 +191,12 @@ main(int argc, char* argv[])
                     profile.hostBandwidth / 1e9,
                     profile.threads);
         std::printf("  wall time %.1f s\n", wall);
-        std::printf("wrote %s\n", out.c_str());
+        const std::string written = std::filesystem::absolute(out).lexically_normal().string();
+        std::printf("wrote %s\n", written.c_str());
+        // How to simulate with it: explicitly, or found by name through the search path.
+        std::printf("use it: ./edge-llm run edge-llm-wifi-star --model=%s --profile=%s\n",
+                    modelName.c_str(),
+                    written.c_str());
     }
     catch (const std::exception& e)
     {
