@@ -46,31 +46,6 @@ Fail(const std::string& message)
     std::exit(2);
 }
 
-struct WifiChoice
-{
-    WifiStandard standard;
-    std::string channel;    //!< ChannelSettings: {number, width MHz, band, primary20}
-    double referenceLossDb; //!< Friis loss at 1 m at the band's centre frequency
-};
-
-WifiChoice
-ParseStandard(const std::string& name)
-{
-    // Friis at 1 m: 46.7 dB at 5.18 GHz, 40.0 dB at 2.412 GHz.
-    static const std::map<std::string, WifiChoice> choices = {
-        {"80211ax", {WIFI_STANDARD_80211ax, "{0, 80, BAND_5GHZ, 0}", 46.7}},
-        {"80211ac", {WIFI_STANDARD_80211ac, "{0, 80, BAND_5GHZ, 0}", 46.7}},
-        {"80211n", {WIFI_STANDARD_80211n, "{0, 40, BAND_5GHZ, 0}", 46.7}},
-        {"80211g", {WIFI_STANDARD_80211g, "{0, 20, BAND_2_4GHZ, 0}", 40.0}},
-    };
-    auto it = choices.find(name);
-    if (it == choices.end())
-    {
-        Fail("unknown Wi-Fi standard '" + name + "'; accepted: 80211ax, 80211ac, 80211n, 80211g");
-    }
-    return it->second;
-}
-
 } // namespace
 
 int
@@ -106,7 +81,7 @@ main(int argc, char* argv[])
     cmd.Usage("N phones send LLM prompts over one Wi-Fi access point to an edge server.");
     cmd.AddValue("phones", "Number of phones (>= 1)", phones);
     cmd.AddValue("distance", "Phone-to-AP distance in metres (> 0)", distance);
-    cmd.AddValue("standard", "Wi-Fi standard: 80211ax, 80211ac, 80211n, 80211g", standardName);
+    cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), standardName);
     cmd.AddValue("model", "Model preset served: " + ModelSpec::PresetList(), model);
     cmd.AddValue("server-device",
                  "Edge server device preset: " + DeviceProfile::PresetList(),
@@ -142,11 +117,16 @@ main(int argc, char* argv[])
     {
         Fail("--phones=" + std::to_string(phones) + " must be >= 1");
     }
-    if (!(distance > 0))
+    WifiStarHelper starHelper;
+    try
     {
-        Fail("--distance=" + Str(distance) + " must be > 0 metres");
+        starHelper.SetDistance(distance);
+        starHelper.SetStandard(standardName);
     }
-    const WifiChoice wifiChoice = ParseStandard(standardName);
+    catch (const std::invalid_argument& e)
+    {
+        Fail(e.what());
+    }
     try
     {
         ModelSpec::Preset(model);
@@ -215,9 +195,10 @@ main(int argc, char* argv[])
     // Full-size segments: ns-3's default TCP MSS is 536 bytes.
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
-    NodeContainer phoneNodes(phones);
-    NodeContainer apNode(1);
-    NodeContainer serverNode(1);
+    // The network: phones around an access point, the edge server wired to it.
+    const WifiStar star = starHelper.Install(phones, 100);
+    const NodeContainer& phoneNodes = star.stations;
+    const NodeContainer& serverNode = star.server;
 
     // --- compute: the server's engine ---------------------------------------------------
     LlmEngineHelper engineHelper;
@@ -270,64 +251,6 @@ main(int argc, char* argv[])
         }
     }
 
-    // --- network: Wi-Fi star plus a wired link to the server ---------------------------
-    YansWifiChannelHelper channel;
-    channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
-    // Indoor log-distance loss (exponent 3, e.g. an office) from the band's 1 m Friis loss.
-    channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel",
-                               "Exponent",
-                               DoubleValue(3.0),
-                               "ReferenceLoss",
-                               DoubleValue(wifiChoice.referenceLossDb));
-    YansWifiPhyHelper phy;
-    phy.SetChannel(channel.Create());
-    phy.Set("ChannelSettings", StringValue(wifiChoice.channel));
-    phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
-
-    WifiHelper wifi;
-    wifi.SetStandard(wifiChoice.standard);
-    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
-    WifiMacHelper mac;
-    const Ssid ssid("edge-llm");
-    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
-    NetDeviceContainer phoneDevices = wifi.Install(phy, mac, phoneNodes);
-    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
-    NetDeviceContainer apDevice = wifi.Install(phy, mac, apNode);
-    wifi.AssignStreams(phoneDevices, 100);
-    wifi.AssignStreams(apDevice, 200);
-
-    PointToPointHelper wired;
-    wired.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
-    wired.SetChannelAttribute("Delay", StringValue("100us"));
-    NetDeviceContainer wiredDevices = wired.Install(apNode.Get(0), serverNode.Get(0));
-
-    // Phones evenly spread on a circle around the AP, 1.5 m above the floor like the AP.
-    MobilityHelper mobility;
-    Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
-    positions->Add(Vector(0, 0, 1.5)); // AP
-    positions->Add(Vector(0, 1, 1.5)); // server, next to the AP
-    for (uint32_t i = 0; i < phones; ++i)
-    {
-        const double angle = 2 * M_PI * i / phones;
-        positions->Add(Vector(distance * std::cos(angle), distance * std::sin(angle), 1.5));
-    }
-    mobility.SetPositionAllocator(positions);
-    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
-    mobility.Install(apNode);
-    mobility.Install(serverNode);
-    mobility.Install(phoneNodes);
-
-    InternetStackHelper internet;
-    internet.Install(phoneNodes);
-    internet.Install(apNode);
-    internet.Install(serverNode);
-    Ipv4AddressHelper addresses;
-    addresses.SetBase("10.1.0.0", "255.255.255.0");
-    addresses.Assign(NetDeviceContainer(apDevice, phoneDevices));
-    addresses.SetBase("10.2.0.0", "255.255.255.0");
-    Ipv4InterfaceContainer wiredInterfaces = addresses.Assign(wiredDevices);
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-
     // --- applications -------------------------------------------------------------------
     const uint16_t port = 8000;
     LlmServerHelper serverHelper(port);
@@ -335,7 +258,7 @@ main(int argc, char* argv[])
     ApplicationContainer serverApps = serverHelper.Install(serverNode);
     serverApps.Start(Seconds(0));
 
-    LlmClientHelper clientHelper(wiredInterfaces.GetAddress(1), port);
+    LlmClientHelper clientHelper(star.serverAddress, port);
     clientHelper.SetAttribute("BytesPerToken", UintegerValue(bytesPerToken));
     clientHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
     clientHelper.SetAttribute("Mode", StringValue(mode));
@@ -407,8 +330,7 @@ main(int argc, char* argv[])
     }
     if (pcap)
     {
-        phy.EnablePcap(runner->Path("wifi"), NetDeviceContainer(apDevice, phoneDevices));
-        wired.EnablePcap(runner->Path("wired"), wiredDevices);
+        starHelper.EnablePcap(runner->Path("wifi"), runner->Path("wired"), star);
     }
     runner->WatchClients(clientApps);
     runner->WatchEngine(engine, serverNode.Get(0)->GetId());

@@ -8,22 +8,14 @@
 
 #include "edge-llm-test-fixture.h"
 
-#include "ns3/constant-position-mobility-model.h"
 #include "ns3/double.h"
-#include "ns3/internet-stack-helper.h"
-#include "ns3/ipv4-address-helper.h"
-#include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/llm-app-helper.h"
 #include "ns3/llm-client.h"
 #include "ns3/llm-engine-helper.h"
 #include "ns3/llm-run-helper.h"
-#include "ns3/mobility-helper.h"
-#include "ns3/point-to-point-helper.h"
-#include "ns3/ssid.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
-#include "ns3/wifi-helper.h"
-#include "ns3/yans-wifi-helper.h"
+#include "ns3/wifi-star-helper.h"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -61,9 +53,11 @@ RunWifiStar(const Scenario& s, const std::string& dir)
 {
     Outcome outcome;
     outcome.dir = dir;
-    NodeContainer phones(s.phones);
-    NodeContainer ap(1);
-    NodeContainer server(1);
+    WifiStarHelper starHelper;
+    starHelper.SetDistance(5); // a few metres from the AP
+    const WifiStar star = starHelper.Install(s.phones, 100);
+    const NodeContainer& phones = star.stations;
+    const NodeContainer& server = star.server;
 
     LlmEngineHelper engines;
     engines.SetCostModel("ns3::RooflineCostModel");
@@ -74,57 +68,9 @@ RunWifiStar(const Scenario& s, const std::string& dir)
     outcome.cost = engine->GetCostModel();
     outcome.serverNode = server.Get(0)->GetId();
 
-    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
-    YansWifiPhyHelper phy;
-    phy.SetChannel(channel.Create());
-    phy.Set("ChannelSettings", StringValue("{0, 80, BAND_5GHZ, 0}"));
-    WifiHelper wifi;
-    wifi.SetStandard(WIFI_STANDARD_80211ax);
-    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
-    WifiMacHelper mac;
-    const Ssid ssid("edge-llm-test");
-    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
-    NetDeviceContainer staDevices = wifi.Install(phy, mac, phones);
-    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
-    NetDeviceContainer apDevice = wifi.Install(phy, mac, ap);
-    wifi.AssignStreams(staDevices, 100);
-    wifi.AssignStreams(apDevice, 200);
-
-    PointToPointHelper wired;
-    wired.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
-    wired.SetChannelAttribute("Delay", StringValue("100us"));
-    NetDeviceContainer wiredDevices = wired.Install(ap.Get(0), server.Get(0));
-
-    MobilityHelper mobility;
-    Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
-    positions->Add(Vector(0, 0, 0));
-    positions->Add(Vector(0, 1, 0));
-    for (uint32_t i = 0; i < s.phones; ++i)
-    {
-        positions->Add(Vector(5 + i, 0, 0)); // within a few metres of the AP
-    }
-    mobility.SetPositionAllocator(positions);
-    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
-    mobility.Install(ap);
-    mobility.Install(server);
-    mobility.Install(phones);
-
-    InternetStackHelper internet;
-    internet.Install(phones);
-    internet.Install(ap);
-    internet.Install(server);
-    // Every random variable gets a fixed stream, so a run in the same process repeats exactly.
-    internet.AssignStreams(NodeContainer(phones, ap, server), 300);
-    Ipv4AddressHelper addresses;
-    addresses.SetBase("10.1.0.0", "255.255.255.0");
-    addresses.Assign(NetDeviceContainer(apDevice, staDevices));
-    addresses.SetBase("10.2.0.0", "255.255.255.0");
-    Ipv4InterfaceContainer wiredInterfaces = addresses.Assign(wiredDevices);
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-
     LlmServerHelper servers(8000);
     servers.Install(server).Start(Seconds(0));
-    LlmClientHelper clients(wiredInterfaces.GetAddress(1), 8000);
+    LlmClientHelper clients(star.serverAddress, 8000);
     clients.SetAttribute("Interarrival",
                          StringValue("ns3::ExponentialRandomVariable[Mean=" +
                                      std::to_string(1.0 / s.loadPerPhone) + "]"));

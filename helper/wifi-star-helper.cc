@@ -1,0 +1,151 @@
+#include "wifi-star-helper.h"
+
+#include "preset-table.h"
+
+#include "ns3/double.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/mobility-helper.h"
+#include "ns3/ssid.h"
+#include "ns3/string.h"
+#include "ns3/wifi-helper.h"
+#include "ns3/wifi-mac-helper.h"
+
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+namespace
+{
+
+struct StandardChoice
+{
+    WifiStandard standard;
+    std::string channel;    //!< ChannelSettings: {number, width MHz, band, primary20}
+    double referenceLossDb; //!< Friis loss at 1 m at the band's centre frequency
+};
+
+const std::map<std::string, StandardChoice>&
+Standards()
+{
+    // Friis at 1 m: 46.7 dB at 5.18 GHz, 40.0 dB at 2.412 GHz.
+    static const std::map<std::string, StandardChoice> standards = {
+        {"80211ax", {WIFI_STANDARD_80211ax, "{0, 80, BAND_5GHZ, 0}", 46.7}},
+        {"80211ac", {WIFI_STANDARD_80211ac, "{0, 80, BAND_5GHZ, 0}", 46.7}},
+        {"80211n", {WIFI_STANDARD_80211n, "{0, 40, BAND_5GHZ, 0}", 46.7}},
+        {"80211g", {WIFI_STANDARD_80211g, "{0, 20, BAND_2_4GHZ, 0}", 40.0}},
+    };
+    return standards;
+}
+
+} // namespace
+
+WifiStarHelper::WifiStarHelper()
+{
+    m_wired.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
+    m_wired.SetChannelAttribute("Delay", StringValue("100us"));
+}
+
+void
+WifiStarHelper::SetStandard(const std::string& name)
+{
+    PresetTableLookup(Standards(), "Wi-Fi standard", name); // throws for unknown names
+    m_standard = name;
+}
+
+void
+WifiStarHelper::SetDistance(double metres)
+{
+    if (!(metres > 0))
+    {
+        std::ostringstream os;
+        os << "distance " << metres << " m must be > 0";
+        throw std::invalid_argument(os.str());
+    }
+    m_distance = metres;
+}
+
+std::string
+WifiStarHelper::StandardList()
+{
+    return PresetTableList(Standards());
+}
+
+WifiStar
+WifiStarHelper::Install(uint32_t stations, int64_t stream)
+{
+    const StandardChoice& choice = Standards().at(m_standard);
+    WifiStar star;
+    star.stations.Create(stations);
+    star.accessPoint.Create(1);
+    star.server.Create(1);
+
+    YansWifiChannelHelper channel;
+    channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
+    // Indoor log-distance loss (exponent 3, e.g. an office).
+    channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel",
+                               "Exponent",
+                               DoubleValue(3.0),
+                               "ReferenceLoss",
+                               DoubleValue(choice.referenceLossDb));
+    m_phy = YansWifiPhyHelper();
+    m_phy.SetChannel(channel.Create());
+    m_phy.Set("ChannelSettings", StringValue(choice.channel));
+    m_phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
+
+    WifiHelper wifi;
+    wifi.SetStandard(choice.standard);
+    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+    WifiMacHelper mac;
+    const Ssid ssid("edge-llm");
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
+    star.stationDevices = wifi.Install(m_phy, mac, star.stations);
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
+    star.apDevice = wifi.Install(m_phy, mac, star.accessPoint);
+    stream += wifi.AssignStreams(star.stationDevices, stream);
+    stream += wifi.AssignStreams(star.apDevice, stream);
+    star.wiredDevices = m_wired.Install(star.accessPoint.Get(0), star.server.Get(0));
+
+    MobilityHelper mobility;
+    Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
+    positions->Add(Vector(0, 0, 1.5)); // AP
+    positions->Add(Vector(0, 1, 1.5)); // server, next to the AP
+    for (uint32_t i = 0; i < stations; ++i)
+    {
+        const double angle = 2 * M_PI * i / stations;
+        positions->Add(Vector(m_distance * std::cos(angle), m_distance * std::sin(angle), 1.5));
+    }
+    mobility.SetPositionAllocator(positions);
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(star.accessPoint);
+    mobility.Install(star.server);
+    mobility.Install(star.stations);
+
+    const NodeContainer all(star.stations, star.accessPoint, star.server);
+    InternetStackHelper internet;
+    internet.Install(all);
+    internet.AssignStreams(all, stream);
+    Ipv4AddressHelper addresses;
+    addresses.SetBase("10.1.0.0", "255.255.255.0");
+    addresses.Assign(NetDeviceContainer(star.apDevice, star.stationDevices));
+    addresses.SetBase("10.2.0.0", "255.255.255.0");
+    star.serverAddress = addresses.Assign(star.wiredDevices).GetAddress(1);
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    return star;
+}
+
+void
+WifiStarHelper::EnablePcap(const std::string& wifiPrefix,
+                           const std::string& wiredPrefix,
+                           const WifiStar& star)
+{
+    m_phy.EnablePcap(wifiPrefix, NetDeviceContainer(star.apDevice, star.stationDevices));
+    m_wired.EnablePcap(wiredPrefix, star.wiredDevices);
+}
+
+} // namespace ns3

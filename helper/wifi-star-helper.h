@@ -1,0 +1,64 @@
+/*
+ * WifiStarHelper: stations around one Wi-Fi access point, and a server wired to the AP.
+ */
+#ifndef EDGE_LLM_WIFI_STAR_HELPER_H
+#define EDGE_LLM_WIFI_STAR_HELPER_H
+
+#include "ns3/ipv4-address.h"
+#include "ns3/net-device-container.h"
+#include "ns3/node-container.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/yans-wifi-helper.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/// The nodes, devices and server address of a built Wi-Fi star.
+struct WifiStar
+{
+    NodeContainer stations;
+    NodeContainer accessPoint;
+    NodeContainer server;
+    NetDeviceContainer stationDevices;
+    NetDeviceContainer apDevice;
+    NetDeviceContainer wiredDevices; //!< AP side, then server side
+    Ipv4Address serverAddress;
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief Builds the edge-llm Wi-Fi star: N stations evenly spread on a circle of radius
+ * Distance around one access point, 1.5 m above the floor; indoor log-distance loss
+ * (exponent 3) from the band's 1 m Friis loss; ideal rate control; a server next to the AP
+ * on a 1 Gb/s, 100 us point-to-point link; IPv4 (stations 10.1.0.0/24, wired 10.2.0.0/24)
+ * with global routing. Wiring only: every random stream is fixed from the given one.
+ */
+class WifiStarHelper
+{
+  public:
+    WifiStarHelper();
+
+    /// 80211ax (default), 80211ac, 80211n or 80211g; throws std::invalid_argument otherwise.
+    void SetStandard(const std::string& name);
+    /// Station-to-AP distance in metres (default 10); throws std::invalid_argument if <= 0.
+    void SetDistance(double metres);
+    static std::string StandardList();
+
+    WifiStar Install(uint32_t stations, int64_t stream);
+    /// Radiotap pcaps of every Wi-Fi device and pcaps of the wired link, named prefix-...
+    void EnablePcap(const std::string& wifiPrefix,
+                    const std::string& wiredPrefix,
+                    const WifiStar& star);
+
+  private:
+    std::string m_standard{"80211ax"};
+    double m_distance{10};
+    YansWifiPhyHelper m_phy;
+    PointToPointHelper m_wired;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_WIFI_STAR_HELPER_H
