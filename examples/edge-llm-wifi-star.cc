@@ -354,6 +354,40 @@ main(int argc, char* argv[])
     runner->SetScenario("duration_s", Str(duration));
     runner->SetScenario("seed", std::to_string(seed));
     runner->SetScenario("run", std::to_string(run));
+    // The server's offered load rho = arrival rate x mean service time, both from the workload
+    // and the cost model alone (closed loop has no fixed arrival rate).
+    if (mode == "poisson")
+    {
+        // The clients' own length distributions, on a stream of their own.
+        Ptr<LlmClient> lengths = CreateObject<LlmClient>();
+        PointerValue prompt;
+        PointerValue output;
+        lengths->GetAttribute("PromptTokens", prompt);
+        lengths->GetAttribute("OutputTokens", output);
+        lengths->AssignStreams(5000);
+        const double alpha = MeanServiceSeconds(*costModel,
+                                                prompt.Get<RandomVariableStream>(),
+                                                output.Get<RandomVariableStream>(),
+                                                20000);
+        runner->SetOfferedLoad(alpha * phones * load);
+    }
+    else if (mode == "trace")
+    {
+        const RequestTrace rows = RequestTrace::Load(trace);
+        double sum = 0;
+        for (const TracedRequest& r : rows.GetRequests())
+        {
+            if (r.promptTokens + r.outputTokens <= costModel->GetModel().maxContext)
+            {
+                sum += costModel->PrefillSeconds(r.promptTokens, costModel->AllLayers()) +
+                       costModel->DecodeSeconds(r.outputTokens - 1,
+                                                r.promptTokens,
+                                                costModel->AllLayers());
+            }
+        }
+        // Work offered per second of (scaled) trace time.
+        runner->SetOfferedLoad(sum / (rows.GetDurationSeconds() * traceScale));
+    }
     if (cost == "profiled")
     {
         runner->SetScenario("profile",

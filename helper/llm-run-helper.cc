@@ -82,6 +82,12 @@ LlmRunHelper::SetScenario(const std::string& key, const std::string& value)
 }
 
 void
+LlmRunHelper::SetOfferedLoad(double rho)
+{
+    m_rho = rho;
+}
+
+void
 LlmRunHelper::CheckDrained()
 {
     for (auto it = m_clients.Begin(); it != m_clients.End(); ++it)
@@ -111,8 +117,20 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
     Simulator::Run();
     progress.Finish();
 
-    RunSummary summary = RunSummary::Compute(*m_requests, *m_queues, m_engines, Simulator::Now());
+    // Queue trends span the time users issued requests: from the first arrival on.
+    Time firstArrival = issueUntil;
+    for (const auto& [id, row] : m_requests->GetRows())
+    {
+        firstArrival = Min(firstArrival, row.record.arrival);
+    }
+    RunSummary summary = RunSummary::Compute(*m_requests,
+                                             *m_queues,
+                                             m_engines,
+                                             Simulator::Now(),
+                                             firstArrival,
+                                             Min(issueUntil, Simulator::Now()));
     summary.scenario = m_scenario;
+    summary.rho = m_rho;
     m_requests->WriteCsv(Path("requests.csv"));
     m_queues->Close();
     summary.WriteJson(Path("summary.json"));

@@ -12,6 +12,7 @@
 #include "ns3/application-container.h"
 #include "ns3/nstime.h"
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,8 @@ class LlmRunHelper
     void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
     /// A parameter echoed in summary.json's "scenario".
     void SetScenario(const std::string& key, const std::string& value);
+    /// The offered load rho the cost model predicts, written to summary.json.
+    void SetOfferedLoad(double rho);
 
     /// Runs until drained; returns the summary (already written to summary.json).
     RunSummary Run(Time issueUntil, Time drain);
@@ -57,6 +60,7 @@ class LlmRunHelper
     ApplicationContainer m_clients;
     std::vector<std::pair<uint32_t, Ptr<LlmEngine>>> m_engines;
     std::map<std::string, std::string> m_scenario;
+    double m_rho{std::nan("")};
 };
 
 } // namespace ns3

@@ -42,6 +42,7 @@ QueueLog::Watch(Ptr<LlmEngine> engine, uint32_t node)
     track.current = engine->GetQueueLength();
     track.since = Simulator::Now();
     track.watched = Simulator::Now();
+    track.series.emplace_back(Simulator::Now().GetSeconds(), track.current);
     WriteRow(node, track.current);
     engine->TraceConnectWithoutContext(
         "QueueLength",
@@ -59,6 +60,7 @@ QueueLog::OnChange(uint32_t node, uint32_t, uint32_t newValue)
     track.current = newValue;
     track.since = now;
     track.maximum = std::max(track.maximum, newValue);
+    track.series.emplace_back(now.GetSeconds(), newValue);
     WriteRow(node, newValue);
 }
 
@@ -108,6 +110,14 @@ QueueLog::GetStats(uint32_t node) const
     stats.timeAverage = span > 0 ? area / span : track.current;
     stats.maximum = track.maximum;
     return stats;
+}
+
+const QueueSeries&
+QueueLog::GetSeries(uint32_t node) const
+{
+    static const QueueSeries empty;
+    auto it = m_tracks.find(node);
+    return it == m_tracks.end() ? empty : it->second.series;
 }
 
 } // namespace ns3

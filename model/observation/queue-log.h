@@ -11,11 +11,16 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ns3
 {
 
 class LlmEngine;
+
+/// (time in seconds, queue length from then on) at each change, in time order.
+typedef std::vector<std::pair<double, uint32_t>> QueueSeries;
 
 /**
  * \ingroup edge-llm
@@ -42,6 +47,8 @@ class QueueLog : public Object
     void Close();
 
     Stats GetStats(uint32_t node) const;
+    /// Every (time in seconds, new length) of a node's queue since it was watched.
+    const QueueSeries& GetSeries(uint32_t node) const;
 
   private:
     struct Track
@@ -51,6 +58,7 @@ class QueueLog : public Object
         Time since;     //!< when `current` began
         Time watched;   //!< when watching began
         double area{0}; //!< integral of queue length dt, up to `since`
+        QueueSeries series;
     };
 
     void OnChange(uint32_t node, uint32_t oldValue, uint32_t newValue);

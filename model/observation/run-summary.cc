@@ -40,7 +40,9 @@ RunSummary
 RunSummary::Compute(const RequestLog& requests,
                     const QueueLog& queues,
                     const std::vector<std::pair<uint32_t, Ptr<LlmEngine>>>& engines,
-                    Time simulated)
+                    Time simulated,
+                    Time issueStart,
+                    Time issueEnd)
 {
     RunSummary s;
     s.simulatedSeconds = simulated.GetSeconds();
@@ -99,6 +101,9 @@ RunSummary::Compute(const RequestLog& requests,
         const QueueLog::Stats q = queues.GetStats(node);
         e.meanQueue = q.timeAverage;
         e.maxQueue = q.maximum;
+        e.queueTrend = ClassifyQueueTrend(queues.GetSeries(node),
+                                          issueStart.GetSeconds(),
+                                          issueEnd.GetSeconds());
         s.engines.push_back(e);
     }
     return s;
@@ -134,7 +139,12 @@ RunSummary::WriteJson(const std::string& path) const
                               {"utilisation", e.utilisation},
                               {"energy_j", e.energyJoules},
                               {"mean_queue", e.meanQueue},
-                              {"max_queue", e.maxQueue}});
+                              {"max_queue", e.maxQueue},
+                              {"queue_trend",
+                               {{"verdict", e.queueTrend.verdict},
+                                {"window_means", e.queueTrend.windowMeans},
+                                {"slope_per_s", e.queueTrend.slopePerSecond},
+                                {"growth", e.queueTrend.growth}}}});
     }
     const nlohmann::json j = {
         {"scenario", scenario},
@@ -150,6 +160,7 @@ RunSummary::WriteJson(const std::string& path) const
         {"output_tokens_per_s", outputTokensPerSecond},
         {"application_bytes", applicationBytes},
         {"engines", engineList},
+        {"rho", std::isnan(rho) ? nlohmann::json() : nlohmann::json(rho)},
     };
     const std::string tmp = path + ".partial";
     {
@@ -201,18 +212,24 @@ RunSummary::Table() const
                   outputTokensPerSecond,
                   simulatedSeconds);
     os << line;
+    if (!std::isnan(rho))
+    {
+        std::snprintf(line, sizeof(line), "offered load rho = %.3f (from the cost model)\n", rho);
+        os << line;
+    }
     for (const auto& e : engines)
     {
         std::snprintf(line,
                       sizeof(line),
                       "engine node %u (%s on %s): utilisation %.1f %%, mean queue %.2f, max %u, "
-                      "energy %.1f J\n",
+                      "queue %s, energy %.1f J\n",
                       e.node,
                       e.model.c_str(),
                       e.device.c_str(),
                       100 * e.utilisation,
                       e.meanQueue,
                       e.maxQueue,
+                      e.queueTrend.verdict.c_str(),
                       e.energyJoules);
         os << line;
     }

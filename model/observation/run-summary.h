@@ -5,10 +5,12 @@
 #define EDGE_LLM_RUN_SUMMARY_H
 
 #include "queue-log.h"
+#include "queue-stability.h"
 #include "request-log.h"
 
 #include "ns3/nstime.h"
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,6 +44,7 @@ struct EngineSummary
     double energyJoules{0}; //!< device power integrated over the run
     double meanQueue{0};    //!< time-averaged jobs waiting
     uint32_t maxQueue{0};
+    QueueTrend queueTrend; //!< growth of the queue while users issued requests
 };
 
 /**
@@ -65,11 +68,14 @@ struct RunSummary
     uint64_t applicationBytes{0};    //!< edge-llm bytes handed to TCP, both ways
     std::vector<EngineSummary> engines;
     std::map<std::string, std::string> scenario; //!< the run's parameters, echoed
+    double rho{std::nan("")}; //!< offered load predicted from the cost model (NaN: not given)
 
     static RunSummary Compute(const RequestLog& requests,
                               const QueueLog& queues,
                               const std::vector<std::pair<uint32_t, Ptr<LlmEngine>>>& engines,
-                              Time simulated);
+                              Time simulated,
+                              Time issueStart,
+                              Time issueEnd);
 
     /// Writes summary.json; throws std::runtime_error on I/O errors.
     void WriteJson(const std::string& path) const;

@@ -1,0 +1,59 @@
+/*
+ * Queue stability: the offered load a cost model predicts, and the trend a measured queue
+ * shows.
+ */
+#ifndef EDGE_LLM_QUEUE_STABILITY_H
+#define EDGE_LLM_QUEUE_STABILITY_H
+
+#include "inference-cost-model.h"
+#include "queue-log.h"
+
+#include "ns3/ptr.h"
+#include "ns3/random-variable-stream.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * Mean seconds one job costs on `model` (Prefill(P) + Decode(G-1, P)) over `samples` draws of
+ * prompt and output lengths (rounded, at least 1). Draws longer than the model's context are
+ * skipped: the engine refuses them at no cost. Returns NaN if every draw was skipped.
+ */
+double MeanServiceSeconds(const InferenceCostModel& model,
+                          Ptr<RandomVariableStream> promptTokens,
+                          Ptr<RandomVariableStream> outputTokens,
+                          uint32_t samples);
+
+/// What a queue did over a run.
+struct QueueTrend
+{
+    /// "stable" (not growing, under one job waiting on average), "backlogged" (not growing,
+    /// at least one job waiting on average) or "overloaded" (growing).
+    std::string verdict;
+    std::vector<double> windowMeans; //!< time-averaged length in equal windows of the run
+    double slopePerSecond{0};        //!< least-squares slope of the window means
+    double growth{0};                //!< slope x span: jobs gained over the run by the trend
+    double mean{0};                  //!< time-averaged length over the run
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief Classifies a queue by its growth over [start, end], not by a snapshot: the run is
+ * cut into `windows` equal windows, the time-averaged length of each is fitted with a line,
+ * and the queue is "overloaded" when that line gains at least 2 jobs and at least half the
+ * run's mean over the run and the last window is the longest so far; otherwise "backlogged" if
+ * the mean is at least one job, else "stable". The thresholds are a convention (see
+ * doc/edge-llm.rst): a stable M/G/1 queue fluctuates, an unstable one grows without bound, and
+ * longer runs separate the two better.
+ */
+QueueTrend ClassifyQueueTrend(const QueueSeries& series,
+                              double start,
+                              double end,
+                              uint32_t windows = 4);
+
+} // namespace ns3
+
+#endif // EDGE_LLM_QUEUE_STABILITY_H
