@@ -11,15 +11,10 @@
 #include "ns3/core-module.h"
 #include "ns3/edge-llm-module.h"
 #include "ns3/internet-module.h"
-#include "ns3/mobility-module.h"
 #include "ns3/network-module.h"
-#include "ns3/point-to-point-module.h"
-#include "ns3/propagation-module.h"
-#include "ns3/wifi-module.h"
 
-#include <cmath>
 #include <iostream>
-#include <map>
+#include <memory>
 #include <sstream>
 
 using namespace ns3;
