@@ -165,11 +165,12 @@ main(int argc, char* argv[])
     {
         Fail("--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
     }
+    RequestTrace traceRows; // read once here: a bad file fails before anything is built
     if (mode == "trace")
     {
         try
         {
-            RequestTrace::Load(trace); // a bad file fails here, before anything is built
+            traceRows = RequestTrace::Load(trace);
         }
         catch (const std::exception& e)
         {
@@ -368,9 +369,8 @@ main(int argc, char* argv[])
     }
     else if (mode == "trace")
     {
-        const RequestTrace rows = RequestTrace::Load(trace);
         double sum = 0;
-        for (const TracedRequest& r : rows.GetRequests())
+        for (const TracedRequest& r : traceRows.GetRequests())
         {
             if (r.promptTokens + r.outputTokens <= costModel->GetModel().maxContext)
             {
@@ -381,7 +381,7 @@ main(int argc, char* argv[])
             }
         }
         // Work offered per second of (scaled) trace time.
-        runner->SetOfferedLoad(sum / (rows.GetDurationSeconds() * traceScale));
+        runner->SetOfferedLoad(sum / (traceRows.GetDurationSeconds() * traceScale));
     }
     if (cost == "profiled")
     {
