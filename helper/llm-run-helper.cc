@@ -1,10 +1,11 @@
 #include "llm-run-helper.h"
 
-#include "llm-client.h"
+#include "llm-user-application.h"
 #include "progress-bar.h"
 
 #include "ns3/simulator.h"
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 
@@ -59,10 +60,10 @@ LlmRunHelper::WatchClients(const ApplicationContainer& clients)
 {
     for (auto it = clients.Begin(); it != clients.End(); ++it)
     {
-        if (Ptr<LlmClient> client = DynamicCast<LlmClient>(*it))
+        if (Ptr<LlmUserApplication> user = DynamicCast<LlmUserApplication>(*it))
         {
-            m_requests->WatchClient(client);
-            m_clients.Add(client);
+            m_requests->WatchClient(user);
+            m_clients.Add(user);
         }
     }
 }
@@ -82,9 +83,10 @@ LlmRunHelper::SetScenario(const std::string& key, const std::string& value)
 }
 
 void
-LlmRunHelper::SetOfferedLoad(double rho)
+LlmRunHelper::SetOfferedLoad(double rho, double rhoWithGrowth)
 {
     m_rho = rho;
+    m_rhoWithGrowth = rhoWithGrowth;
 }
 
 void
@@ -92,7 +94,7 @@ LlmRunHelper::CheckDrained()
 {
     for (auto it = m_clients.Begin(); it != m_clients.End(); ++it)
     {
-        if (DynamicCast<LlmClient>(*it)->GetOpen() > 0)
+        if (DynamicCast<LlmUserApplication>(*it)->GetOpen() > 0)
         {
             Simulator::Schedule(Seconds(1), &LlmRunHelper::CheckDrained, this);
             return;
@@ -106,15 +108,18 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
 {
     for (auto it = m_clients.Begin(); it != m_clients.End(); ++it)
     {
-        Ptr<LlmClient> client = DynamicCast<LlmClient>(*it);
-        Simulator::Schedule(issueUntil, &LlmClient::StopIssuing, client);
+        Ptr<LlmUserApplication> client = DynamicCast<LlmUserApplication>(*it);
+        Simulator::Schedule(issueUntil, &LlmUserApplication::StopIssuing, client);
         client->SetStopTime(issueUntil + drain);
     }
     Simulator::Schedule(issueUntil, &LlmRunHelper::CheckDrained, this);
     const Time end = issueUntil + drain;
     Simulator::Stop(end + MilliSeconds(1));
     ProgressBar progress(end, Seconds(1));
+    const auto wallStart = std::chrono::steady_clock::now();
     Simulator::Run();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     progress.Finish();
 
     // Queue trends span the time users issued requests: from the first arrival on.
@@ -131,6 +136,8 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
                                              Min(issueUntil, Simulator::Now()));
     summary.scenario = m_scenario;
     summary.rho = m_rho;
+    summary.rhoWithGrowth = m_rhoWithGrowth;
+    summary.wallSeconds = wall;
     m_requests->WriteCsv(Path("requests.csv"));
     m_queues->Close();
     summary.WriteJson(Path("summary.json"));

@@ -40,8 +40,9 @@ class LlmRunHelper
     void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
     /// A parameter echoed in summary.json's "scenario".
     void SetScenario(const std::string& key, const std::string& value);
-    /// The offered load rho the cost model predicts, written to summary.json.
-    void SetOfferedLoad(double rho);
+    /// The offered load rho the cost model predicts, written to summary.json; for MoA also
+    /// the load with prompt growth.
+    void SetOfferedLoad(double rho, double rhoWithGrowth = std::nan(""));
 
     /// Runs until drained; returns the summary (already written to summary.json).
     RunSummary Run(Time issueUntil, Time drain);
@@ -61,6 +62,7 @@ class LlmRunHelper
     std::vector<std::pair<uint32_t, Ptr<LlmEngine>>> m_engines;
     std::map<std::string, std::string> m_scenario;
     double m_rho{std::nan("")};
+    double m_rhoWithGrowth{std::nan("")};
 };
 
 } // namespace ns3

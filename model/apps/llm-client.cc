@@ -27,7 +27,7 @@ LlmClient::GetTypeId()
     // conversation trace 2023 (ContextTokens, GeneratedTokens); see doc/edge-llm.rst.
     static TypeId tid =
         TypeId("ns3::LlmClient")
-            .SetParent<Application>()
+            .SetParent<LlmUserApplication>()
             .SetGroupName("EdgeLlm")
             .AddConstructor<LlmClient>()
             .AddAttribute("RemoteAddress",
@@ -121,23 +121,7 @@ LlmClient::GetTypeId()
                           "Workload kind written to the request log",
                           StringValue("chat"),
                           MakeStringAccessor(&LlmClient::m_kind),
-                          MakeStringChecker())
-            .AddTraceSource("RequestIssued",
-                            "The user issued a request",
-                            MakeTraceSourceAccessor(&LlmClient::m_issuedTrace),
-                            "ns3::LlmClient::RecordTracedCallback")
-            .AddTraceSource("FirstToken",
-                            "The first output token arrived",
-                            MakeTraceSourceAccessor(&LlmClient::m_firstTokenTrace),
-                            "ns3::LlmClient::RecordTracedCallback")
-            .AddTraceSource("RequestCompleted",
-                            "The whole answer arrived",
-                            MakeTraceSourceAccessor(&LlmClient::m_completedTrace),
-                            "ns3::LlmClient::RecordTracedCallback")
-            .AddTraceSource("RequestFailed",
-                            "The request ended without an answer; record.reason says why",
-                            MakeTraceSourceAccessor(&LlmClient::m_failedTrace),
-                            "ns3::LlmClient::RecordTracedCallback");
+                          MakeStringChecker());
     return tid;
 }
 

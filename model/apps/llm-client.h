@@ -5,6 +5,7 @@
 #define EDGE_LLM_LLM_CLIENT_H
 
 #include "llm-connection.h"
+#include "llm-user-application.h"
 #include "request-record.h"
 #include "request-trace.h"
 
@@ -30,7 +31,7 @@ namespace ns3
  * Every request ends in exactly one of the RequestCompleted or RequestFailed traces;
  * requests still open when the application stops fail with reason "unfinished".
  */
-class LlmClient : public Application
+class LlmClient : public LlmUserApplication
 {
   public:
     enum Mode
@@ -44,15 +45,12 @@ class LlmClient : public Application
     LlmClient();
     ~LlmClient() override;
 
-    /// Stops issuing new requests; those in flight go on until they end or the app stops.
-    void StopIssuing();
+    void StopIssuing() override;
     /// Assigns fixed streams to the random variables; returns how many were used.
     int64_t AssignStreams(int64_t stream);
 
     uint64_t GetIssued() const;
-    uint64_t GetOpen() const; //!< requests not ended yet
-
-    typedef void (*RecordTracedCallback)(const RequestRecord& record);
+    uint64_t GetOpen() const override;
 
   protected:
     void DoDispose() override;
@@ -108,11 +106,6 @@ class LlmClient : public Application
     Time m_traceStart; //!< trace time 0
     EventId m_nextArrival;
     std::map<uint64_t, Open> m_open;
-
-    TracedCallback<const RequestRecord&> m_issuedTrace;
-    TracedCallback<const RequestRecord&> m_firstTokenTrace;
-    TracedCallback<const RequestRecord&> m_completedTrace;
-    TracedCallback<const RequestRecord&> m_failedTrace;
 };
 
 } // namespace ns3

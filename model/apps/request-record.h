@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -33,6 +34,17 @@ struct RequestRecord
     std::string reason; //!< why it failed; empty when completed
     uint64_t bytesSent{0};
     uint64_t bytesReceived{0};
+
+    // Distributed Mixture-of-Agents requests only (moaLayers == 0 for others, and for M = 0).
+    uint32_t moaLayers{0}; //!< M: proposer layers
+    uint32_t moaPeers{0};  //!< k: peers asked per layer
+    /// When each proposer layer's barrier passed, then when the final aggregation ended.
+    std::vector<Time> layerDone;
+    /// Prompt tokens of each proposer layer, then of the final aggregation.
+    std::vector<uint32_t> layerPromptTokens;
+    /// The peers (node ids) whose responses made each proposer layer.
+    std::vector<std::vector<uint32_t>> layerPeers;
+    uint32_t retries{0}; //!< peer requests re-sent elsewhere after a timeout or failure
 };
 
 } // namespace ns3

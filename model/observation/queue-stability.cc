@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace ns3
 {
@@ -29,6 +30,115 @@ MeanServiceSeconds(const InferenceCostModel& model,
         ++counted;
     }
     return counted == 0 ? std::numeric_limits<double>::quiet_NaN() : sum / counted;
+}
+
+uint32_t
+MoaInferencesPerPrompt(uint32_t layers, uint32_t peers)
+{
+    return (peers + 1) * layers + 1;
+}
+
+MoaServiceEstimate
+MoaMeanServiceSeconds(const InferenceCostModel& model,
+                      Ptr<RandomVariableStream> promptTokens,
+                      Ptr<RandomVariableStream> outputTokens,
+                      uint32_t layers,
+                      uint32_t peers,
+                      uint32_t aggregatorTokens,
+                      uint32_t samples)
+{
+    const uint64_t context = model.GetModel().maxContext;
+    const LayerRange all = model.AllLayers();
+    auto draw = [](Ptr<RandomVariableStream> v) {
+        return static_cast<uint32_t>(std::max(1.0, std::round(v->GetValue())));
+    };
+    // One job's seconds, or NaN if it does not fit the context.
+    auto job = [&](uint64_t p, uint32_t g) {
+        if (p + g > context)
+        {
+            return std::numeric_limits<double>::quiet_NaN();
+        }
+        return model.PrefillSeconds(static_cast<uint32_t>(p), all) +
+               model.DecodeSeconds(g - 1, static_cast<uint32_t>(p), all);
+    };
+    double firstSum = 0;
+    double grownSum = 0;
+    uint64_t firstCount = 0;
+    uint64_t grownCount = 0;
+    for (uint32_t i = 0; i < samples; ++i)
+    {
+        const uint32_t p = draw(promptTokens);
+        if (layers == 0)
+        {
+            const double s = job(p, draw(outputTokens));
+            if (std::isfinite(s))
+            {
+                firstSum += s;
+                ++firstCount;
+            }
+            continue;
+        }
+        uint64_t previousOutputs = 0; // tokens of the k+1 responses of the previous layer
+        for (uint32_t layer = 0; layer <= layers; ++layer)
+        {
+            const uint32_t jobs = layer < layers ? peers + 1 : 1;
+            const uint64_t prompt = layer == 0 ? p : p + aggregatorTokens + previousOutputs;
+            uint64_t outputs = 0;
+            for (uint32_t j = 0; j < jobs; ++j)
+            {
+                const uint32_t g = draw(outputTokens);
+                outputs += g;
+                const double s = job(prompt, g);
+                if (!std::isfinite(s))
+                {
+                    continue;
+                }
+                (layer == 0 ? firstSum : grownSum) += s;
+                ++(layer == 0 ? firstCount : grownCount);
+            }
+            previousOutputs = outputs;
+        }
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    MoaServiceEstimate estimate;
+    estimate.base = firstCount == 0 ? nan : firstSum / firstCount;
+    estimate.withGrowth =
+        firstCount + grownCount == 0 ? nan : (firstSum + grownSum) / (firstCount + grownCount);
+    return estimate;
+}
+
+QueueSeries
+SumQueueSeries(const std::vector<QueueSeries>& series)
+{
+    // Merge the change points in time order; each changes its queue's share of the total.
+    std::vector<std::tuple<double, size_t, uint32_t>> changes;
+    for (size_t q = 0; q < series.size(); ++q)
+    {
+        for (const auto& [time, length] : series[q])
+        {
+            changes.emplace_back(time, q, length);
+        }
+    }
+    std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
+        return std::get<0>(a) < std::get<0>(b);
+    });
+    std::vector<uint32_t> current(series.size(), 0);
+    uint64_t total = 0;
+    QueueSeries sum;
+    for (const auto& [time, q, length] : changes)
+    {
+        total = total - current[q] + length;
+        current[q] = length;
+        if (!sum.empty() && sum.back().first == time)
+        {
+            sum.back().second = static_cast<uint32_t>(total);
+        }
+        else
+        {
+            sum.emplace_back(time, static_cast<uint32_t>(total));
+        }
+    }
+    return sum;
 }
 
 namespace

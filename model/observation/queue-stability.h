@@ -27,6 +27,35 @@ double MeanServiceSeconds(const InferenceCostModel& model,
                           Ptr<RandomVariableStream> outputTokens,
                           uint32_t samples);
 
+/// Inferences one user prompt causes in distributed MoA with M layers and k peers:
+/// (k+1)M + 1 (M = 0: one, plain local inference).
+uint32_t MoaInferencesPerPrompt(uint32_t layers, uint32_t peers);
+
+/// Mean seconds per job of a distributed-MoA workload on one device.
+struct MoaServiceEstimate
+{
+    double base{0};       //!< every job as long as a user prompt: the theorem's alpha
+    double withGrowth{0}; //!< the job mix with grown prompts of later layers and aggregation
+};
+
+/**
+ * Mean service seconds of a distributed-MoA job on `model` over `samples` user prompts. A
+ * prompt P and k+1 outputs G per layer are drawn; layer 1 infers P, later layers and the final
+ * aggregation infer P + aggregatorTokens + the k+1 previous outputs. `base` averages the
+ * layer-1 jobs only (the theorem ignores growth); `withGrowth` weights the jobs as a device
+ * receives them. Jobs beyond the model's context are skipped. NaN fields if nothing counted.
+ */
+MoaServiceEstimate MoaMeanServiceSeconds(const InferenceCostModel& model,
+                                         Ptr<RandomVariableStream> promptTokens,
+                                         Ptr<RandomVariableStream> outputTokens,
+                                         uint32_t layers,
+                                         uint32_t peers,
+                                         uint32_t aggregatorTokens,
+                                         uint32_t samples);
+
+/// The total of several queue-length step functions (jobs waiting on all of them) over time.
+QueueSeries SumQueueSeries(const std::vector<QueueSeries>& series);
+
 /// What a queue did over a run.
 struct QueueTrend
 {

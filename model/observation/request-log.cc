@@ -1,7 +1,7 @@
 #include "request-log.h"
 
-#include "llm-client.h"
 #include "llm-engine.h"
+#include "llm-user-application.h"
 
 #include "ns3/callback.h"
 
@@ -19,6 +19,19 @@ NS_OBJECT_ENSURE_REGISTERED(RequestLog);
 namespace
 {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The items of `values`, each formatted by `format`, separated by ';' (no commas in a field).
+template <typename T, typename Format>
+std::string
+Join(const std::vector<T>& values, Format format)
+{
+    std::string text;
+    for (size_t i = 0; i < values.size(); ++i)
+    {
+        text += (i == 0 ? "" : ";") + format(values[i]);
+    }
+    return text;
+}
 } // namespace
 
 TypeId
@@ -34,13 +47,13 @@ RequestLog::GetTypeId()
 double
 RequestLog::Row::QueueWaitSeconds() const
 {
-    return hasStarted ? (started - enqueued).GetSeconds() : NaN;
+    return hasStarted && jobs == 1 ? (started - enqueued).GetSeconds() : NaN;
 }
 
 double
 RequestLog::Row::ComputeSeconds() const
 {
-    return engineDone ? (engineCompleted - started).GetSeconds() : NaN;
+    return engineDone && jobs == 1 ? (engineCompleted - started).GetSeconds() : NaN;
 }
 
 double
@@ -66,7 +79,7 @@ RequestLog::Row::NetworkSeconds() const
 }
 
 void
-RequestLog::WatchClient(Ptr<LlmClient> client)
+RequestLog::WatchClient(Ptr<LlmUserApplication> client)
 {
     client->TraceConnectWithoutContext("RequestIssued", MakeCallback(&RequestLog::OnIssued, this));
     client->TraceConnectWithoutContext("RequestCompleted",
@@ -109,25 +122,35 @@ void
 RequestLog::OnEnqueued(uint32_t node, const InferenceJob& job)
 {
     Row& row = m_rows[job.requestId];
-    row.served = true;
-    row.server = node;
-    row.enqueued = job.enqueued;
+    if (++row.jobs == 1)
+    {
+        row.served = true;
+        row.server = node;
+        row.enqueued = job.enqueued;
+    }
 }
 
 void
 RequestLog::OnStarted(const InferenceJob& job)
 {
     Row& row = m_rows[job.requestId];
-    row.hasStarted = true;
-    row.started = job.started;
+    if (!row.hasStarted)
+    {
+        row.hasStarted = true;
+        row.started = job.started;
+    }
 }
 
 void
 RequestLog::OnEngineCompleted(const InferenceJob& job)
 {
     Row& row = m_rows[job.requestId];
-    row.engineDone = true;
-    row.engineCompleted = job.completed;
+    row.workSeconds += (job.completed - job.started).GetSeconds();
+    if (!row.engineDone)
+    {
+        row.engineDone = true;
+        row.engineCompleted = job.completed;
+    }
 }
 
 void
@@ -161,7 +184,8 @@ RequestLog::CsvHeader()
 {
     return "request_id,node,kind,server,arrival_s,first_token_s,completion_s,status,reason,"
            "prompt_tokens,output_tokens,latency_s,ttft_s,queue_wait_s,compute_s,network_s,"
-           "bytes_sent,bytes_received";
+           "bytes_sent,bytes_received,jobs,work_s,moa_layers,moa_k,layer_done_s,"
+           "layer_prompt_tokens,peers,retries";
 }
 
 void
@@ -197,7 +221,20 @@ RequestLog::WriteCsv(const std::string& path) const
             << ',' << r.reason << ',' << r.promptTokens << ',' << r.outputTokens << ','
             << number(row.LatencySeconds()) << ',' << number(row.TtftSeconds()) << ','
             << number(row.QueueWaitSeconds()) << ',' << number(row.ComputeSeconds()) << ','
-            << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived << "\n";
+            << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived << ','
+            << row.jobs << ',' << number(row.workSeconds) << ',' << r.moaLayers << ',' << r.moaPeers
+            << ',' << Join(r.layerDone, time) << ','
+            << Join(r.layerPromptTokens, [](uint32_t t) { return std::to_string(t); }) << ','
+            << Join(r.layerPeers,
+                    [](const std::vector<uint32_t>& peers) {
+                        std::string text;
+                        for (uint32_t p : peers)
+                        {
+                            text += (text.empty() ? "" : " ") + std::to_string(p);
+                        }
+                        return text;
+                    })
+            << ',' << r.retries << "\n";
     }
     out.close();
     if (!out || std::rename(partial.c_str(), path.c_str()) != 0)

@@ -16,7 +16,7 @@
 namespace ns3
 {
 
-class LlmClient;
+class LlmUserApplication;
 class LlmEngine;
 
 /**
@@ -39,7 +39,10 @@ class RequestLog : public Object
         bool engineDone{false}; //!< the engine produced its last token
         Time engineCompleted;
         std::string engineDrop; //!< engine drop reason, if any
+        uint32_t jobs{0};       //!< engine jobs accepted for it (MoA: (k+1)M + 1 and retries)
+        double workSeconds{0};  //!< compute seconds of all its jobs, on every engine
 
+        // The decomposition of a one-job request; NaN for requests of several jobs (MoA).
         double QueueWaitSeconds() const; //!< NaN unless started
         double ComputeSeconds() const;   //!< NaN unless the engine completed it
         double NetworkSeconds() const;   //!< latency - queue wait - compute; NaN unless completed
@@ -49,7 +52,7 @@ class RequestLog : public Object
 
     static TypeId GetTypeId();
 
-    void WatchClient(Ptr<LlmClient> client);
+    void WatchClient(Ptr<LlmUserApplication> client);
     void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
 
     const std::map<uint64_t, Row>& GetRows() const;

@@ -3,6 +3,7 @@
 #include "cost-fit.h"
 #include "llm-engine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -36,6 +37,41 @@ Distribution::Of(const std::vector<double>& values)
     return d;
 }
 
+namespace
+{
+
+/// Appends the layer durations of a completed MoA request under their labels.
+void
+AddLayerTimes(const RequestRecord& r, std::vector<std::pair<std::string, std::vector<double>>>& out)
+{
+    if (r.moaLayers == 0 || r.layerDone.size() != r.moaLayers + 1)
+    {
+        return;
+    }
+    Time previous = r.arrival;
+    for (uint32_t i = 0; i < r.layerDone.size(); ++i)
+    {
+        const std::string label =
+            i < r.moaLayers ? "layer " + std::to_string(i + 1) : std::string("aggregation");
+        auto it = std::find_if(out.begin(), out.end(), [&label](const auto& entry) {
+            return entry.first == label;
+        });
+        if (it == out.end())
+        {
+            out.emplace_back(label, std::vector<double>());
+            it = out.end() - 1;
+        }
+        it->second.push_back((r.layerDone[i] - previous).GetSeconds());
+        previous = r.layerDone[i];
+    }
+    // "aggregation" last, whatever M the rows had.
+    std::stable_partition(out.begin(), out.end(), [](const auto& entry) {
+        return entry.first != "aggregation";
+    });
+}
+
+} // namespace
+
 RunSummary
 RunSummary::Compute(const RequestLog& requests,
                     const QueueLog& queues,
@@ -53,6 +89,7 @@ RunSummary::Compute(const RequestLog& requests,
     std::vector<double> compute;
     std::vector<double> network;
     double outputTokens = 0;
+    std::vector<std::pair<std::string, std::vector<double>>> layerTimes;
     for (const auto& [id, row] : requests.GetRows())
     {
         ++s.requests;
@@ -61,14 +98,16 @@ RunSummary::Compute(const RequestLog& requests,
         {
             ttft.push_back(row.TtftSeconds());
         }
+        s.moaRetries += row.record.retries;
         if (row.record.status != "completed")
         {
             continue;
         }
         ++s.completed;
+        AddLayerTimes(row.record, layerTimes);
         outputTokens += row.record.outputTokens;
         latency.push_back(row.LatencySeconds());
-        if (row.served)
+        if (row.served && row.jobs == 1)
         {
             wait.push_back(row.QueueWaitSeconds());
             compute.push_back(row.ComputeSeconds());
@@ -80,11 +119,16 @@ RunSummary::Compute(const RequestLog& requests,
     s.queueWait = Distribution::Of(wait);
     s.compute = Distribution::Of(compute);
     s.network = Distribution::Of(network);
+    for (const auto& [label, times] : layerTimes)
+    {
+        s.layerLatency.emplace_back(label, Distribution::Of(times));
+    }
     if (s.simulatedSeconds > 0)
     {
         s.throughputRps = s.completed / s.simulatedSeconds;
         s.outputTokensPerSecond = outputTokens / s.simulatedSeconds;
     }
+    std::vector<QueueSeries> all;
     for (const auto& [node, engine] : engines)
     {
         EngineSummary e;
@@ -98,6 +142,9 @@ RunSummary::Compute(const RequestLog& requests,
         e.utilisation =
             s.simulatedSeconds > 0 ? engine->GetBusyTime().GetSeconds() / s.simulatedSeconds : 0;
         e.energyJoules = engine->GetEnergyJoules();
+        e.meanServiceSeconds = e.jobsCompleted == 0
+                                   ? std::nan("")
+                                   : engine->GetBusyTime().GetSeconds() / e.jobsCompleted;
         const QueueLog::Stats q = queues.GetStats(node);
         e.meanQueue = q.timeAverage;
         e.maxQueue = q.maximum;
@@ -105,6 +152,19 @@ RunSummary::Compute(const RequestLog& requests,
                                           issueStart.GetSeconds(),
                                           issueEnd.GetSeconds());
         s.engines.push_back(e);
+        all.push_back(queues.GetSeries(node));
+    }
+    if (!engines.empty())
+    {
+        s.totalQueueTrend =
+            ClassifyQueueTrend(SumQueueSeries(all), issueStart.GetSeconds(), issueEnd.GetSeconds());
+        // Growth is judged on the total; a backlog per engine (jobs waiting per device).
+        if (s.totalQueueTrend.verdict != "overloaded")
+        {
+            s.totalQueueTrend.verdict =
+                s.totalQueueTrend.mean / engines.size() >= 1 ? "backlogged" : "stable";
+        }
+        s.stability = s.totalQueueTrend.verdict;
     }
     return s;
 }
@@ -132,23 +192,28 @@ RunSummary::WriteJson(const std::string& path) const
     nlohmann::json engineList = nlohmann::json::array();
     for (const auto& e : engines)
     {
-        engineList.push_back({{"node", e.node},
-                              {"model", e.model},
-                              {"device", e.device},
-                              {"jobs_completed", e.jobsCompleted},
-                              {"utilisation", e.utilisation},
-                              {"energy_j", e.energyJoules},
-                              {"mean_queue", e.meanQueue},
-                              {"max_queue", e.maxQueue},
-                              {"queue_trend",
-                               {{"verdict", e.queueTrend.verdict},
-                                {"window_means", e.queueTrend.windowMeans},
-                                {"slope_per_s", e.queueTrend.slopePerSecond},
-                                {"growth", e.queueTrend.growth}}}});
+        engineList.push_back(
+            {{"node", e.node},
+             {"model", e.model},
+             {"device", e.device},
+             {"jobs_completed", e.jobsCompleted},
+             {"utilisation", e.utilisation},
+             {"energy_j", e.energyJoules},
+             {"mean_service_s",
+              std::isnan(e.meanServiceSeconds) ? nlohmann::json()
+                                               : nlohmann::json(e.meanServiceSeconds)},
+             {"mean_queue", e.meanQueue},
+             {"max_queue", e.maxQueue},
+             {"queue_trend",
+              {{"verdict", e.queueTrend.verdict},
+               {"window_means", e.queueTrend.windowMeans},
+               {"slope_per_s", e.queueTrend.slopePerSecond},
+               {"growth", e.queueTrend.growth}}}});
     }
-    const nlohmann::json j = {
+    nlohmann::json j = {
         {"scenario", scenario},
         {"simulated_s", simulatedSeconds},
+        {"wall_s", wallSeconds},
         {"requests", requests},
         {"states", states},
         {"latency_s", ToJson(latency)},
@@ -161,7 +226,26 @@ RunSummary::WriteJson(const std::string& path) const
         {"application_bytes", applicationBytes},
         {"engines", engineList},
         {"rho", std::isnan(rho) ? nlohmann::json() : nlohmann::json(rho)},
+        {"rho_with_growth",
+         std::isnan(rhoWithGrowth) ? nlohmann::json() : nlohmann::json(rhoWithGrowth)},
+        {"stability", stability},
+        {"total_queue_trend",
+         {{"verdict", totalQueueTrend.verdict},
+          {"window_means", totalQueueTrend.windowMeans},
+          {"slope_per_s", totalQueueTrend.slopePerSecond},
+          {"growth", totalQueueTrend.growth}}},
     };
+    if (!layerLatency.empty())
+    {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const auto& [label, d] : layerLatency)
+        {
+            nlohmann::json entry = ToJson(d);
+            entry["stage"] = label;
+            layers.push_back(entry);
+        }
+        j["moa"] = {{"layer_latency_s", layers}, {"retries", moaRetries}};
+    }
     const std::string tmp = path + ".partial";
     {
         std::ofstream out(tmp);
@@ -190,6 +274,10 @@ RunSummary::Table() const
     os << "\n";
     os << "                 mean      p50      p95      p99   (seconds)\n";
     auto row = [&](const char* name, const Distribution& d) {
+        if (d.count == 0)
+        {
+            return; // e.g. the one-job decomposition of MoA requests
+        }
         std::snprintf(line,
                       sizeof(line),
                       "%-12s %8.3f %8.3f %8.3f %8.3f\n",
@@ -205,6 +293,10 @@ RunSummary::Table() const
     row("queue wait", queueWait);
     row("compute", compute);
     row("network", network);
+    for (const auto& [label, d] : layerLatency)
+    {
+        row(("  " + label).c_str(), d);
+    }
     std::snprintf(line,
                   sizeof(line),
                   "throughput: %.4f req/s, %.2f output tokens/s over %.1f s simulated\n",
@@ -212,10 +304,35 @@ RunSummary::Table() const
                   outputTokensPerSecond,
                   simulatedSeconds);
     os << line;
+    if (wallSeconds > 0)
+    {
+        std::snprintf(line,
+                      sizeof(line),
+                      "wall clock: %.2f s (%.0f simulated s and %.1f requests per wall second)\n",
+                      wallSeconds,
+                      simulatedSeconds / wallSeconds,
+                      requests / wallSeconds);
+        os << line;
+    }
     if (!std::isnan(rho))
     {
-        std::snprintf(line, sizeof(line), "offered load rho = %.3f (from the cost model)\n", rho);
+        std::snprintf(line, sizeof(line), "offered load rho = %.3f (from the cost model)", rho);
         os << line;
+        if (!std::isnan(rhoWithGrowth))
+        {
+            std::snprintf(line, sizeof(line), ", %.3f with prompt growth", rhoWithGrowth);
+            os << line;
+        }
+        os << "\n";
+    }
+    if (!stability.empty())
+    {
+        os << "stability (total queue): " << stability;
+        if (moaRetries > 0)
+        {
+            os << " | peer retries: " << moaRetries;
+        }
+        os << "\n";
     }
     for (const auto& e : engines)
     {

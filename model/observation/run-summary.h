@@ -40,9 +40,10 @@ struct EngineSummary
     std::string model;
     std::string device;
     uint64_t jobsCompleted{0};
-    double utilisation{0};  //!< busy time / simulated time
-    double energyJoules{0}; //!< device power integrated over the run
-    double meanQueue{0};    //!< time-averaged jobs waiting
+    double utilisation{0};        //!< busy time / simulated time
+    double energyJoules{0};       //!< device power integrated over the run
+    double meanServiceSeconds{0}; //!< busy time / jobs completed (NaN without jobs)
+    double meanQueue{0};          //!< time-averaged jobs waiting
     uint32_t maxQueue{0};
     QueueTrend queueTrend; //!< growth of the queue while users issued requests
 };
@@ -63,12 +64,27 @@ struct RunSummary
     Distribution compute;
     Distribution network;
     double simulatedSeconds{0};
+    double wallSeconds{0};           //!< wall-clock seconds the simulation took (0: not measured)
     double throughputRps{0};         //!< completed requests per simulated second
     double outputTokensPerSecond{0}; //!< of completed requests
     uint64_t applicationBytes{0};    //!< edge-llm bytes handed to TCP, both ways
     std::vector<EngineSummary> engines;
     std::map<std::string, std::string> scenario; //!< the run's parameters, echoed
     double rho{std::nan("")}; //!< offered load predicted from the cost model (NaN: not given)
+    /// MoA: the offered load with the grown prompts of later layers (NaN: not given).
+    double rhoWithGrowth{std::nan("")};
+    /// The run's verdict from the total queue of all engines (jobs waiting anywhere), whose
+    /// larger sample separates growth from noise better than any one queue (an unstable
+    /// device's growth shows in the total): "overloaded" if the total grows (as
+    /// ClassifyQueueTrend), else "backlogged" if at least one job waits per engine on
+    /// average, else "stable"; empty without engines.
+    QueueTrend totalQueueTrend;
+    std::string stability; //!< totalQueueTrend.verdict
+    /// MoA: time of each proposer layer (barrier to barrier, from the arrival for layer 1)
+    /// and of the final aggregation, over completed MoA requests; labels "layer 1", ...,
+    /// "aggregation".
+    std::vector<std::pair<std::string, Distribution>> layerLatency;
+    uint64_t moaRetries{0}; //!< peer requests re-sent elsewhere, all MoA requests
 
     static RunSummary Compute(const RequestLog& requests,
                               const QueueLog& queues,
