@@ -1,12 +1,17 @@
--- Wireshark/tshark dissector for edge-llm messages (ns3::LlmHeader, 32 bytes, network order,
--- followed by `payload length` zero bytes), reassembled across TCP segments.
+-- Wireshark/tshark dissectors for edge-llm messages:
+--   edgellm: LLM messages (ns3::LlmHeader, 32 bytes, network order, followed by
+--     `payload length` zero bytes), reassembled across TCP segments; TCP port 8000.
+--   edgellm_gossip: gossip membership messages (ns3::GossipHeader, one per UDP datagram:
+--     14 bytes and 12 per entry, network order); UDP port 9100.
 --
 --   tshark -X lua_script:tools/edge-llm.lua -r edge-llm-out/edge-llm-wifi-star/wired-9-0.pcap -Y edgellm
+--   tshark -X lua_script:tools/edge-llm.lua -r capture.pcap -Y edgellm_gossip
 --   wireshark -X lua_script:tools/edge-llm.lua wired-9-0.pcap
 --
--- Registered on TCP port 8000 (LlmServer's default Port); for another port use
--- "Decode As..." in Wireshark or `-d tcp.port==PORT,edgellm` in tshark.
--- Keep in step with model/wire/llm-header.{h,cc}.
+-- Registered on TCP port 8000 (LlmServer's default Port) and UDP port 9100 (PeerSampler's
+-- default Port); for other ports use "Decode As..." in Wireshark or
+-- `-d tcp.port==PORT,edgellm` / `-d udp.port==PORT,edgellm_gossip` in tshark.
+-- Keep in step with model/wire/llm-header.{h,cc} and model/wire/gossip-header.{h,cc}.
 
 local edgellm = Proto("edgellm", "edge-llm message")
 
@@ -95,3 +100,80 @@ function edgellm.dissector(tvb, pinfo, tree)
 end
 
 DissectorTable.get("tcp.port"):add(8000, edgellm)
+
+-- Gossip membership (ns3::GossipHeader) ----------------------------------------------------
+
+local gossip = Proto("edgellm_gossip", "edge-llm gossip message")
+
+local GOSSIP_TYPES = { [1] = "shuffle-request", [2] = "shuffle-reply" }
+local GOSSIP_MAGIC = 0xED12
+local GOSSIP_FIXED_BYTES = 14
+local GOSSIP_ENTRY_BYTES = 12
+local GOSSIP_MAX_ENTRIES = 64
+
+local g = gossip.fields
+g.magic = ProtoField.uint16("edgellm_gossip.magic", "Magic", base.HEX)
+g.version = ProtoField.uint8("edgellm_gossip.version", "Version")
+g.type = ProtoField.uint8("edgellm_gossip.type", "Type", base.DEC, GOSSIP_TYPES)
+g.sender = ProtoField.uint32("edgellm_gossip.sender", "Sender node")
+g.sequence = ProtoField.uint32("edgellm_gossip.sequence", "Shuffle sequence")
+g.count = ProtoField.uint16("edgellm_gossip.count", "Entry count")
+g.entry = ProtoField.none("edgellm_gossip.entry", "Entry")
+g.node = ProtoField.uint32("edgellm_gossip.node", "Node")
+g.address = ProtoField.ipv4("edgellm_gossip.address", "Address")
+g.age = ProtoField.uint16("edgellm_gossip.age", "Age (periods)")
+g.queue = ProtoField.uint16("edgellm_gossip.queue_length", "Queue length")
+g.malformed = ProtoField.string("edgellm_gossip.malformed", "Malformed")
+
+function gossip.dissector(tvb, pinfo, tree)
+    local length = tvb:len()
+    if length < GOSSIP_FIXED_BYTES or tvb(0, 2):uint() ~= GOSSIP_MAGIC then
+        return 0 -- not a gossip message
+    end
+    local message_type = tvb(3, 1):uint()
+    local sender = tvb(4, 4):uint()
+    local count = tvb(12, 2):uint()
+    local item = tree:add(gossip, tvb(0, length))
+    item:append_text(string.format(", %s from node %d, %d entries",
+        GOSSIP_TYPES[message_type] or "unknown", sender, count))
+    item:add(g.magic, tvb(0, 2))
+    item:add(g.version, tvb(2, 1))
+    item:add(g.type, tvb(3, 1))
+    item:add(g.sender, tvb(4, 4))
+    item:add(g.sequence, tvb(8, 4))
+    item:add(g.count, tvb(12, 2))
+    local problem = nil
+    if count > GOSSIP_MAX_ENTRIES then
+        problem = string.format("entry count %d exceeds %d", count, GOSSIP_MAX_ENTRIES)
+        count = 0
+    end
+    local present = math.floor((length - GOSSIP_FIXED_BYTES) / GOSSIP_ENTRY_BYTES)
+    if present < count then
+        problem = string.format("truncated: %d entries announced, %d present", count, present)
+        count = present
+    end
+    for i = 0, count - 1 do
+        local at = GOSSIP_FIXED_BYTES + i * GOSSIP_ENTRY_BYTES
+        local entry = item:add(g.entry, tvb(at, GOSSIP_ENTRY_BYTES))
+        entry:append_text(string.format(" %d: node %d, age %d, queue %d", i,
+            tvb(at, 4):uint(), tvb(at + 8, 2):uint(), tvb(at + 10, 2):uint()))
+        entry:add(g.node, tvb(at, 4))
+        entry:add(g.address, tvb(at + 4, 4))
+        entry:add(g.age, tvb(at + 8, 2))
+        entry:add(g.queue, tvb(at + 10, 2))
+    end
+    local used = GOSSIP_FIXED_BYTES + count * GOSSIP_ENTRY_BYTES
+    if problem == nil and used < length then
+        problem = string.format("%d trailing bytes", length - used)
+    end
+    if problem ~= nil then
+        item:add(g.malformed, problem)
+    end
+    pinfo.cols.protocol = "EDGE-LLM-GOSSIP"
+    pinfo.cols.info:set(string.format("%s seq=%d from node %d, %d entries%s",
+        GOSSIP_TYPES[message_type] or "unknown", tvb(8, 4):uint(), sender, count,
+        problem and (" [malformed: " .. problem .. "]") or ""))
+    return length
+end
+
+DissectorTable.get("udp.port"):add(9100, gossip)
