@@ -1,0 +1,141 @@
+/*
+ * edge-llm-moa: distributed Mixture-of-Agents (Mitra, Kaswan, Ulukus 2024) on an ad hoc
+ * wireless network. n devices, each with its own user and LLM, gossip membership over UDP
+ * and ask k peers per proposer layer over TCP; every device has one FCFS queue.
+ *
+ *   device ))) device ))) device     (single-hop, OLSR/AODV multi-hop or 802.11s mesh)
+ *
+ * Outputs in --out: requests.csv (one row per user prompt, with per-layer times and peers),
+ * queue.csv, summary.json (rho = alpha_max ((k+1)M + 1) lambda, stability, per-layer
+ * latency) and, with --pcap, one radiotap pcap per device.
+ * Run: ./edge-llm run edge-llm-moa --nodes=8 --layers=2 --peers=2 --rho=0.7
+ */
+
+#include "ns3/core-module.h"
+#include "ns3/edge-llm-module.h"
+
+#include <iostream>
+#include <sstream>
+
+using namespace ns3;
+
+namespace
+{
+
+/// One bad option: a line on stderr, exit code 2.
+[[noreturn]] void
+Fail(const std::string& message)
+{
+    std::cerr << "error: " << message << std::endl;
+    std::exit(2);
+}
+
+std::vector<std::string>
+SplitList(const std::string& text)
+{
+    std::vector<std::string> items;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+    {
+        if (!item.empty())
+        {
+            items.push_back(item);
+        }
+    }
+    return items;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    MoaScenarioConfig c;
+    c.out = "edge-llm-out/edge-llm-moa";
+    c.duration = 1800;
+    c.drain = 600;
+    // Llama 3 8B (8k context: room for prompts that grow by k+1 responses per layer) on
+    // edge boxes with the memory for it in fp16.
+    std::string models = "llama-3-8b";
+    std::string devices = "jetson-agx-orin,edge-server-l4";
+    double lambda = 0;
+    double rho = 0;
+
+    CommandLine cmd(__FILE__);
+    cmd.Usage("Distributed Mixture-of-Agents over gossip on an ad hoc wireless network.");
+    cmd.AddValue("nodes", "Devices n (>= 2)", c.nodes);
+    cmd.AddValue("layers", "Proposer layers M (0 = local inference only)", c.layers);
+    cmd.AddValue("peers", "Peers k asked per layer (1..n-1)", c.peers);
+    cmd.AddValue("aggregator-tokens", "Tokens of the aggregator system prompt", c.aggregatorTokens);
+    cmd.AddValue("policy", "Peer choice: uniform, queue-aware, proximity", c.policy);
+    cmd.AddValue("lambda", "Prompts per second per user (or give --rho)", lambda);
+    cmd.AddValue("rho", "Offered load alpha_max((k+1)M+1)lambda to run at (sets lambda)", rho);
+    cmd.AddValue("network", "wireless, or ideal (instant, loss-free: the theorem)", c.network);
+    cmd.AddValue("topology",
+                 "Wireless topology: " + AdhocNetworkHelper::TopologyList(),
+                 c.topology);
+    cmd.AddValue("standard",
+                 "Wi-Fi standard (default: the topology's): " + AdhocNetworkHelper::StandardList(),
+                 c.standard);
+    cmd.AddValue("spacing", "Grid spacing in metres (0: the topology's default)", c.spacing);
+    cmd.AddValue("mobility", "Mobility: " + AdhocNetworkHelper::MobilityList(), c.mobility);
+    cmd.AddValue("speed", "Speed of moving nodes in m/s", c.speed);
+    cmd.AddValue("models",
+                 "Model presets, cycled over the nodes: " + ModelSpec::PresetList(),
+                 models);
+    cmd.AddValue("devices",
+                 "Device presets, cycled over the nodes: " + DeviceProfile::PresetList(),
+                 devices);
+    cmd.AddValue("cost",
+                 "Service time: profiled, roofline, constant or exponential (mean --alpha)",
+                 c.cost);
+    cmd.AddValue("alpha", "Mean service seconds for --cost=constant|exponential", c.alpha);
+    cmd.AddValue("peer-timeout", "Seconds before an unanswered peer is replaced", c.peerTimeout);
+    cmd.AddValue("retry", "When a peer fails: replace or none", c.retry);
+    cmd.AddValue("max-retries", "Peers replaced per prompt at most", c.maxRetries);
+    cmd.AddValue("warmup", "Seconds of gossip and routing before users start", c.warmUp);
+    cmd.AddValue("duration", "Seconds users issue prompts (after the warm-up)", c.duration);
+    cmd.AddValue("drain", "Seconds after that for open prompts to finish", c.drain);
+    cmd.AddValue("queue-capacity",
+                 "Jobs waiting per device at most (0: engine default)",
+                 c.queueCapacity);
+    cmd.AddValue("fail-node",
+                 "Node whose Wi-Fi is switched off at --fail-at (-1: none)",
+                 c.failNode);
+    cmd.AddValue("fail-at", "Simulated second at which --fail-node goes off", c.failAt);
+    cmd.AddValue("pcap", "Write one radiotap pcap per device", c.pcap);
+    cmd.AddValue("seed", "RNG seed", c.seed);
+    cmd.AddValue("run", "RNG run number", c.run);
+    cmd.AddValue("out", "Output directory", c.out);
+    cmd.Parse(argc, argv);
+
+    c.models = SplitList(models);
+    c.devices = SplitList(devices);
+    c.lambda = lambda > 0 ? lambda : std::nan("");
+    c.rho = rho > 0 ? rho : std::nan("");
+    if (lambda == 0 && rho == 0)
+    {
+        c.rho = 0.7; // below the threshold by default
+    }
+    if (lambda < 0 || rho < 0)
+    {
+        Fail("lambda and rho must be > 0");
+    }
+    try
+    {
+        MoaScenario scenario(c);
+        const MoaScenarioResult result = scenario.Run();
+        std::cout << result.summary.Table();
+        std::cout << "lambda " << result.lambda << " prompts/s per user, alpha_max "
+                  << result.alphaMax
+                  << " s, (k+1)M+1 = " << MoaInferencesPerPrompt(c.layers, c.peers)
+                  << " inferences per prompt\n";
+        std::cout << "outputs: " << c.out << std::endl;
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+    return 0;
+}

@@ -1,0 +1,351 @@
+#include "moa-scenario.h"
+
+#include "adhoc-network-helper.h"
+#include "device-profile.h"
+#include "llm-engine-helper.h"
+#include "llm-run-helper.h"
+#include "moa-agent.h"
+#include "moa-helper.h"
+#include "model-spec.h"
+#include "queue-stability.h"
+#include "service-time-cost-model.h"
+
+#include "ns3/config.h"
+#include "ns3/double.h"
+#include "ns3/enum.h"
+#include "ns3/node-container.h"
+#include "ns3/pointer.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+#include "ns3/wifi-net-device.h"
+#include "ns3/wifi-phy.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+namespace
+{
+
+std::string
+Str(double value)
+{
+    std::ostringstream os;
+    os << value;
+    return os.str();
+}
+
+[[noreturn]] void
+Bad(const std::string& message)
+{
+    throw std::invalid_argument(message);
+}
+
+bool
+OneOf(const std::string& value, const std::vector<std::string>& accepted)
+{
+    return std::find(accepted.begin(), accepted.end(), value) != accepted.end();
+}
+
+/// Switches off every Wi-Fi radio of `node`: it drops off the network.
+void
+SwitchOffWifi(Ptr<Node> node)
+{
+    for (uint32_t i = 0; i < node->GetNDevices(); ++i)
+    {
+        if (Ptr<WifiNetDevice> wifi = DynamicCast<WifiNetDevice>(node->GetDevice(i)))
+        {
+            wifi->GetPhy()->SetOffMode();
+        }
+    }
+}
+
+} // namespace
+
+MoaScenario::MoaScenario(const MoaScenarioConfig& config)
+    : m_config(config)
+{
+    Validate();
+}
+
+void
+MoaScenario::Validate() const
+{
+    const MoaScenarioConfig& c = m_config;
+    if (c.nodes < 2)
+    {
+        Bad("nodes " + std::to_string(c.nodes) + " is too few; MoA needs at least 2 devices");
+    }
+    if (!OneOf(c.network, {"wireless", "ideal"}))
+    {
+        Bad("network '" + c.network + "' is not one of: wireless, ideal");
+    }
+    if (c.layers > 0 && (c.peers < 1 || c.peers > c.nodes - 1))
+    {
+        Bad("peers (k) " + std::to_string(c.peers) + " must be within 1.." +
+            std::to_string(c.nodes - 1) + " (nodes - 1)");
+    }
+    if (c.layers > 64)
+    {
+        Bad("layers (M) " + std::to_string(c.layers) + " must be within 0..64");
+    }
+    if (!OneOf(c.policy, {"uniform", "queue-aware", "proximity"}))
+    {
+        Bad("policy '" + c.policy + "' is not one of: uniform, queue-aware, proximity");
+    }
+    if (!OneOf(c.cost, {"profiled", "roofline", "constant", "exponential"}))
+    {
+        Bad("cost '" + c.cost + "' is not one of: profiled, roofline, constant, exponential");
+    }
+    if (!OneOf(c.retry, {"replace", "none"}))
+    {
+        Bad("retry '" + c.retry + "' is not one of: replace, none");
+    }
+    if (std::isnan(c.lambda) == std::isnan(c.rho))
+    {
+        Bad("give exactly one of lambda (prompts/s per user) and rho (offered load)");
+    }
+    if (!std::isnan(c.lambda) && !(c.lambda > 0 && std::isfinite(c.lambda)))
+    {
+        Bad("lambda " + Str(c.lambda) + " must be > 0 prompts per second");
+    }
+    if (!std::isnan(c.rho) && !(c.rho > 0 && std::isfinite(c.rho)))
+    {
+        Bad("rho " + Str(c.rho) + " must be > 0");
+    }
+    if (!(c.alpha > 0 && std::isfinite(c.alpha)))
+    {
+        Bad("alpha " + Str(c.alpha) + " must be > 0 seconds");
+    }
+    if (!(c.peerTimeout > 0) || !(c.duration > 0) || c.drain < 0 || c.warmUp < 0)
+    {
+        Bad("peer-timeout and duration must be > 0 s, drain and warmup >= 0 s");
+    }
+    if (c.models.empty() || c.devices.empty())
+    {
+        Bad("give at least one model and one device");
+    }
+    for (const auto& m : c.models)
+    {
+        ModelSpec::Preset(m); // throws naming the bad preset and the list
+    }
+    for (const auto& d : c.devices)
+    {
+        DeviceProfile::Preset(d);
+    }
+    if (c.failNode >= static_cast<int>(c.nodes))
+    {
+        Bad("fail-node " + std::to_string(c.failNode) + " is not a node (0.." +
+            std::to_string(c.nodes - 1) + ", or -1 for none)");
+    }
+    if (c.failNode >= 0 && c.network == "ideal")
+    {
+        Bad("fail-node needs the wireless network (the ideal one has no radios)");
+    }
+    if (c.network == "wireless")
+    {
+        AdhocNetworkHelper topology; // throws for a bad topology, standard, spacing, mobility
+        topology.SetTopology(c.topology);
+        if (!c.standard.empty())
+        {
+            topology.SetStandard(c.standard);
+        }
+        if (c.spacing != 0)
+        {
+            topology.SetSpacing(c.spacing);
+        }
+        topology.SetMobility(c.mobility, c.speed);
+    }
+}
+
+MoaScenarioResult
+MoaScenario::Run()
+{
+    const MoaScenarioConfig& c = m_config;
+    Simulator::Destroy();
+    RngSeedManager::SetSeed(c.seed);
+    RngSeedManager::SetRun(c.run);
+    int64_t stream = 1000;
+
+    // Nodes and network.
+    NodeContainer nodes;
+    AdhocNetwork network;
+    AdhocNetworkHelper topology;
+    if (c.network == "wireless")
+    {
+        topology.SetTopology(c.topology);
+        if (!c.standard.empty())
+        {
+            topology.SetStandard(c.standard);
+        }
+        if (c.spacing != 0)
+        {
+            topology.SetSpacing(c.spacing);
+        }
+        topology.SetMobility(c.mobility, c.speed);
+        network = topology.Install(c.nodes, stream);
+        stream += 10000;
+        nodes = network.nodes;
+    }
+    else
+    {
+        nodes.Create(c.nodes);
+    }
+
+    // Engines: models and devices cycled over the nodes.
+    std::vector<Ptr<LlmEngine>> engines;
+    for (uint32_t i = 0; i < c.nodes; ++i)
+    {
+        const std::string& model = c.models[i % c.models.size()];
+        const std::string& device = c.devices[i % c.devices.size()];
+        LlmEngineHelper engineHelper;
+        if (c.cost == "profiled" || c.cost == "roofline")
+        {
+            engineHelper.SetCostModel(c.cost == "profiled" ? "ns3::ProfiledCostModel"
+                                                           : "ns3::RooflineCostModel");
+        }
+        else
+        {
+            engineHelper.SetCostModel("ns3::ServiceTimeCostModel");
+            engineHelper.SetCostModelAttribute(
+                "ServiceTime",
+                StringValue(c.cost == "constant"
+                                ? "ns3::ConstantRandomVariable[Constant=" + Str(c.alpha) + "]"
+                                : "ns3::ExponentialRandomVariable[Mean=" + Str(c.alpha) + "]"));
+        }
+        engineHelper.SetCostModelAttribute("Model", StringValue(model));
+        engineHelper.SetCostModelAttribute("Device", StringValue(device));
+        if (c.queueCapacity > 0)
+        {
+            engineHelper.SetEngineAttribute("QueueCapacity", UintegerValue(c.queueCapacity));
+        }
+        engines.push_back(engineHelper.Install(nodes.Get(i)));
+        if (auto serviceTime = DynamicCast<ServiceTimeCostModel>(engines.back()->GetCostModel()))
+        {
+            stream += serviceTime->AssignStreams(stream);
+        }
+    }
+
+    // Offered load (Theorem 1): alpha from each device's cost model over the workload.
+    MoaScenarioResult result;
+    Ptr<MoaAgent> lengths = CreateObject<MoaAgent>(); // the agents' token-length defaults
+    PointerValue prompt;
+    PointerValue output;
+    lengths->GetAttribute("PromptTokens", prompt);
+    lengths->GetAttribute("OutputTokens", output);
+    auto promptRv = prompt.Get<RandomVariableStream>();
+    auto outputRv = output.Get<RandomVariableStream>();
+    promptRv->SetStream(1);
+    outputRv->SetStream(2);
+    double alphaGrowthMax = 0;
+    for (const auto& engine : engines)
+    {
+        MoaServiceEstimate estimate;
+        if (c.cost == "constant" || c.cost == "exponential")
+        {
+            estimate.base = estimate.withGrowth = c.alpha; // exactly the given mean
+        }
+        else
+        {
+            estimate = MoaMeanServiceSeconds(*engine->GetCostModel(),
+                                             promptRv,
+                                             outputRv,
+                                             c.layers,
+                                             c.peers,
+                                             c.aggregatorTokens,
+                                             2000);
+        }
+        result.alphaMax = std::max(result.alphaMax, estimate.base);
+        alphaGrowthMax = std::max(alphaGrowthMax, estimate.withGrowth);
+    }
+    const double inferences = MoaInferencesPerPrompt(c.layers, c.peers);
+    result.lambda = std::isnan(c.lambda) ? c.rho / (result.alphaMax * inferences) : c.lambda;
+    result.rho = result.alphaMax * inferences * result.lambda;
+    result.rhoWithGrowth = alphaGrowthMax * inferences * result.lambda;
+
+    // Agents and gossip.
+    MoaHelper moa;
+    moa.SetAgentAttribute("Layers", UintegerValue(c.layers));
+    moa.SetAgentAttribute("Peers", UintegerValue(c.peers));
+    moa.SetAgentAttribute("AggregatorPromptTokens", UintegerValue(c.aggregatorTokens));
+    moa.SetAgentAttribute(
+        "Interarrival",
+        StringValue("ns3::ExponentialRandomVariable[Mean=" + Str(1.0 / result.lambda) + "]"));
+    moa.SetAgentAttribute("PeerPolicy", StringValue(c.policy));
+    moa.SetAgentAttribute("Network", StringValue(c.network));
+    moa.SetAgentAttribute("PeerTimeout", TimeValue(Seconds(c.peerTimeout)));
+    moa.SetAgentAttribute("RetryPolicy", StringValue(c.retry));
+    moa.SetAgentAttribute("MaxRetries", UintegerValue(c.maxRetries));
+    moa.SetAgentAttribute("WarmUp", TimeValue(Seconds(c.warmUp)));
+    const MoaApps apps = moa.Install(nodes);
+    stream += MoaHelper::AssignStreams(apps, stream);
+
+    if (c.failNode >= 0)
+    {
+        Simulator::Schedule(Seconds(c.failAt), &SwitchOffWifi, nodes.Get(c.failNode));
+    }
+
+    LlmRunHelper runner(c.out);
+    runner.WatchClients(apps.agents);
+    for (uint32_t i = 0; i < c.nodes; ++i)
+    {
+        runner.WatchEngine(engines[i], nodes.Get(i)->GetId());
+    }
+    if (c.pcap && c.network == "wireless")
+    {
+        topology.EnablePcap(runner.Path("adhoc"), network);
+    }
+    std::ostringstream models;
+    std::ostringstream devices;
+    for (size_t i = 0; i < c.models.size(); ++i)
+    {
+        models << (i ? "," : "") << c.models[i];
+    }
+    for (size_t i = 0; i < c.devices.size(); ++i)
+    {
+        devices << (i ? "," : "") << c.devices[i];
+    }
+    const std::vector<std::pair<std::string, std::string>> scenario{
+        {"example", "edge-llm-moa"},
+        {"nodes", std::to_string(c.nodes)},
+        {"network", c.network},
+        {"topology", c.network == "wireless" ? c.topology : "ideal"},
+        {"spacing_m", c.network == "wireless" ? Str(topology.GetSpacing()) : ""},
+        {"mobility", c.mobility},
+        {"speed_mps", Str(c.speed)},
+        {"layers", std::to_string(c.layers)},
+        {"peers", std::to_string(c.peers)},
+        {"aggregator_tokens", std::to_string(c.aggregatorTokens)},
+        {"policy", c.policy},
+        {"lambda_per_s", Str(result.lambda)},
+        {"cost", c.cost},
+        {"alpha_s", c.cost == "constant" || c.cost == "exponential" ? Str(c.alpha) : ""},
+        {"alpha_max_s", Str(result.alphaMax)},
+        {"models", models.str()},
+        {"devices", devices.str()},
+        {"peer_timeout_s", Str(c.peerTimeout)},
+        {"retry", c.retry},
+        {"warmup_s", Str(c.warmUp)},
+        {"duration_s", Str(c.duration)},
+        {"drain_s", Str(c.drain)},
+        {"fail_node", std::to_string(c.failNode)},
+        {"fail_at_s", Str(c.failAt)},
+        {"seed", std::to_string(c.seed)},
+        {"run", std::to_string(c.run)},
+    };
+    for (const auto& [key, value] : scenario)
+    {
+        runner.SetScenario(key, value);
+    }
+    runner.SetOfferedLoad(result.rho, result.rhoWithGrowth);
+    result.summary = runner.Run(Seconds(c.warmUp + c.duration), Seconds(c.drain));
+    result.wallSeconds = result.summary.wallSeconds;
+    Simulator::Destroy();
+    return result;
+}
+
+} // namespace ns3

@@ -1,0 +1,815 @@
+#include "moa-agent.h"
+
+#include "llm-engine.h"
+
+#include "ns3/boolean.h"
+#include "ns3/enum.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/log.h"
+#include "ns3/node-list.h"
+#include "ns3/node.h"
+#include "ns3/pointer.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("MoaAgent");
+NS_OBJECT_ENSURE_REGISTERED(MoaAgent);
+
+TypeId
+MoaAgent::GetTypeId()
+{
+    // Token-length defaults: the Azure conversation trace fits that LlmClient uses.
+    static TypeId tid =
+        TypeId("ns3::MoaAgent")
+            .SetParent<LlmUserApplication>()
+            .SetGroupName("EdgeLlm")
+            .AddConstructor<MoaAgent>()
+            .AddAttribute("Port",
+                          "TCP port on which the agent serves its peers' proposer requests",
+                          UintegerValue(8100),
+                          MakeUintegerAccessor(&MoaAgent::m_port),
+                          MakeUintegerChecker<uint16_t>(1))
+            .AddAttribute("Layers",
+                          "M: proposer layers per user prompt (0 = plain local inference)",
+                          UintegerValue(2),
+                          MakeUintegerAccessor(&MoaAgent::m_layers),
+                          MakeUintegerChecker<uint32_t>(0, 64))
+            .AddAttribute("Peers",
+                          "k: peers asked in every proposer layer",
+                          UintegerValue(2),
+                          MakeUintegerAccessor(&MoaAgent::m_peers),
+                          MakeUintegerChecker<uint32_t>(1, 1024))
+            .AddAttribute("AggregatorPromptTokens",
+                          "Tokens of the aggregator system prompt added to every aggregated "
+                          "prompt (the MoA paper's prompt is about 120 tokens)",
+                          UintegerValue(120),
+                          MakeUintegerAccessor(&MoaAgent::m_aggregatorTokens),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("Interarrival",
+                          "Seconds between the user's prompts (1/lambda on average)",
+                          StringValue("ns3::ExponentialRandomVariable[Mean=60]"),
+                          MakePointerAccessor(&MoaAgent::m_interarrival),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("PromptTokens",
+                          "The user's prompt length in tokens",
+                          StringValue("ns3::LogNormalRandomVariable[Mu=6.633|Sigma=0.985]"),
+                          MakePointerAccessor(&MoaAgent::m_promptTokens),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("OutputTokens",
+                          "Length in tokens of every response (proposers and aggregation)",
+                          StringValue("ns3::LogNormalRandomVariable[Mu=5.019|Sigma=0.859]"),
+                          MakePointerAccessor(&MoaAgent::m_outputTokens),
+                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("PeerPolicy",
+                          "How proposer peers are drawn from the view",
+                          EnumValue(MoaAgent::UNIFORM),
+                          MakeEnumAccessor(&MoaAgent::m_policy),
+                          MakeEnumChecker(MoaAgent::UNIFORM,
+                                          "uniform",
+                                          MoaAgent::QUEUE_AWARE,
+                                          "queue-aware",
+                                          MoaAgent::PROXIMITY,
+                                          "proximity"))
+            .AddAttribute("Network",
+                          "wireless: messages through the node's stack, membership by gossip; "
+                          "ideal: instant, loss-free delivery to every agent",
+                          EnumValue(MoaAgent::WIRELESS),
+                          MakeEnumAccessor(&MoaAgent::m_network),
+                          MakeEnumChecker(MoaAgent::WIRELESS, "wireless", MoaAgent::IDEAL, "ideal"))
+            .AddAttribute("PeerTimeout",
+                          "A peer that has not answered this long after being asked has failed",
+                          TimeValue(Seconds(120)),
+                          MakeTimeAccessor(&MoaAgent::m_peerTimeout),
+                          MakeTimeChecker(MilliSeconds(1)))
+            .AddAttribute("RetryPolicy",
+                          "replace: ask another peer when one fails; none: fail the request",
+                          EnumValue(MoaAgent::REPLACE),
+                          MakeEnumAccessor(&MoaAgent::m_retryPolicy),
+                          MakeEnumChecker(MoaAgent::REPLACE, "replace", MoaAgent::NONE, "none"))
+            .AddAttribute("MaxRetries",
+                          "Failed peers replaced per request at most; one more failure fails it",
+                          UintegerValue(3),
+                          MakeUintegerAccessor(&MoaAgent::m_maxRetries),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("MaxRequests",
+                          "User prompts to issue at most (0 = no limit)",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&MoaAgent::m_maxRequests),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("BytesPerToken",
+                          "Bytes on the wire per prompt or response token",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&MoaAgent::m_bytesPerToken),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("WarmUp",
+                          "Time from the application's start to the start of the user's "
+                          "arrival process (lets gossip fill the views and routing converge)",
+                          TimeValue(Seconds(30)),
+                          MakeTimeAccessor(&MoaAgent::m_warmUp),
+                          MakeTimeChecker(Seconds(0)))
+            .AddTraceSource("PeerSelected",
+                            "A peer was asked to infer a proposer layer (request id, layer "
+                            "from 1, peer node id)",
+                            MakeTraceSourceAccessor(&MoaAgent::m_peerSelectedTrace),
+                            "ns3::MoaAgent::PeerSelectedTracedCallback")
+            .AddTraceSource("PeerFailed",
+                            "A peer call ended without a response (request id, layer from 1, "
+                            "peer node id, reason)",
+                            MakeTraceSourceAccessor(&MoaAgent::m_peerFailedTrace),
+                            "ns3::MoaAgent::PeerFailedTracedCallback")
+            .AddTraceSource("LayerDone",
+                            "A layer of an own prompt finished (record so far, layer from 1; "
+                            "Layers + 1 is the final aggregation)",
+                            MakeTraceSourceAccessor(&MoaAgent::m_layerDoneTrace),
+                            "ns3::MoaAgent::LayerDoneTracedCallback");
+    return tid;
+}
+
+MoaAgent::MoaAgent()
+    : m_choice(CreateObject<UniformRandomVariable>())
+{
+}
+
+MoaAgent::~MoaAgent() = default;
+
+uint32_t
+MoaAgent::GetLayers() const
+{
+    return m_layers;
+}
+
+uint32_t
+MoaAgent::GetPeers() const
+{
+    return m_peers;
+}
+
+uint64_t
+MoaAgent::GetIssued() const
+{
+    return m_issued;
+}
+
+uint64_t
+MoaAgent::GetOpen() const
+{
+    return m_open.size();
+}
+
+uint64_t
+MoaAgent::GetPeerRequestsServed() const
+{
+    return m_served;
+}
+
+int64_t
+MoaAgent::AssignStreams(int64_t stream)
+{
+    m_interarrival->SetStream(stream);
+    m_promptTokens->SetStream(stream + 1);
+    m_outputTokens->SetStream(stream + 2);
+    m_choice->SetStream(stream + 3);
+    return 4;
+}
+
+void
+MoaAgent::DoDispose()
+{
+    m_open.clear();
+    m_serving.clear();
+    m_engine = nullptr;
+    m_sampler = nullptr;
+    m_listener = nullptr;
+    LlmUserApplication::DoDispose();
+}
+
+void
+MoaAgent::StartApplication()
+{
+    const uint32_t node = GetNode()->GetId();
+    m_engine = GetNode()->GetObject<LlmEngine>();
+    NS_ABORT_MSG_IF(!m_engine,
+                    "MoaAgent on node " << node << " needs an LlmEngine on its node "
+                                        << "(install one with LlmEngineHelper)");
+    if (m_network == WIRELESS)
+    {
+        for (uint32_t i = 0; i < GetNode()->GetNApplications() && !m_sampler; ++i)
+        {
+            m_sampler = DynamicCast<PeerSampler>(GetNode()->GetApplication(i));
+        }
+        NS_ABORT_MSG_IF(!m_sampler,
+                        "MoaAgent on node " << node << " with Network=wireless needs a "
+                                            << "PeerSampler on its node (MoaHelper installs one)");
+        Ptr<LlmEngine> engine = m_engine;
+        m_sampler->SetQueueLengthSource(Callback<uint32_t>(
+            [engine]() { return engine->GetQueueLength() + (engine->IsBusy() ? 1 : 0); }));
+        m_listener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+        NS_ABORT_MSG_IF(m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
+                        "MoaAgent cannot bind TCP port " << m_port << " on node " << node);
+        m_listener->Listen();
+        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                      MakeCallback(&MoaAgent::HandleAccept, this));
+    }
+    // Ids are unique per run: node id (24 bits), the application's index on its node (8 bits),
+    // then a 32-bit counter (as LlmClient's).
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < GetNode()->GetNApplications(); ++i)
+    {
+        if (GetNode()->GetApplication(i) == this)
+        {
+            index = i;
+        }
+    }
+    NS_ABORT_MSG_IF(index > 0xFF || node > 0xFFFFFF,
+                    "MoaAgent ids need node id < 2^24 and < 256 applications per node");
+    m_idBase = (static_cast<uint64_t>(node) << 40) | (static_cast<uint64_t>(index) << 32);
+    m_issuing = true;
+    m_nextArrival = Simulator::Schedule(m_warmUp, &MoaAgent::ScheduleNextArrival, this);
+}
+
+void
+MoaAgent::StopIssuing()
+{
+    m_issuing = false;
+    Simulator::Cancel(m_nextArrival);
+}
+
+void
+MoaAgent::StopApplication()
+{
+    StopIssuing();
+    while (!m_open.empty())
+    {
+        End(m_open.begin()->first, "failed", "unfinished");
+    }
+    for (const auto& connection : m_serving)
+    {
+        connection->Close();
+    }
+    m_serving.clear();
+    if (m_listener)
+    {
+        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                      MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_listener->Close();
+    }
+}
+
+uint32_t
+MoaAgent::SampleTokens(Ptr<RandomVariableStream> variable) const
+{
+    return static_cast<uint32_t>(std::max(1.0, std::round(variable->GetValue())));
+}
+
+void
+MoaAgent::ScheduleNextArrival()
+{
+    if (!m_issuing || (m_maxRequests != 0 && m_issued >= m_maxRequests))
+    {
+        return;
+    }
+    m_nextArrival = Simulator::Schedule(Seconds(m_interarrival->GetValue()), [this]() {
+        Issue();
+        ScheduleNextArrival();
+    });
+}
+
+void
+MoaAgent::Issue()
+{
+    const uint64_t id = m_idBase | (m_issued & 0xFFFFFFFF);
+    ++m_issued;
+    Request& request = m_open[id];
+    RequestRecord& record = request.record;
+    record.requestId = id;
+    record.node = GetNode()->GetId();
+    record.kind = "moa";
+    record.promptTokens = SampleTokens(m_promptTokens);
+    record.outputTokens = SampleTokens(m_outputTokens); // the answer, from the aggregation
+    record.arrival = Simulator::Now();
+    record.moaLayers = m_layers;
+    record.moaPeers = m_layers == 0 ? 0 : m_peers;
+    request.prompt = record.promptTokens;
+    m_issuedTrace(record);
+    StartLayer(id);
+}
+
+void
+MoaAgent::StartLayer(uint64_t id)
+{
+    Request& request = m_open.at(id);
+    request.responses = 0;
+    request.responseTokens = 0;
+    request.tried.clear();
+    request.answered.clear();
+    if (request.record.moaLayers > 0)
+    {
+        request.record.layerPromptTokens.push_back(request.prompt);
+    }
+    if (request.layer == m_layers)
+    {
+        SubmitOwn(id, request.record.outputTokens, true);
+        return;
+    }
+    const std::vector<PeerDescriptor> peers = SelectPeers(m_peers, {});
+    if (peers.size() < m_peers)
+    {
+        End(id, "failed", "too-few-peers");
+        return;
+    }
+    for (const PeerDescriptor& peer : peers)
+    {
+        CallPeer(id, peer);
+    }
+    // Last: the engine may refuse the job at once, which ends the request.
+    SubmitOwn(id, SampleTokens(m_outputTokens), false);
+}
+
+void
+MoaAgent::SubmitOwn(uint64_t id, uint32_t outputTokens, bool aggregation)
+{
+    const Request& request = m_open.at(id);
+    const uint32_t layer = request.layer;
+    InferenceJob job;
+    job.requestId = id;
+    job.origin = GetNode()->GetId();
+    job.kind = aggregation ? "moa-aggregator" : "moa-proposer";
+    job.promptTokens = request.prompt;
+    job.outputTokens = outputTokens;
+    if (aggregation)
+    {
+        job.onFirstToken = Callback<void, const InferenceJob&>([this, id](const InferenceJob&) {
+            auto it = m_open.find(id);
+            if (it != m_open.end())
+            {
+                it->second.record.firstToken = Simulator::Now();
+                m_firstTokenTrace(it->second.record);
+            }
+        });
+    }
+    job.onCompleted = Callback<void, const InferenceJob&>(
+        [this, id, layer](const InferenceJob& done) { OwnCompleted(id, layer, done); });
+    job.onDropped = Callback<void, const InferenceJob&, const std::string&>(
+        [this, id, layer](const InferenceJob&, const std::string& reason) {
+            auto it = m_open.find(id);
+            if (it != m_open.end() && it->second.layer == layer)
+            {
+                End(id, "failed", reason);
+            }
+        });
+    m_engine->Submit(job);
+}
+
+void
+MoaAgent::OwnCompleted(uint64_t id, uint32_t layer, const InferenceJob& job)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end() || it->second.layer != layer)
+    {
+        return; // the request already ended
+    }
+    if (layer == m_layers)
+    {
+        RequestRecord& record = it->second.record;
+        if (record.moaLayers > 0)
+        {
+            record.layerDone.push_back(Simulator::Now());
+        }
+        m_layerDoneTrace(record, layer + 1);
+        End(id, "completed", "");
+        return;
+    }
+    AddResponse(id, layer, GetNode()->GetId(), job.outputTokens);
+}
+
+void
+MoaAgent::AddResponse(uint64_t id, uint32_t layer, uint32_t peer, uint32_t outputTokens)
+{
+    Request& request = m_open.at(id);
+    ++request.responses;
+    request.responseTokens += outputTokens;
+    if (peer != GetNode()->GetId())
+    {
+        request.answered.push_back(peer);
+    }
+    if (request.responses < m_peers + 1)
+    {
+        return;
+    }
+    // The barrier: all k+1 responses of the layer are in.
+    RequestRecord& record = request.record;
+    record.layerDone.push_back(Simulator::Now());
+    std::vector<uint32_t> answered = request.answered;
+    std::sort(answered.begin(), answered.end());
+    record.layerPeers.push_back(answered);
+    m_layerDoneTrace(record, layer + 1);
+    const uint64_t prompt = record.promptTokens + m_aggregatorTokens + request.responseTokens;
+    request.prompt = static_cast<uint32_t>(std::min<uint64_t>(prompt, UINT32_MAX));
+    ++request.layer;
+    StartLayer(id);
+}
+
+void
+MoaAgent::End(uint64_t id, const std::string& status, const std::string& reason)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end())
+    {
+        return; // each request ends once
+    }
+    Request request = std::move(it->second);
+    m_open.erase(it);
+    RequestRecord& record = request.record;
+    for (auto& [token, call] : request.calls)
+    {
+        CloseCall(call, record);
+    }
+    record.completion = Simulator::Now();
+    record.status = status;
+    record.reason = reason;
+    NS_LOG_INFO("moa request " << id << " " << status
+                               << (reason.empty() ? "" : " (" + reason + ")"));
+    if (status == "completed")
+    {
+        m_completedTrace(record);
+    }
+    else
+    {
+        m_failedTrace(record);
+    }
+}
+
+std::vector<PeerDescriptor>
+MoaAgent::Candidates() const
+{
+    if (m_network == WIRELESS)
+    {
+        return m_sampler->GetView();
+    }
+    std::vector<PeerDescriptor> all;
+    for (uint32_t n = 0; n < NodeList::GetNNodes(); ++n)
+    {
+        if (n == GetNode()->GetId())
+        {
+            continue;
+        }
+        if (Ptr<MoaAgent> agent = IdealPeer(n))
+        {
+            PeerDescriptor peer;
+            peer.node = n;
+            peer.queueLength = static_cast<uint16_t>(std::min<uint32_t>(
+                agent->m_engine ? agent->m_engine->GetQueueLength() + agent->m_engine->IsBusy() : 0,
+                UINT16_MAX));
+            all.push_back(peer);
+        }
+    }
+    return all;
+}
+
+std::vector<PeerDescriptor>
+MoaAgent::SelectPeers(uint32_t count, const std::set<uint32_t>& excluded)
+{
+    std::vector<PeerDescriptor> pool;
+    for (const PeerDescriptor& peer : Candidates())
+    {
+        if (peer.node != GetNode()->GetId() && excluded.count(peer.node) == 0)
+        {
+            pool.push_back(peer);
+        }
+    }
+    // The view's order carries no meaning; draw from it with this agent's own stream.
+    auto shuffleFirst = [this](std::vector<PeerDescriptor>& items, size_t firstN) {
+        const size_t n = items.size();
+        for (size_t i = 0; i < std::min(firstN, n); ++i)
+        {
+            const auto j = static_cast<size_t>(m_choice->GetInteger(i, n - 1));
+            std::swap(items[i], items[j]);
+        }
+    };
+    std::vector<PeerDescriptor> chosen;
+    switch (m_policy)
+    {
+    case UNIFORM:
+        shuffleFirst(pool, count);
+        pool.resize(std::min<size_t>(count, pool.size()));
+        return pool;
+    case QUEUE_AWARE:
+        // Power of two choices on the queue lengths the peers advertised.
+        while (chosen.size() < count && !pool.empty())
+        {
+            shuffleFirst(pool, 2);
+            size_t pick = 0;
+            if (pool.size() > 1 && pool[1].queueLength < pool[0].queueLength)
+            {
+                pick = 1;
+            }
+            chosen.push_back(pool[pick]);
+            pool.erase(pool.begin() + pick);
+        }
+        return chosen;
+    case PROXIMITY: {
+        // Lowest measured delay first; unmeasured peers last; ties in random order.
+        shuffleFirst(pool, pool.size());
+        auto delay = [this](const PeerDescriptor& peer) {
+            const double d = m_sampler ? m_sampler->GetDelaySeconds(peer.node) : 0.0;
+            return std::isnan(d) ? std::numeric_limits<double>::infinity() : d;
+        };
+        std::stable_sort(pool.begin(),
+                         pool.end(),
+                         [&delay](const PeerDescriptor& a, const PeerDescriptor& b) {
+                             return delay(a) < delay(b);
+                         });
+        pool.resize(std::min<size_t>(count, pool.size()));
+        return pool;
+    }
+    }
+    return chosen;
+}
+
+LlmHeader
+MoaAgent::MakeRequestHeader(const Request& request, uint32_t outputTokens) const
+{
+    LlmHeader header;
+    header.m_type = LlmHeader::REQUEST;
+    header.m_layer = static_cast<uint16_t>(request.layer + 1);
+    header.m_requestId = request.record.requestId;
+    header.m_origin = GetNode()->GetId();
+    header.m_promptTokens = request.prompt;
+    header.m_outputTokens = outputTokens;
+    header.m_payloadBytes = request.prompt * m_bytesPerToken;
+    return header;
+}
+
+bool
+MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
+{
+    Request& request = m_open.at(id);
+    const uint64_t token = m_nextToken++;
+    PeerCall& call = request.calls[token];
+    call.peer = peer.node;
+    call.address = peer.address;
+    call.outputTokens = SampleTokens(m_outputTokens);
+    request.tried.insert(peer.node);
+    m_peerSelectedTrace(id, request.layer + 1, peer.node);
+    call.timeout = Simulator::Schedule(m_peerTimeout, [this, id, token]() {
+        CallFailed(id, token, "peer-timeout", true);
+    });
+    if (m_network == IDEAL)
+    {
+        const LlmHeader header = MakeRequestHeader(request, call.outputTokens);
+        request.record.bytesSent += header.GetSerializedSize() + header.m_payloadBytes;
+        Ptr<MoaAgent> agent = IdealPeer(peer.node);
+        Ptr<MoaAgent> self = this;
+        Simulator::ScheduleNow([agent, self, header, id, token]() {
+            agent->Serve(
+                header,
+                Callback<void, const LlmHeader&>([self, id, token](const LlmHeader& reply) {
+                    Simulator::ScheduleNow(&MoaAgent::IdealDeliver, self, id, token, reply);
+                }));
+        });
+        return true;
+    }
+    call.socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    call.socket->SetConnectCallback(
+        Callback<void, Ptr<Socket>>([this, id, token](Ptr<Socket>) { CallConnected(id, token); }),
+        Callback<void, Ptr<Socket>>(
+            [this, id, token](Ptr<Socket>) { CallFailed(id, token, "peer-unreachable", true); }));
+    if (call.socket->Bind() != 0 ||
+        call.socket->Connect(InetSocketAddress(peer.address, m_port)) != 0)
+    {
+        // No route or no interface: say so now rather than at the timeout.
+        Simulator::ScheduleNow(
+            [this, id, token]() { CallFailed(id, token, "peer-unreachable", true); });
+        return false;
+    }
+    return true;
+}
+
+void
+MoaAgent::CallConnected(uint64_t id, uint64_t token)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end() || it->second.calls.count(token) == 0)
+    {
+        return;
+    }
+    Request& request = it->second;
+    PeerCall& call = request.calls.at(token);
+    call.connection = Create<LlmConnection>(
+        call.socket,
+        LlmConnection::MessageCallback(
+            [this, id, token](Ptr<LlmConnection>, const LlmHeader& header, Ptr<Packet>) {
+                CallAnswered(id, token, header);
+            }),
+        LlmConnection::EndCallback([this, id, token](Ptr<LlmConnection>, const std::string& why) {
+            CallFailed(id,
+                       token,
+                       why.rfind("malformed", 0) == 0 ? "peer-malformed-response"
+                                                      : "peer-connection-" + why,
+                       why.rfind("malformed", 0) != 0);
+        }));
+    call.connection->Send(MakeRequestHeader(request, call.outputTokens));
+}
+
+void
+MoaAgent::CallAnswered(uint64_t id, uint64_t token, const LlmHeader& header)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end() || it->second.calls.count(token) == 0)
+    {
+        return; // a late answer to a call already given up
+    }
+    Request& request = it->second;
+    const PeerCall& call = request.calls.at(token);
+    const bool matches = header.m_requestId == id && header.m_layer == request.layer + 1;
+    if (header.m_type == LlmHeader::ERROR && matches)
+    {
+        CallFailed(id, token, "peer-" + LlmHeader::ReasonName(header.m_reason), false);
+        return;
+    }
+    if (header.m_type != LlmHeader::FINAL_CHUNK || !matches ||
+        header.m_outputTokens != call.outputTokens)
+    {
+        CallFailed(id, token, "peer-malformed-response", false);
+        return;
+    }
+    const uint32_t peer = call.peer;
+    const uint32_t layer = request.layer;
+    CloseCall(request.calls.at(token), request.record);
+    request.calls.erase(token);
+    AddResponse(id, layer, peer, header.m_outputTokens);
+}
+
+void
+MoaAgent::CallFailed(uint64_t id, uint64_t token, const std::string& reason, bool forget)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end() || it->second.calls.count(token) == 0)
+    {
+        return;
+    }
+    Request& request = it->second;
+    const uint32_t peer = request.calls.at(token).peer;
+    CloseCall(request.calls.at(token), request.record);
+    request.calls.erase(token);
+    NS_LOG_INFO("moa request " << id << " layer " << request.layer + 1 << ": peer " << peer
+                               << " failed (" << reason << ")");
+    m_peerFailedTrace(id, request.layer + 1, peer, reason);
+    if (forget && m_sampler)
+    {
+        m_sampler->Forget(peer);
+    }
+    if (m_retryPolicy == NONE || request.record.retries >= m_maxRetries)
+    {
+        End(id, "failed", reason);
+        return;
+    }
+    const std::vector<PeerDescriptor> replacement = SelectPeers(1, request.tried);
+    if (replacement.empty())
+    {
+        End(id, "failed", "no-peer-available");
+        return;
+    }
+    ++request.record.retries;
+    CallPeer(id, replacement.front());
+}
+
+void
+MoaAgent::CloseCall(PeerCall& call, RequestRecord& record)
+{
+    Simulator::Cancel(call.timeout);
+    if (call.connection)
+    {
+        record.bytesSent += call.connection->GetBytesSent();
+        record.bytesReceived += call.connection->GetBytesReceived();
+        call.connection->Close();
+        call.connection = nullptr;
+    }
+    else if (call.socket)
+    {
+        call.socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                        MakeNullCallback<void, Ptr<Socket>>());
+        call.socket->Close();
+    }
+    call.socket = nullptr;
+}
+
+void
+MoaAgent::IdealDeliver(uint64_t id, uint64_t token, const LlmHeader& header)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end() || it->second.calls.count(token) == 0)
+    {
+        return;
+    }
+    it->second.record.bytesReceived += header.GetSerializedSize() + header.m_payloadBytes;
+    CallAnswered(id, token, header);
+}
+
+Ptr<MoaAgent>
+MoaAgent::IdealPeer(uint32_t node) const
+{
+    Ptr<Node> peer = NodeList::GetNode(node);
+    for (uint32_t i = 0; i < peer->GetNApplications(); ++i)
+    {
+        Ptr<MoaAgent> agent = DynamicCast<MoaAgent>(peer->GetApplication(i));
+        if (agent && agent->m_network == IDEAL)
+        {
+            return agent;
+        }
+    }
+    return nullptr;
+}
+
+// --- serving peers -------------------------------------------------------------------------
+
+void
+MoaAgent::HandleAccept(Ptr<Socket> socket, const Address& from)
+{
+    NS_LOG_FUNCTION(this << socket << from);
+    m_serving.insert(Create<LlmConnection>(socket,
+                                           MakeCallback(&MoaAgent::HandleMessage, this),
+                                           MakeCallback(&MoaAgent::HandleEnd, this)));
+}
+
+void
+MoaAgent::HandleEnd(Ptr<LlmConnection> connection, const std::string& reason)
+{
+    NS_LOG_INFO("peer connection ended: " << reason);
+    m_serving.erase(connection);
+}
+
+void
+MoaAgent::HandleMessage(Ptr<LlmConnection> connection,
+                        const LlmHeader& header,
+                        Ptr<Packet> /* payload */)
+{
+    if (header.m_type != LlmHeader::REQUEST || header.m_layer == 0)
+    {
+        NS_LOG_WARN("MoA agent ignores a " << LlmHeader::TypeName(header.m_type)
+                                           << " message of layer " << header.m_layer);
+        return;
+    }
+    Serve(header, Callback<void, const LlmHeader&>([connection](const LlmHeader& reply) {
+              if (connection->IsOpen())
+              {
+                  connection->Send(reply); // else the origin gave up on this peer
+              }
+          }));
+}
+
+void
+MoaAgent::Serve(const LlmHeader& request, Callback<void, const LlmHeader&> reply)
+{
+    if (!m_engine)
+    {
+        LlmHeader refusal = request;
+        refusal.m_type = LlmHeader::ERROR;
+        refusal.m_reason = LlmHeader::NO_ENGINE;
+        refusal.m_payloadBytes = 0;
+        reply(refusal); // not started (yet): no engine to run the job
+        return;
+    }
+    ++m_served;
+    InferenceJob job;
+    job.requestId = request.m_requestId;
+    job.origin = request.m_origin;
+    job.kind = "moa-proposer";
+    job.promptTokens = request.m_promptTokens;
+    job.outputTokens = request.m_outputTokens;
+    const uint16_t layer = request.m_layer;
+    const uint32_t bytesPerToken = m_bytesPerToken;
+    auto respond = [layer, reply](const InferenceJob& j, uint8_t type, uint8_t reason) {
+        LlmHeader header;
+        header.m_type = type;
+        header.m_reason = reason;
+        header.m_layer = layer;
+        header.m_requestId = j.requestId;
+        header.m_origin = j.origin;
+        header.m_promptTokens = j.promptTokens;
+        header.m_outputTokens = j.outputTokens;
+        return header;
+    };
+    job.onCompleted =
+        Callback<void, const InferenceJob&>([respond, reply, bytesPerToken](const InferenceJob& j) {
+            LlmHeader header = respond(j, LlmHeader::FINAL_CHUNK, LlmHeader::NONE);
+            header.m_payloadBytes = j.outputTokens * bytesPerToken;
+            reply(header);
+        });
+    job.onDropped = Callback<void, const InferenceJob&, const std::string&>(
+        [respond, reply](const InferenceJob& j, const std::string& why) {
+            reply(respond(j, LlmHeader::ERROR, LlmHeader::ReasonFromName(why)));
+        });
+    m_engine->Submit(job);
+}
+
+} // namespace ns3
