@@ -8,7 +8,7 @@
 --   tshark -X lua_script:tools/edge-llm.lua -r capture.pcap -Y edgellm_gossip
 --   wireshark -X lua_script:tools/edge-llm.lua wired-9-0.pcap
 --
--- Registered on TCP port 8000 (LlmServer's default Port) and UDP port 9100 (PeerSampler's
+-- Registered on TCP ports 8000 (LlmServer's default Port) and 8100 (MoaAgent's), and UDP port 9100 (PeerSampler's
 -- default Port); for other ports use "Decode As..." in Wireshark or
 -- `-d tcp.port==PORT,edgellm` / `-d udp.port==PORT,edgellm_gossip` in tshark.
 -- Keep in step with model/wire/llm-header.{h,cc} and model/wire/gossip-header.{h,cc}.
@@ -100,6 +100,7 @@ function edgellm.dissector(tvb, pinfo, tree)
 end
 
 DissectorTable.get("tcp.port"):add(8000, edgellm)
+DissectorTable.get("tcp.port"):add(8100, edgellm) -- MoaAgent's default Port
 
 -- Gossip membership (ns3::GossipHeader) ----------------------------------------------------
 
