@@ -233,11 +233,12 @@ TEST_F(AdhocNetworkTest, SingleHopDeliversDirectlyWithoutForwarding)
 }
 
 /// For the multi-hop kinds, node 0's frames never reach node 8 and the nodes between forward.
-class AdhocMultiHopTest : public AdhocNetworkTest, public ::testing::WithParamInterface<std::string>
+class AdhocNetworkMultiHopTest : public AdhocNetworkTest,
+                                 public ::testing::WithParamInterface<std::string>
 {
 };
 
-TEST_P(AdhocMultiHopTest, CornerToCornerIsForwardedByNodesBetween)
+TEST_P(AdhocNetworkMultiHopTest, CornerToCornerIsForwardedByNodesBetween)
 {
     const std::string kind = GetParam();
     AdhocNetworkHelper helper;
@@ -260,7 +261,7 @@ TEST_P(AdhocMultiHopTest, CornerToCornerIsForwardedByNodesBetween)
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds,
-                         AdhocMultiHopTest,
+                         AdhocNetworkMultiHopTest,
                          ::testing::Values("olsr", "aodv", "mesh"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                              return info.param;
