@@ -32,8 +32,9 @@ struct AdhocNetwork
  * PHY's default 16 dBm transmit power; IPv4 10.3.0.0/16 (node i is 10.3.0.0 + i + 1 on its
  * interface 1). Topologies: "single-hop" (ad hoc Wi-Fi, every node in range of every other),
  * "olsr" and "aodv" (multi-hop ad hoc Wi-Fi routed by that protocol at ns-3's default
- * timers) and "mesh" (802.11s, HWMP, built as ns-3's mesh example does). Wiring only: every
- * random stream is fixed from the one given to Install.
+ * timers) and "mesh" (802.11s, HWMP, built as ns-3's mesh example does). ARP caches are
+ * pre-filled (no ARP on the air). Wiring only: every random stream is fixed from the one
+ * given to Install.
  */
 class AdhocNetworkHelper
 {
@@ -69,11 +70,13 @@ class AdhocNetworkHelper
                      double speedMetresPerSecond,
                      double pauseSeconds = 0);
     static std::string MobilityList();
-    /// The grid's bounding box for n nodes at GetSpacing() (at least one spacing on a side).
+    /// The area the nodes of an n-node network move in: the grid's cells, i.e. the nodes'
+    /// bounding box grown by half of GetSpacing() on every side.
     Rectangle GetBounds(uint32_t n) const;
 
     /// Creates n nodes (n >= 1, else std::invalid_argument) with Wi-Fi, mobility, the
-    /// internet stack and routing, and addresses.
+    /// internet stack and routing, and addresses. Each call builds a separate network on a
+    /// channel of its own, with the same address plan.
     AdhocNetwork Install(uint32_t n, int64_t stream);
     /// Radiotap pcaps of every node's radio, named prefix-<node>-<device>.pcap (device 0, or
     /// 1 for "mesh", whose device 0 is the mesh point). Call after Install, before running.
