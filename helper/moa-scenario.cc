@@ -281,7 +281,18 @@ MoaScenario::Run()
     moa.SetAgentAttribute("RetryPolicy", StringValue(c.retry));
     moa.SetAgentAttribute("MaxRetries", UintegerValue(c.maxRetries));
     moa.SetAgentAttribute("WarmUp", TimeValue(Seconds(c.warmUp)));
+    moa.SetContacts(std::min<uint32_t>(2, c.nodes - 1));
     const MoaApps apps = moa.Install(nodes);
+    if (c.network == "wireless" && c.topology == "olsr")
+    {
+        // OLSR needs 10-16 s before multi-hop routes exist (doc: Ad hoc topologies); gossip
+        // started earlier loses its far bootstrap contacts and can leave islands of nodes
+        // that only know each other.
+        for (auto it = apps.samplers.Begin(); it != apps.samplers.End(); ++it)
+        {
+            (*it)->SetStartTime(Seconds(std::min(20.0, c.warmUp)));
+        }
+    }
     stream += MoaHelper::AssignStreams(apps, stream);
 
     if (c.failNode >= 0)
