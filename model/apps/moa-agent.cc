@@ -2,7 +2,6 @@
 
 #include "llm-engine.h"
 
-#include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
@@ -549,7 +548,7 @@ MoaAgent::MakeRequestHeader(const Request& request, uint32_t outputTokens) const
     return header;
 }
 
-bool
+void
 MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
 {
     Request& request = m_open.at(id);
@@ -576,7 +575,7 @@ MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
                     Simulator::ScheduleNow(&MoaAgent::IdealDeliver, self, id, token, reply);
                 }));
         });
-        return true;
+        return;
     }
     call.socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
     call.socket->SetConnectCallback(
@@ -589,9 +588,7 @@ MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
         // No route or no interface: say so now rather than at the timeout.
         Simulator::ScheduleNow(
             [this, id, token]() { CallFailed(id, token, "peer-unreachable", true); });
-        return false;
     }
-    return true;
 }
 
 void

@@ -129,7 +129,7 @@ class MoaAgent : public LlmUserApplication
     /// Up to `count` peers from the view, not in `excluded`, drawn by the peer policy.
     std::vector<PeerDescriptor> SelectPeers(uint32_t count, const std::set<uint32_t>& excluded);
     std::vector<PeerDescriptor> Candidates() const;
-    bool CallPeer(uint64_t id, const PeerDescriptor& peer);
+    void CallPeer(uint64_t id, const PeerDescriptor& peer);
     void CallConnected(uint64_t id, uint64_t token);
     void CallAnswered(uint64_t id, uint64_t token, const LlmHeader& header);
     /// A peer call ended without a response (`reason` starts with "peer-"); `forget`: the

@@ -64,10 +64,6 @@ AddLayerTimes(const RequestRecord& r, std::vector<std::pair<std::string, std::ve
         it->second.push_back((r.layerDone[i] - previous).GetSeconds());
         previous = r.layerDone[i];
     }
-    // "aggregation" last, whatever M the rows had.
-    std::stable_partition(out.begin(), out.end(), [](const auto& entry) {
-        return entry.first != "aggregation";
-    });
 }
 
 } // namespace
@@ -119,6 +115,10 @@ RunSummary::Compute(const RequestLog& requests,
     s.queueWait = Distribution::Of(wait);
     s.compute = Distribution::Of(compute);
     s.network = Distribution::Of(network);
+    // "aggregation" last, whatever M the rows had.
+    std::stable_partition(layerTimes.begin(), layerTimes.end(), [](const auto& entry) {
+        return entry.first != "aggregation";
+    });
     for (const auto& [label, times] : layerTimes)
     {
         s.layerLatency.emplace_back(label, Distribution::Of(times));
