@@ -118,9 +118,13 @@ main(int argc, char* argv[])
     {
         c.rho = 0.7; // below the threshold by default
     }
-    if (lambda < 0 || rho < 0)
+    if (lambda < 0)
     {
-        Fail("lambda and rho must be > 0");
+        Fail("--lambda=" + NumberText(lambda) + " must be > 0 prompts per second per user");
+    }
+    if (rho < 0)
+    {
+        Fail("--rho=" + NumberText(rho) + " must be > 0");
     }
     try
     {

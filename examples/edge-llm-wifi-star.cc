@@ -24,15 +24,6 @@ NS_LOG_COMPONENT_DEFINE("EdgeLlmWifiStar");
 namespace
 {
 
-/// A number as the user would write it (std::to_string prints 6 decimals).
-std::string
-Str(double value)
-{
-    std::ostringstream os;
-    os << value;
-    return os.str();
-}
-
 /// One bad option: a line on stderr, exit code 2.
 [[noreturn]] void
 Fail(const std::string& message)
@@ -151,11 +142,12 @@ main(int argc, char* argv[])
     }
     if (mode == "poisson" && !(load > 0))
     {
-        Fail("--load=" + Str(load) + " must be > 0 requests per second per phone");
+        Fail("--load=" + NumberText(load) + " must be > 0 requests per second per phone");
     }
     if (localLoad < 0 || (localLoad > 0 && phoneModel.empty()))
     {
-        Fail("--local-load=" + Str(localLoad) + " must be >= 0, and > 0 only with --phone-model");
+        Fail("--local-load=" + NumberText(localLoad) +
+             " must be >= 0, and > 0 only with --phone-model");
     }
     if (mode == "closed-loop" && (users < 1 || !(think >= 0)))
     {
@@ -337,17 +329,17 @@ main(int argc, char* argv[])
     const auto& costModel = engine->GetCostModel();
     runner->SetScenario("example", "edge-llm-wifi-star");
     runner->SetScenario("phones", std::to_string(phones));
-    runner->SetScenario("distance_m", Str(distance));
+    runner->SetScenario("distance_m", NumberText(distance));
     runner->SetScenario("standard", standardName);
     runner->SetScenario("model", costModel->GetModel().name);
     runner->SetScenario("server_device", costModel->GetDevice().name);
     runner->SetScenario("phone_device", phoneDevice);
     runner->SetScenario("phone_model", phoneModel);
-    runner->SetScenario("local_load_rps_per_phone", Str(localLoad));
+    runner->SetScenario("local_load_rps_per_phone", NumberText(localLoad));
     runner->SetScenario("cost", cost);
     runner->SetScenario("mode", mode);
-    runner->SetScenario("load_rps_per_phone", Str(load));
-    runner->SetScenario("duration_s", Str(duration));
+    runner->SetScenario("load_rps_per_phone", NumberText(load));
+    runner->SetScenario("duration_s", NumberText(duration));
     runner->SetScenario("seed", std::to_string(seed));
     runner->SetScenario("run", std::to_string(run));
     // The server's offered load rho = arrival rate x mean service time, both from the workload

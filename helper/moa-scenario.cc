@@ -7,6 +7,7 @@
 #include "moa-agent.h"
 #include "moa-helper.h"
 #include "model-spec.h"
+#include "number-text.h"
 #include "queue-stability.h"
 #include "service-time-cost-model.h"
 
@@ -30,14 +31,6 @@ namespace ns3
 
 namespace
 {
-
-std::string
-Str(double value)
-{
-    std::ostringstream os;
-    os << value;
-    return os.str();
-}
 
 [[noreturn]] void
 Bad(const std::string& message)
@@ -111,19 +104,34 @@ MoaScenario::Validate() const
     }
     if (!std::isnan(c.lambda) && !(c.lambda > 0 && std::isfinite(c.lambda)))
     {
-        Bad("lambda " + Str(c.lambda) + " must be > 0 prompts per second");
+        Bad("lambda " + NumberText(c.lambda) + " must be > 0 prompts per second");
     }
     if (!std::isnan(c.rho) && !(c.rho > 0 && std::isfinite(c.rho)))
     {
-        Bad("rho " + Str(c.rho) + " must be > 0");
+        Bad("rho " + NumberText(c.rho) + " must be > 0");
     }
     if (!(c.alpha > 0 && std::isfinite(c.alpha)))
     {
-        Bad("alpha " + Str(c.alpha) + " must be > 0 seconds");
+        Bad("alpha " + NumberText(c.alpha) + " must be > 0 seconds");
     }
-    if (!(c.peerTimeout > 0) || !(c.duration > 0) || c.drain < 0 || c.warmUp < 0)
+    const std::vector<std::pair<const char*, double>> positive{{"peer-timeout", c.peerTimeout},
+                                                               {"duration", c.duration}};
+    for (const auto& [name, seconds] : positive)
     {
-        Bad("peer-timeout and duration must be > 0 s, drain and warmup >= 0 s");
+        if (!(seconds > 0 && std::isfinite(seconds)))
+        {
+            Bad(std::string(name) + " " + NumberText(seconds) + " must be > 0 seconds");
+        }
+    }
+    const std::vector<std::pair<const char*, double>> nonNegative{{"drain", c.drain},
+                                                                  {"warmup", c.warmUp},
+                                                                  {"fail-at", c.failAt}};
+    for (const auto& [name, seconds] : nonNegative)
+    {
+        if (!(seconds >= 0 && std::isfinite(seconds)))
+        {
+            Bad(std::string(name) + " " + NumberText(seconds) + " must be >= 0 seconds");
+        }
     }
     if (c.models.empty() || c.devices.empty())
     {
@@ -137,7 +145,7 @@ MoaScenario::Validate() const
     {
         DeviceProfile::Preset(d);
     }
-    if (c.failNode >= static_cast<int>(c.nodes))
+    if (c.failNode < -1 || c.failNode >= static_cast<int>(c.nodes))
     {
         Bad("fail-node " + std::to_string(c.failNode) + " is not a node (0.." +
             std::to_string(c.nodes - 1) + ", or -1 for none)");
@@ -213,9 +221,10 @@ MoaScenario::Run()
             engineHelper.SetCostModel("ns3::ServiceTimeCostModel");
             engineHelper.SetCostModelAttribute(
                 "ServiceTime",
-                StringValue(c.cost == "constant"
-                                ? "ns3::ConstantRandomVariable[Constant=" + Str(c.alpha) + "]"
-                                : "ns3::ExponentialRandomVariable[Mean=" + Str(c.alpha) + "]"));
+                StringValue(
+                    c.cost == "constant"
+                        ? "ns3::ConstantRandomVariable[Constant=" + NumberText(c.alpha) + "]"
+                        : "ns3::ExponentialRandomVariable[Mean=" + NumberText(c.alpha) + "]"));
         }
         engineHelper.SetCostModelAttribute("Model", StringValue(model));
         engineHelper.SetCostModelAttribute("Device", StringValue(device));
@@ -272,9 +281,9 @@ MoaScenario::Run()
     moa.SetAgentAttribute("Layers", UintegerValue(c.layers));
     moa.SetAgentAttribute("Peers", UintegerValue(c.peers));
     moa.SetAgentAttribute("AggregatorPromptTokens", UintegerValue(c.aggregatorTokens));
-    moa.SetAgentAttribute(
-        "Interarrival",
-        StringValue("ns3::ExponentialRandomVariable[Mean=" + Str(1.0 / result.lambda) + "]"));
+    moa.SetAgentAttribute("Interarrival",
+                          StringValue("ns3::ExponentialRandomVariable[Mean=" +
+                                      NumberText(1.0 / result.lambda) + "]"));
     moa.SetAgentAttribute("PeerPolicy", StringValue(c.policy));
     moa.SetAgentAttribute("Network", StringValue(c.network));
     moa.SetAgentAttribute("PeerTimeout", TimeValue(Seconds(c.peerTimeout)));
@@ -325,26 +334,26 @@ MoaScenario::Run()
         {"nodes", std::to_string(c.nodes)},
         {"network", c.network},
         {"topology", c.network == "wireless" ? c.topology : "ideal"},
-        {"spacing_m", c.network == "wireless" ? Str(topology.GetSpacing()) : ""},
+        {"spacing_m", c.network == "wireless" ? NumberText(topology.GetSpacing()) : ""},
         {"mobility", c.mobility},
-        {"speed_mps", Str(c.speed)},
+        {"speed_mps", NumberText(c.speed)},
         {"layers", std::to_string(c.layers)},
         {"peers", std::to_string(c.peers)},
         {"aggregator_tokens", std::to_string(c.aggregatorTokens)},
         {"policy", c.policy},
-        {"lambda_per_s", Str(result.lambda)},
+        {"lambda_per_s", NumberText(result.lambda)},
         {"cost", c.cost},
-        {"alpha_s", c.cost == "constant" || c.cost == "exponential" ? Str(c.alpha) : ""},
-        {"alpha_max_s", Str(result.alphaMax)},
+        {"alpha_s", c.cost == "constant" || c.cost == "exponential" ? NumberText(c.alpha) : ""},
+        {"alpha_max_s", NumberText(result.alphaMax)},
         {"models", models.str()},
         {"devices", devices.str()},
-        {"peer_timeout_s", Str(c.peerTimeout)},
+        {"peer_timeout_s", NumberText(c.peerTimeout)},
         {"retry", c.retry},
-        {"warmup_s", Str(c.warmUp)},
-        {"duration_s", Str(c.duration)},
-        {"drain_s", Str(c.drain)},
+        {"warmup_s", NumberText(c.warmUp)},
+        {"duration_s", NumberText(c.duration)},
+        {"drain_s", NumberText(c.drain)},
         {"fail_node", std::to_string(c.failNode)},
-        {"fail_at_s", Str(c.failAt)},
+        {"fail_at_s", NumberText(c.failAt)},
         {"seed", std::to_string(c.seed)},
         {"run", std::to_string(c.run)},
     };

@@ -1,6 +1,6 @@
 /*
- * The edge-llm-wifi-star example as a user meets it: bad options fail fast with one line on
- * stderr, a good run writes its outputs and says where.
+ * The edge-llm-wifi-star and edge-llm-moa examples as a user meets them: bad options fail fast with
+ * one line on stderr, a good run writes its outputs and says where.
  */
 
 #include "edge-llm-test-fixture.h"
@@ -18,7 +18,8 @@ using ns3::test::ReadFile;
 namespace
 {
 
-const std::string g_example = std::string(EDGE_LLM_EXAMPLES_DIR) + "/edge-llm-wifi-star";
+const std::string g_wifiStar = std::string(EDGE_LLM_EXAMPLES_DIR) + "/edge-llm-wifi-star";
+const std::string g_moa = std::string(EDGE_LLM_EXAMPLES_DIR) + "/edge-llm-moa";
 
 struct ExampleRun
 {
@@ -47,11 +48,16 @@ Lines(const std::string& text)
 class ExampleCliTest : public ns3::test::SimulationTest
 {
   protected:
+    explicit ExampleCliTest(std::string example = g_wifiStar)
+        : m_example(std::move(example))
+    {
+    }
+
     void SetUp() override
     {
         SimulationTest::SetUp();
-        ASSERT_TRUE(std::filesystem::exists(g_example))
-            << g_example << " is not built (it is part of the default build)";
+        ASSERT_TRUE(std::filesystem::exists(m_example))
+            << m_example << " is not built (it is part of the default build)";
         m_dir = TempDir();
     }
 
@@ -61,7 +67,7 @@ class ExampleCliTest : public ns3::test::SimulationTest
         const std::string out = m_dir + "/stdout";
         const std::string err = m_dir + "/stderr";
         const std::string command =
-            "'" + g_example + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
+            "'" + m_example + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
         const int status = std::system(command.c_str());
         ExampleRun run;
         run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -87,8 +93,19 @@ class ExampleCliTest : public ns3::test::SimulationTest
         EXPECT_FALSE(std::filesystem::exists(outDir)) << args << " created " << outDir;
     }
 
+    std::string m_example;
     std::string m_dir;
     int m_runs{0};
+};
+
+/// The same checks on edge-llm-moa.
+class MoaExampleCliTest : public ExampleCliTest
+{
+  protected:
+    MoaExampleCliTest()
+        : ExampleCliTest(g_moa)
+    {
+    }
 };
 
 bool
@@ -221,4 +238,58 @@ TEST_F(ExampleCliTest, PcapsStartWithTheMagicNumber)
     }
     EXPECT_EQ(wifi, 3) << "AP and two phones";
     EXPECT_EQ(wired, 2) << "both ends of the wired link";
+}
+
+TEST_F(MoaExampleCliTest, TooFewNodes)
+{
+    ExpectRejected("--nodes=1", {"1"});
+}
+
+TEST_F(MoaExampleCliTest, MorePeersThanOtherNodes)
+{
+    ExpectRejected("--nodes=3 --peers=3", {"3"});
+}
+
+TEST_F(MoaExampleCliTest, UnknownPolicyListsThePolicies)
+{
+    ExpectRejected("--policy=closest", {"closest", "uniform", "queue-aware", "proximity"});
+}
+
+TEST_F(MoaExampleCliTest, UnknownTopologyListsTheTopologies)
+{
+    ExpectRejected("--topology=star", {"star", "single-hop", "olsr", "aodv", "mesh"});
+}
+
+TEST_F(MoaExampleCliTest, UnknownModelInTheList)
+{
+    ExpectRejected("--models=llama-3-8b,gpt-5", {"gpt-5"});
+}
+
+TEST_F(MoaExampleCliTest, NegativeLambda)
+{
+    ExpectRejected("--lambda=-0.5", {"--lambda=-0.5"});
+}
+
+TEST_F(MoaExampleCliTest, BothLambdaAndRho)
+{
+    ExpectRejected("--lambda=0.01 --rho=0.5", {"lambda", "rho"});
+}
+
+TEST_F(MoaExampleCliTest, ShortIdealRunWritesOutputs)
+{
+    const std::string outDir = m_dir + "/moa";
+    const ExampleRun run = Run("--network=ideal --nodes=4 --cost=constant --alpha=2 --rho=0.5 "
+                               "--duration=300 --drain=200 --out='" +
+                               outDir + "'");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    const auto lines = Lines(run.out);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_NE(lines.back().find(outDir), std::string::npos)
+        << "last line '" << lines.back() << "' does not name " << outDir;
+    for (const char* file : {"requests.csv", "queue.csv", "summary.json"})
+    {
+        EXPECT_TRUE(std::filesystem::exists(outDir + "/" + file)) << file;
+    }
+    const auto rows = ns3::test::ReadCsv(outDir + "/requests.csv");
+    EXPECT_GT(rows.size(), 5u);
 }

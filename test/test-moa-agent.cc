@@ -91,6 +91,32 @@ BuildIdeal(uint32_t n,
     return moa;
 }
 
+/// One layer, two peers, over the wireless network `net` (gossip for membership).
+Moa
+BuildWireless(const AdhocNetwork& net,
+              const std::string& serviceTime,
+              double interarrivalMean,
+              double warmUp,
+              const std::string& policy)
+{
+    Moa moa;
+    moa.nodes = net.nodes;
+    InstallEngines(moa, {serviceTime});
+    MoaHelper helper;
+    helper.SetAgentAttribute("Layers", UintegerValue(1));
+    helper.SetAgentAttribute("Peers", UintegerValue(2));
+    helper.SetAgentAttribute("PeerPolicy", StringValue(policy));
+    helper.SetAgentAttribute("PeerTimeout", TimeValue(Seconds(30)));
+    helper.SetAgentAttribute("WarmUp", TimeValue(Seconds(warmUp)));
+    helper.SetAgentAttribute("Interarrival",
+                             StringValue("ns3::ExponentialRandomVariable[Mean=" +
+                                         std::to_string(interarrivalMean) + "]"));
+    SetShortLengths(helper);
+    moa.apps = helper.Install(moa.nodes);
+    MoaHelper::AssignStreams(moa.apps, 10);
+    return moa;
+}
+
 class MoaAgentTest : public test::SimulationTest
 {
 };
@@ -317,6 +343,52 @@ TEST_F(MoaAgentTest, QueueAwarePolicyAvoidsTheSlowDevice)
     EXPECT_LT(queueAware, 0.6 * uniform);
 }
 
+// Proximity-aware choice on a multi-hop grid: the gossip-measured delays grow with the hops,
+// so the peers chosen are nearer than the uniform rule's.
+TEST_F(MoaAgentTest, ProximityPolicyPrefersNearPeers)
+{
+    const uint32_t n = 9; // a 3 x 3 grid; only grid neighbours hear each other
+    auto meanHops = [n](const std::string& policy) {
+        Simulator::Destroy();
+        AdhocNetworkHelper topology;
+        topology.SetTopology("olsr");
+        AdhocNetwork net = topology.Install(n, 1);
+        // Users start once OLSR has routes and gossip has measured its peers.
+        Moa moa = BuildWireless(net, "ns3::ConstantRandomVariable[Constant=2]", 30, 120, policy);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            moa.apps.samplers.Get(i)->SetStartTime(Seconds(20));
+        }
+        std::vector<std::pair<uint32_t, uint32_t>> picks; // (origin, peer)
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            moa.apps.agents.Get(i)->TraceConnectWithoutContext(
+                "PeerSelected",
+                Callback<void, uint64_t, uint32_t, uint32_t>(
+                    [&picks, i](uint64_t, uint32_t, uint32_t peer) {
+                        picks.emplace_back(i, peer);
+                    }));
+        }
+        Simulator::Stop(Seconds(600));
+        Simulator::Run();
+        EXPECT_GT(picks.size(), 200u) << policy;
+        double hops = 0;
+        for (const auto& [origin, peer] : picks)
+        {
+            const int h = AdhocNetworkHelper::Hops(net, origin, peer);
+            EXPECT_GT(h, 0) << policy << ": no route from " << origin << " to " << peer;
+            hops += h;
+        }
+        return hops / picks.size();
+    };
+    const double uniform = meanHops("uniform");
+    const double proximity = meanHops("proximity");
+    // Uniform over the other 8 nodes of a 3 x 3 grid: 2 hops on average (Manhattan).
+    EXPECT_NEAR(uniform, 2.0, 0.2);
+    // Every node has at least 2 one-hop neighbours: the 2 nearest peers are 1 hop away.
+    EXPECT_LT(proximity, 1.3);
+}
+
 // M = 0 is plain local inference: one job per prompt, on the user's own device.
 TEST_F(MoaAgentTest, ZeroLayersIsLocalInference)
 {
@@ -364,19 +436,7 @@ TEST_F(MoaAgentTest, PeerSwitchedOffIsReplacedAndForgotten)
     const double failAt = 200;
     AdhocNetworkHelper topology;
     AdhocNetwork net = topology.Install(n, 1);
-    Moa moa;
-    moa.nodes = net.nodes;
-    InstallEngines(moa, {"ns3::ConstantRandomVariable[Constant=5]"});
-    MoaHelper helper;
-    helper.SetAgentAttribute("Layers", UintegerValue(1));
-    helper.SetAgentAttribute("Peers", UintegerValue(2));
-    helper.SetAgentAttribute("PeerTimeout", TimeValue(Seconds(30)));
-    helper.SetAgentAttribute("WarmUp", TimeValue(Seconds(20)));
-    helper.SetAgentAttribute("Interarrival",
-                             StringValue("ns3::ExponentialRandomVariable[Mean=25]"));
-    SetShortLengths(helper);
-    moa.apps = helper.Install(moa.nodes);
-    MoaHelper::AssignStreams(moa.apps, 10);
+    Moa moa = BuildWireless(net, "ns3::ConstantRandomVariable[Constant=5]", 25, 20, "uniform");
 
     uint64_t issued = 0;
     uint64_t ended = 0;
