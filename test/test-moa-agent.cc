@@ -383,6 +383,8 @@ TEST_F(MoaAgentTest, ProximityPolicyPrefersNearPeers)
     };
     const double uniform = meanHops("uniform");
     const double proximity = meanHops("proximity");
+    RecordProperty("uniform_mean_hops", std::to_string(uniform));
+    RecordProperty("proximity_mean_hops", std::to_string(proximity));
     // Uniform over the other 8 nodes of a 3 x 3 grid: 2 hops on average (Manhattan).
     EXPECT_NEAR(uniform, 2.0, 0.2);
     // Every node has at least 2 one-hop neighbours: the 2 nearest peers are 1 hop away.
