@@ -93,6 +93,20 @@ class ExampleCliTest : public ns3::test::SimulationTest
         EXPECT_FALSE(std::filesystem::exists(outDir)) << args << " created " << outDir;
     }
 
+    /// A good run: exit 0, a last line naming `outDir`, and the three outputs in it.
+    static void ExpectOutputs(const ExampleRun& run, const std::string& outDir)
+    {
+        ASSERT_EQ(run.exitCode, 0) << run.err;
+        const auto lines = Lines(run.out);
+        ASSERT_FALSE(lines.empty());
+        EXPECT_NE(lines.back().find(outDir), std::string::npos)
+            << "last line '" << lines.back() << "' does not name " << outDir;
+        for (const char* file : {"requests.csv", "queue.csv", "summary.json"})
+        {
+            EXPECT_TRUE(std::filesystem::exists(outDir + "/" + file)) << file;
+        }
+    }
+
     std::string m_example;
     std::string m_dir;
     int m_runs{0};
@@ -181,15 +195,8 @@ TEST_F(ExampleCliTest, ShortRunWritesOutputs)
     const ExampleRun run = Run("--cost=roofline --phones=2 --duration=30 --drain=60 --load=0.2 "
                                "--pcap=false --out='" +
                                outDir + "'");
-    ASSERT_EQ(run.exitCode, 0) << run.err;
-    const auto lines = Lines(run.out);
-    ASSERT_FALSE(lines.empty());
-    EXPECT_NE(lines.back().find(outDir), std::string::npos)
-        << "last line '" << lines.back() << "' does not name " << outDir;
-    for (const char* file : {"requests.csv", "queue.csv", "summary.json"})
-    {
-        EXPECT_TRUE(std::filesystem::exists(outDir + "/" + file)) << file;
-    }
+    ExpectOutputs(run, outDir);
+    ASSERT_FALSE(HasFatalFailure());
     for (const auto& entry : std::filesystem::directory_iterator(outDir))
     {
         EXPECT_NE(entry.path().extension(), ".pcap") << "--pcap=false wrote " << entry.path();
@@ -281,15 +288,8 @@ TEST_F(MoaExampleCliTest, ShortIdealRunWritesOutputs)
     const ExampleRun run = Run("--network=ideal --nodes=4 --cost=constant --alpha=2 --rho=0.5 "
                                "--duration=300 --drain=200 --out='" +
                                outDir + "'");
-    ASSERT_EQ(run.exitCode, 0) << run.err;
-    const auto lines = Lines(run.out);
-    ASSERT_FALSE(lines.empty());
-    EXPECT_NE(lines.back().find(outDir), std::string::npos)
-        << "last line '" << lines.back() << "' does not name " << outDir;
-    for (const char* file : {"requests.csv", "queue.csv", "summary.json"})
-    {
-        EXPECT_TRUE(std::filesystem::exists(outDir + "/" + file)) << file;
-    }
+    ExpectOutputs(run, outDir);
+    ASSERT_FALSE(HasFatalFailure());
     const auto rows = ns3::test::ReadCsv(outDir + "/requests.csv");
     EXPECT_GT(rows.size(), 5u);
 }
