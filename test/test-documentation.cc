@@ -220,6 +220,33 @@ TEST_F(Documentation, NamesEveryTypeId)
                                  << " never names (as ``ns3::Class``): " << Join(missing);
 }
 
+/// The verdict on one documented table against the names registered for it: the table
+/// exists when anything is registered, no name is missing, wrong or extra, no row is twice.
+void
+ExpectTableMatches(const DocTable& table,
+                   const std::string& caption,
+                   const std::set<std::string>& registered,
+                   const std::vector<std::string>& missing,
+                   const std::vector<std::string>& wrong)
+{
+    std::vector<std::string> extra;
+    for (const auto& [name, cells] : table.rows)
+    {
+        if (!registered.count(name))
+        {
+            extra.push_back(name);
+        }
+    }
+    if (!registered.empty())
+    {
+        EXPECT_TRUE(table.found) << DOC_PATH << " has no '.. list-table:: " << caption << "'";
+    }
+    EXPECT_TRUE(missing.empty()) << caption << ": undocumented: " << Join(missing);
+    EXPECT_TRUE(wrong.empty()) << caption << ":\n  " << Join(wrong);
+    EXPECT_TRUE(extra.empty()) << caption << ": documented but not registered: " << Join(extra);
+    EXPECT_TRUE(table.duplicates.empty()) << caption << ": rows twice: " << Join(table.duplicates);
+}
+
 TEST_F(Documentation, DocumentsEveryAttribute)
 {
     for (const TypeId& tid : EdgeLlmTypeIds())
@@ -261,23 +288,7 @@ TEST_F(Documentation, DocumentsEveryAttribute)
                                 (value.empty() ? std::string("'empty'") : "``" + value + "``"));
             }
         }
-        std::vector<std::string> extra;
-        for (const auto& [name, cells] : table.rows)
-        {
-            if (!registered.count(name))
-            {
-                extra.push_back(name);
-            }
-        }
-        if (tid.GetAttributeN() > 0)
-        {
-            EXPECT_TRUE(table.found) << DOC_PATH << " has no '.. list-table:: " << caption << "'";
-        }
-        EXPECT_TRUE(missing.empty()) << caption << ": undocumented: " << Join(missing);
-        EXPECT_TRUE(wrong.empty()) << caption << ":\n  " << Join(wrong);
-        EXPECT_TRUE(extra.empty()) << caption << ": documented but not registered: " << Join(extra);
-        EXPECT_TRUE(table.duplicates.empty())
-            << caption << ": rows twice: " << Join(table.duplicates);
+        ExpectTableMatches(table, caption, registered, missing, wrong);
     }
 }
 
@@ -313,23 +324,7 @@ TEST_F(Documentation, DocumentsEveryTraceSource)
                                 info.callback + "``");
             }
         }
-        std::vector<std::string> extra;
-        for (const auto& [name, cells] : table.rows)
-        {
-            if (!registered.count(name))
-            {
-                extra.push_back(name);
-            }
-        }
-        if (tid.GetTraceSourceN() > 0)
-        {
-            EXPECT_TRUE(table.found) << DOC_PATH << " has no '.. list-table:: " << caption << "'";
-        }
-        EXPECT_TRUE(missing.empty()) << caption << ": undocumented: " << Join(missing);
-        EXPECT_TRUE(wrong.empty()) << caption << ":\n  " << Join(wrong);
-        EXPECT_TRUE(extra.empty()) << caption << ": documented but not registered: " << Join(extra);
-        EXPECT_TRUE(table.duplicates.empty())
-            << caption << ": rows twice: " << Join(table.duplicates);
+        ExpectTableMatches(table, caption, registered, missing, wrong);
     }
 }
 
