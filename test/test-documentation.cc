@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <gtest/gtest.h>
 #include <map>
 #include <regex>
@@ -220,15 +221,47 @@ TEST_F(Documentation, NamesEveryTypeId)
                                  << " never names (as ``ns3::Class``): " << Join(missing);
 }
 
-/// The verdict on one documented table against the names registered for it: the table
-/// exists when anything is registered, no name is missing, wrong or extra, no row is twice.
+/// What is wrong with a row's cells after the name (empty: nothing).
+using CellCheck = std::function<std::string(const std::vector<std::string>& cells)>;
+
+/**
+ * One documented table against the names registered for it, each with the check of its
+ * row: the table exists when anything is registered, every row has `cellCount` cells after
+ * the name (`cellNames` says which) and passes its check, no name is missing or extra, no
+ * row is there twice.
+ */
 void
-ExpectTableMatches(const DocTable& table,
+ExpectTableMatches(const std::string& doc,
                    const std::string& caption,
-                   const std::set<std::string>& registered,
-                   const std::vector<std::string>& missing,
-                   const std::vector<std::string>& wrong)
+                   const std::map<std::string, CellCheck>& registered,
+                   size_t cellCount,
+                   const std::string& cellNames)
 {
+    const DocTable table = ParseTable(doc, caption);
+    std::vector<std::string> missing;
+    std::vector<std::string> wrong;
+    for (const auto& [name, check] : registered)
+    {
+        auto row = table.rows.find(name);
+        if (row == table.rows.end())
+        {
+            missing.push_back(name);
+            continue;
+        }
+        const std::vector<std::string>& cells = row->second;
+        if (cells.size() != cellCount)
+        {
+            wrong.push_back(name + ": has " + std::to_string(cells.size()) +
+                            " cells after the name, expected " + std::to_string(cellCount) + " (" +
+                            cellNames + ")");
+            continue;
+        }
+        const std::string error = check(cells);
+        if (!error.empty())
+        {
+            wrong.push_back(name + ": " + error);
+        }
+    }
     std::vector<std::string> extra;
     for (const auto& [name, cells] : table.rows)
     {
@@ -251,44 +284,34 @@ TEST_F(Documentation, DocumentsEveryAttribute)
 {
     for (const TypeId& tid : EdgeLlmTypeIds())
     {
-        const std::string caption = "Attributes of " + tid.GetName();
-        const DocTable table = ParseTable(m_doc, caption);
-        std::vector<std::string> missing;
-        std::vector<std::string> wrong;
-        std::set<std::string> registered;
+        std::map<std::string, CellCheck> registered;
         for (std::size_t i = 0; i < tid.GetAttributeN(); ++i)
         {
             const TypeId::AttributeInformation info = tid.GetAttribute(i);
-            registered.insert(info.name);
-            auto row = table.rows.find(info.name);
-            if (row == table.rows.end())
-            {
-                missing.push_back(info.name);
-                continue;
-            }
-            const std::vector<std::string>& cells = row->second;
-            if (cells.size() != 3)
-            {
-                wrong.push_back(info.name + ": has " + std::to_string(cells.size()) +
-                                " cells after the name, expected 3 (type, default, meaning)");
-                continue;
-            }
-            const std::string type = ValueTypeName(info);
-            if (cells[0].find(type) == std::string::npos)
-            {
-                wrong.push_back(info.name + ": type cell '" + cells[0] + "' does not name " + type);
-            }
-            const std::string value = info.initialValue->SerializeToString(info.checker);
-            const bool defaultOk = value.empty()
-                                       ? cells[1].find("empty") != std::string::npos
-                                       : cells[1].find("``" + value + "``") != std::string::npos;
-            if (!defaultOk)
-            {
-                wrong.push_back(info.name + ": default cell '" + cells[1] + "' does not show " +
-                                (value.empty() ? std::string("'empty'") : "``" + value + "``"));
-            }
+            registered[info.name] = [info](const std::vector<std::string>& cells) {
+                std::string error;
+                const std::string type = ValueTypeName(info);
+                if (cells[0].find(type) == std::string::npos)
+                {
+                    error += "type cell '" + cells[0] + "' does not name " + type + "; ";
+                }
+                const std::string value = info.initialValue->SerializeToString(info.checker);
+                const bool defaultOk =
+                    value.empty() ? cells[1].find("empty") != std::string::npos
+                                  : cells[1].find("``" + value + "``") != std::string::npos;
+                if (!defaultOk)
+                {
+                    error += "default cell '" + cells[1] + "' does not show " +
+                             (value.empty() ? std::string("'empty'") : "``" + value + "``");
+                }
+                return error;
+            };
         }
-        ExpectTableMatches(table, caption, registered, missing, wrong);
+        ExpectTableMatches(m_doc,
+                           "Attributes of " + tid.GetName(),
+                           registered,
+                           3,
+                           "type, default, meaning");
     }
 }
 
@@ -296,35 +319,22 @@ TEST_F(Documentation, DocumentsEveryTraceSource)
 {
     for (const TypeId& tid : EdgeLlmTypeIds())
     {
-        const std::string caption = "Trace sources of " + tid.GetName();
-        const DocTable table = ParseTable(m_doc, caption);
-        std::vector<std::string> missing;
-        std::vector<std::string> wrong;
-        std::set<std::string> registered;
+        std::map<std::string, CellCheck> registered;
         for (std::size_t i = 0; i < tid.GetTraceSourceN(); ++i)
         {
             const TypeId::TraceSourceInformation info = tid.GetTraceSource(i);
-            registered.insert(info.name);
-            auto row = table.rows.find(info.name);
-            if (row == table.rows.end())
-            {
-                missing.push_back(info.name);
-                continue;
-            }
-            const std::vector<std::string>& cells = row->second;
-            if (cells.size() != 2)
-            {
-                wrong.push_back(info.name + ": has " + std::to_string(cells.size()) +
-                                " cells after the name, expected 2 (signature, meaning)");
-                continue;
-            }
-            if (cells[0].find("``" + info.callback + "``") == std::string::npos)
-            {
-                wrong.push_back(info.name + ": signature cell '" + cells[0] + "' does not name ``" +
-                                info.callback + "``");
-            }
+            const std::string callback = info.callback;
+            registered[info.name] = [callback](const std::vector<std::string>& cells) {
+                return cells[0].find("``" + callback + "``") == std::string::npos
+                           ? "signature cell '" + cells[0] + "' does not name ``" + callback + "``"
+                           : std::string();
+            };
         }
-        ExpectTableMatches(table, caption, registered, missing, wrong);
+        ExpectTableMatches(m_doc,
+                           "Trace sources of " + tid.GetName(),
+                           registered,
+                           2,
+                           "signature, meaning");
     }
 }
 
