@@ -28,11 +28,18 @@ struct LayerRange
     uint32_t last{0};
 };
 
-/// One iteration of a batching engine: prompts prefilled together and sequences decoding.
+/**
+ * One iteration of a batching engine: prompts (or chunks of prompts) prefilled together and
+ * sequences decoding one token each.
+ */
 struct BatchStep
 {
-    std::vector<uint32_t> prefillTokens;  //!< prompt length of each prefilling sequence
+    std::vector<uint32_t> prefillTokens;  //!< tokens of each prefilling sequence (or chunk)
     std::vector<uint32_t> decodeContexts; //!< KV-cache length of each decoding sequence
+    /// Tokens already in the KV cache before each prefill (a later chunk of a long prompt, or
+    /// a prompt appended to a cached context); empty means none for every prefill. Their keys
+    /// are read by the attention of the new tokens but not recomputed.
+    std::vector<uint32_t> prefillCached;
 };
 
 /**
