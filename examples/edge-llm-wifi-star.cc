@@ -131,10 +131,13 @@ main(int argc, char* argv[])
     {
         Fail("unknown --cost '" + cost + "'; accepted: profiled, roofline, live");
     }
-    TypeId liveType;
-    if (cost == "live" && !TypeId::LookupByNameFailSafe("ns3::LiveCostModel", &liveType))
+    if (cost == "live")
     {
-        Fail("--cost=live needs edge-llm built with libtorch (EDGE_LLM_WITH_TORCH=ON)");
+        const std::string why = LoadLiveCostModelPlugin(); // libtorch only when asked for
+        if (!why.empty())
+        {
+            Fail(why);
+        }
     }
     if (mode != "poisson" && mode != "closed-loop" && mode != "trace")
     {
