@@ -19,6 +19,7 @@
  */
 
 #include "ns3/cost-fit.h"
+#include "ns3/cost-profile.h"
 #include "ns3/inference-cost-model.h"
 #include "ns3/number-text.h"
 #include "ns3/profiled-cost-model.h"
@@ -126,9 +127,13 @@ Predict(const std::string& kind, const PublishedSpeed& row)
     {
         m = MakeCostModel(kind, row);
     }
-    catch (const std::runtime_error& e)
+    catch (const std::runtime_error&)
     {
-        return Prediction{false, 0, std::string("not predicted: ") + e.what()};
+        // The profiled model without a profile file for this model (or its base model).
+        return Prediction{false,
+                          0,
+                          "not predicted: no profile for " + row.ModelPreset() + " (" +
+                              ProfileSearchPath() + ")"};
     }
     const uint32_t prompt = row.promptTokens > 0 ? row.promptTokens : DEFAULT_PROMPT_TOKENS;
     const uint32_t output = row.outputTokens > 0 ? row.outputTokens : DEFAULT_OUTPUT_TOKENS;
@@ -345,7 +350,8 @@ main(int argc, char* argv[])
                   << " %\n"
                   << "target (median <= " << NumberText(TARGET_MEDIAN_PCT)
                   << " %, p95 <= " << NumberText(TARGET_P95_PCT)
-                  << " %): " << (met ? "met" : "missed") << std::endl;
+                  << " %): " << (met ? "met" : "missed") << " on " << errors.size() << " of "
+                  << rows.size() << " rows" << std::endl;
     }
     return met ? 0 : 1;
 }
