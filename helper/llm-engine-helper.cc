@@ -12,6 +12,19 @@ LlmEngineHelper::LlmEngineHelper()
 }
 
 void
+LlmEngineHelper::SetScheduler(const std::string& typeName)
+{
+    m_scheduler.SetTypeId(typeName);
+    m_hasScheduler = true;
+}
+
+void
+LlmEngineHelper::SetSchedulerAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_scheduler.Set(name, value);
+}
+
+void
 LlmEngineHelper::SetCostModel(const std::string& typeName)
 {
     m_costModel.SetTypeId(typeName);
@@ -34,7 +47,11 @@ LlmEngineHelper::Install(Ptr<Node> node) const
 {
     Ptr<InferenceCostModel> costModel = m_costModel.Create<InferenceCostModel>();
     Ptr<LlmEngine> engine = m_engine.Create<LlmEngine>();
-    engine->SetCostModel(costModel); // checks that the model fits the device
+    if (m_hasScheduler)
+    {
+        engine->SetScheduler(m_scheduler.Create<LlmScheduler>());
+    }
+    engine->SetCostModel(costModel); // checks that the model fits the device and scheduler
     node->AggregateObject(engine);
     return engine;
 }

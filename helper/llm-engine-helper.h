@@ -17,8 +17,8 @@ namespace ns3
 
 /**
  * \ingroup edge-llm
- * \brief Creates a cost model (from its TypeId name and attributes) and an LlmEngine per node,
- * and aggregates the engine to the node. Wiring only.
+ * \brief Creates a cost model and a scheduler (from their TypeId names and attributes) and an
+ * LlmEngine per node, and aggregates the engine to the node. Wiring only.
  */
 class LlmEngineHelper
 {
@@ -30,6 +30,10 @@ class LlmEngineHelper
     void SetCostModel(const std::string& typeName);
     void SetCostModelAttribute(const std::string& name, const AttributeValue& value);
     void SetEngineAttribute(const std::string& name, const AttributeValue& value);
+    /// E.g. "ns3::FcfsScheduler", "ns3::ContinuousBatchingScheduler"; each engine gets its own
+    /// scheduler object. Without it engines keep their Scheduler attribute (default fcfs).
+    void SetScheduler(const std::string& typeName);
+    void SetSchedulerAttribute(const std::string& name, const AttributeValue& value);
 
     /// Throws std::invalid_argument (model does not fit, unknown preset) or
     /// std::runtime_error (profile file) with a one-line message.
@@ -39,6 +43,8 @@ class LlmEngineHelper
   private:
     ObjectFactory m_costModel;
     ObjectFactory m_engine;
+    ObjectFactory m_scheduler;
+    bool m_hasScheduler{false};
 };
 
 } // namespace ns3

@@ -244,8 +244,15 @@ TEST_F(LlmEngineTest, LayerRangeJob)
     Simulator::Run();
     ASSERT_EQ(rec.completed.size(), 1u);
     EXPECT_EQ(rec.completed[0].layers.first, 4u);
-    EXPECT_EQ(rec.completed[0].firstToken, Seconds(cost->PrefillSeconds(100, {4, 12})));
-    EXPECT_LT(rec.completed[0].firstToken, Seconds(cost->PrefillSeconds(100, cost->AllLayers())));
+    // Middle layers hand on hidden states: no first token, prefill then decode of the range.
+    EXPECT_TRUE(rec.firstTokens.empty());
+    EXPECT_TRUE(rec.completed[0].firstToken.IsZero());
+    EXPECT_EQ(rec.completed[0].completed,
+              Seconds(cost->PrefillSeconds(100, {4, 12})) +
+                  Seconds(cost->DecodeSeconds(9, 100, {4, 12})));
+    EXPECT_LT(rec.completed[0].completed,
+              Seconds(cost->PrefillSeconds(100, cost->AllLayers()) +
+                      cost->DecodeSeconds(9, 100, cost->AllLayers())));
 }
 
 TEST_F(LlmEngineTest, QueueFullDrops)
@@ -309,16 +316,18 @@ TEST_F(LlmEngineTest, ContextTooLongAndEmptyJobsDrop)
     EXPECT_FALSE(engine->Submit(tooLong));
     EXPECT_EQ(callbackReason, "context-too-long");
     EXPECT_TRUE(engine->Submit(Job(2, max - 1, 1))); // exactly the context: fits
-    EXPECT_FALSE(engine->Submit(Job(3, 0, 5)));
-    EXPECT_FALSE(engine->Submit(Job(4, 5, 0)));
+    EXPECT_FALSE(engine->Submit(Job(3, 0, 5)));      // decode steps without a context
+    EXPECT_FALSE(engine->Submit(Job(4, 0, 0)));      // nothing to do
+    EXPECT_TRUE(engine->Submit(Job(5, 5, 0)));       // prefill only
     Simulator::Run();
     ASSERT_EQ(rec.dropped.size(), 3u);
     EXPECT_EQ(rec.dropped[0].first.requestId, 1u);
     EXPECT_EQ(rec.dropped[0].second, "context-too-long");
     EXPECT_EQ(rec.dropped[1].second, "empty-job");
     EXPECT_EQ(rec.dropped[2].second, "empty-job");
-    ASSERT_EQ(rec.completed.size(), 1u);
+    ASSERT_EQ(rec.completed.size(), 2u);
     EXPECT_EQ(rec.completed[0].requestId, 2u);
+    EXPECT_EQ(rec.completed[1].requestId, 5u);
 }
 
 TEST_F(LlmEngineTest, QueueLengthTrace)

@@ -95,7 +95,7 @@ TEST(LlmHeader, RoundTripOfEveryTypeAndReason)
 {
     for (uint8_t type = LlmHeader::REQUEST; type <= LlmHeader::ERROR; ++type)
     {
-        for (uint8_t reason = LlmHeader::NONE; reason <= LlmHeader::SERVER_ERROR; ++reason)
+        for (uint8_t reason = LlmHeader::NONE; reason <= LlmHeader::LAST_REASON; ++reason)
         {
             LlmHeader in;
             in.m_type = type;
@@ -161,7 +161,7 @@ TEST(LlmHeader, ValidateRejectsBadReason)
 {
     LlmHeader h;
     h.m_type = LlmHeader::ERROR;
-    h.m_reason = LlmHeader::SERVER_ERROR + 1;
+    h.m_reason = LlmHeader::LAST_REASON + 1;
     EXPECT_NE(h.Validate().find("reason"), std::string::npos) << h.Validate();
     h.m_reason = 255;
     EXPECT_NE(RoundTrip(h).Validate(), "");

@@ -23,6 +23,8 @@ local REASONS = {
     [3] = "empty-job",
     [4] = "no-engine",
     [5] = "server-error",
+    [6] = "kv-cache-too-small",
+    [7] = "over-token-budget",
 }
 local MAGIC = 0xED11
 local HEADER_BYTES = 32

@@ -236,10 +236,14 @@ ProfiledCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
         const auto& fit = m_profile.layerPrefill;
         double sum = 0;
         double sumSquares = 0;
-        for (uint32_t p : step.prefillTokens)
+        for (size_t i = 0; i < step.prefillTokens.size(); ++i)
         {
+            const double p = step.prefillTokens[i];
+            const double cached = i < step.prefillCached.size() ? step.prefillCached[i] : 0.0;
             sum += p;
-            sumSquares += static_cast<double>(p) * p;
+            // The quadratic (attention) term of a prompt of cached + p tokens, less the
+            // cached part already computed: (c + p)^2 - c^2.
+            sumSquares += p * p + 2.0 * p * cached;
         }
         prefill = blocks * (fit[0] + fit[1] * sum + fit[2] * sumSquares);
         if (withHead)

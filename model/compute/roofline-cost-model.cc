@@ -158,10 +158,13 @@ RooflineCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
     double kvBytes = 0;
     double tokens = 0;
     double sequences = 0;
-    for (uint32_t p : step.prefillTokens)
+    for (size_t i = 0; i < step.prefillTokens.size(); ++i)
     {
-        flops += m_model.PrefillFlopsPerLayer(p);
-        kvBytes += kvBytesPerTokenPerLayer * p; // written once
+        const double p = step.prefillTokens[i];
+        const double cached = i < step.prefillCached.size() ? step.prefillCached[i] : 0.0;
+        // The new tokens also attend to the cached ones (QK^T and AV), read from the cache.
+        flops += m_model.PrefillFlopsPerLayer(p) + 2.0 * 2.0 * p * cached * m_model.hidden;
+        kvBytes += kvBytesPerTokenPerLayer * (p + cached); // written once, cached read once
         tokens += p;
         sequences += 1;
     }

@@ -1,9 +1,15 @@
 #include "llm-engine.h"
 
+#include "kv-cache-memory.h"
+
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
+
+#include <cmath>
+#include <stdexcept>
 
 namespace ns3
 {
@@ -20,45 +26,78 @@ LlmEngine::GetTypeId()
             .SetGroupName("EdgeLlm")
             .AddConstructor<LlmEngine>()
             .AddAttribute("QueueCapacity",
-                          "Jobs that may wait while one runs; more are dropped (queue-full)",
+                          "Jobs that may wait while others run; more are dropped (queue-full)",
                           UintegerValue(64),
                           MakeUintegerAccessor(&LlmEngine::m_queueCapacity),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("FirstLayer",
+                          "First transformer block this engine holds (0 includes the embedding)",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&LlmEngine::m_firstLayer),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("LastLayer",
+                          "One past the last block held (0: the model's end, with its head)",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&LlmEngine::m_lastLayer),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("Scheduler",
+                          "How accepted jobs are ordered and batched",
+                          StringValue("ns3::FcfsScheduler"),
+                          MakePointerAccessor(&LlmEngine::SetScheduler, &LlmEngine::GetScheduler),
+                          MakePointerChecker<LlmScheduler>())
             .AddAttribute("CostModel",
                           "What inference costs on this node",
                           PointerValue(),
                           MakePointerAccessor(&LlmEngine::SetCostModel, &LlmEngine::GetCostModel),
                           MakePointerChecker<InferenceCostModel>())
             .AddTraceSource("QueueLength",
-                            "Jobs waiting (not counting the running one)",
+                            "Jobs waiting (not counting the running ones)",
                             MakeTraceSourceAccessor(&LlmEngine::m_queueLength),
+                            "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("KvBlocksInUse",
+                            "KV-cache blocks held by running jobs (continuous batching)",
+                            MakeTraceSourceAccessor(&LlmEngine::m_kvBlocksInUse),
                             "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("Enqueued",
                             "A job was accepted",
                             MakeTraceSourceAccessor(&LlmEngine::m_enqueuedTrace),
                             "ns3::LlmEngine::JobTracedCallback")
             .AddTraceSource("Started",
-                            "A job began prefill",
+                            "A job began its first computation",
                             MakeTraceSourceAccessor(&LlmEngine::m_startedTrace),
                             "ns3::LlmEngine::JobTracedCallback")
+            .AddTraceSource("Admitted",
+                            "A job joined the running batch (again after a preemption)",
+                            MakeTraceSourceAccessor(&LlmEngine::m_admittedTrace),
+                            "ns3::LlmEngine::JobTracedCallback")
             .AddTraceSource("FirstToken",
-                            "A job produced its first output token (end of prefill)",
+                            "A job produced its first output token (jobs that run the head only)",
                             MakeTraceSourceAccessor(&LlmEngine::m_firstTokenTrace),
                             "ns3::LlmEngine::JobTracedCallback")
             .AddTraceSource("Completed",
                             "A job produced its last token",
                             MakeTraceSourceAccessor(&LlmEngine::m_completedTrace),
                             "ns3::LlmEngine::JobTracedCallback")
-            .AddTraceSource(
-                "Dropped",
-                "A job was refused, with the reason (queue-full, context-too-long, empty-job)",
-                MakeTraceSourceAccessor(&LlmEngine::m_droppedTrace),
-                "ns3::LlmEngine::DropTracedCallback");
+            .AddTraceSource("Preempted",
+                            "A running job lost its KV cache to another and waits to be redone",
+                            MakeTraceSourceAccessor(&LlmEngine::m_preemptedTrace),
+                            "ns3::LlmEngine::JobTracedCallback")
+            .AddTraceSource("Iteration",
+                            "Identical engine iterations ended: sequences and tokens in each, "
+                            "how many, their total duration",
+                            MakeTraceSourceAccessor(&LlmEngine::m_iterationTrace),
+                            "ns3::LlmEngine::IterationTracedCallback")
+            .AddTraceSource("Dropped",
+                            "A job was refused, with the reason (queue-full, context-too-long, "
+                            "empty-job, kv-cache-too-small, over-token-budget)",
+                            MakeTraceSourceAccessor(&LlmEngine::m_droppedTrace),
+                            "ns3::LlmEngine::DropTracedCallback");
     return tid;
 }
 
 LlmEngine::LlmEngine()
-    : m_queueLength(0)
+    : m_queueLength(0),
+      m_kvBlocksInUse(0)
 {
 }
 
@@ -67,11 +106,21 @@ LlmEngine::~LlmEngine() = default;
 void
 LlmEngine::SetCostModel(Ptr<InferenceCostModel> costModel)
 {
-    if (costModel)
-    {
-        costModel->CheckFitsDevice();
-    }
+    Ptr<InferenceCostModel> previous = m_costModel;
     m_costModel = costModel;
+    m_configured = false;
+    try
+    {
+        if (costModel)
+        {
+            CheckSetUp();
+        }
+    }
+    catch (...)
+    {
+        m_costModel = previous; // a refused model is not kept
+        throw;
+    }
 }
 
 Ptr<InferenceCostModel>
@@ -80,95 +129,99 @@ LlmEngine::GetCostModel() const
     return m_costModel;
 }
 
+void
+LlmEngine::SetScheduler(Ptr<LlmScheduler> scheduler)
+{
+    NS_ABORT_MSG_IF(m_scheduler && (m_scheduler->GetWaiting() + m_scheduler->GetRunning() > 0),
+                    "LlmEngine: the scheduler cannot change while it holds jobs");
+    m_scheduler = scheduler;
+    m_configured = false;
+    if (m_costModel && m_scheduler)
+    {
+        CheckSetUp();
+    }
+}
+
+Ptr<LlmScheduler>
+LlmEngine::GetScheduler() const
+{
+    return m_scheduler;
+}
+
+LayerRange
+LlmEngine::GetHeldLayers() const
+{
+    const uint32_t layers = m_costModel ? m_costModel->GetModel().layers : 0;
+    return LayerRange{m_firstLayer, m_lastLayer == 0 ? layers : m_lastLayer};
+}
+
+void
+LlmEngine::CheckSetUp()
+{
+    const ModelSpec& model = m_costModel->GetModel();
+    const DeviceProfile& device = m_costModel->GetDevice();
+    const LayerRange held = GetHeldLayers();
+    if (held.first >= held.last || held.last > model.layers)
+    {
+        throw std::invalid_argument(
+            "FirstLayer=" + std::to_string(m_firstLayer) +
+            " and LastLayer=" + std::to_string(m_lastLayer) + " are not a range of the model's " +
+            std::to_string(model.layers) + " blocks (accepted: 0 <= FirstLayer < LastLayer <= " +
+            std::to_string(model.layers) + ", LastLayer 0 = the end)");
+    }
+    KvCacheMemory::Of(model, device, held).CheckFitsOneSequence(model, device, held);
+    if (m_scheduler)
+    {
+        m_scheduler->Configure(this, m_costModel, held);
+        m_configured = true;
+    }
+}
+
 bool
 LlmEngine::Submit(InferenceJob job)
 {
-    NS_LOG_FUNCTION(this << job.requestId << job.promptTokens << job.outputTokens);
+    NS_LOG_FUNCTION(this << job.requestId << job.contextTokens << job.promptTokens
+                         << job.outputTokens);
     NS_ABORT_MSG_IF(!m_costModel, "LlmEngine has no CostModel");
+    NS_ABORT_MSG_IF(!m_scheduler, "LlmEngine has no Scheduler");
+    if (!m_configured)
+    {
+        CheckSetUp(); // attributes may have changed since the cost model was set
+    }
     const ModelSpec& model = m_costModel->GetModel();
     if (job.layers.first == 0 && job.layers.last == 0)
     {
-        job.layers = m_costModel->AllLayers();
+        job.layers = GetHeldLayers();
     }
-    if (job.outputTokens == 0 || job.promptTokens == 0)
+    const bool nothingToDo = job.promptTokens == 0 && job.outputTokens == 0;
+    const bool decodeWithoutContext = job.promptTokens == 0 && job.contextTokens == 0;
+    if (nothingToDo || decodeWithoutContext)
     {
         Drop(job, "empty-job");
         return false;
     }
-    if (job.promptTokens + job.outputTokens > model.maxContext)
+    if (job.TotalTokens() > model.maxContext)
     {
         Drop(job, "context-too-long");
         return false;
     }
-    if (m_busy && m_queue.size() >= m_queueCapacity)
+    const std::string refusal = m_scheduler->Refuse(job);
+    if (!refusal.empty())
+    {
+        Drop(job, refusal);
+        return false;
+    }
+    if (IsBusy() && m_scheduler->GetWaiting() >= m_queueCapacity)
     {
         Drop(job, "queue-full");
         return false;
     }
     job.enqueued = Simulator::Now();
     m_enqueuedTrace(job);
-    m_queue.push_back(std::move(job));
-    if (!m_busy)
-    {
-        StartNext();
-    }
-    // Traced after StartNext so that a job meeting an idle engine never shows as waiting.
-    m_queueLength = m_queue.size();
+    m_scheduler->Enqueue(std::move(job));
+    // Traced after Enqueue so that a job meeting an idle engine never shows as waiting.
+    m_queueLength = m_scheduler->GetWaiting();
     return true;
-}
-
-void
-LlmEngine::StartNext()
-{
-    if (m_queue.empty())
-    {
-        return;
-    }
-    m_current = std::move(m_queue.front());
-    m_queue.pop_front();
-    m_queueLength = m_queue.size();
-    m_busy = true;
-    m_current.started = Simulator::Now();
-    m_startedTrace(m_current);
-    const Time prefill =
-        Seconds(m_costModel->PrefillSeconds(m_current.promptTokens, m_current.layers));
-    m_event = Simulator::Schedule(prefill, &LlmEngine::FirstToken, this);
-}
-
-void
-LlmEngine::FirstToken()
-{
-    m_current.firstToken = Simulator::Now();
-    m_firstTokenTrace(m_current);
-    if (!m_current.onFirstToken.IsNull())
-    {
-        m_current.onFirstToken(m_current);
-    }
-    const Time decode = Seconds(m_costModel->DecodeSeconds(m_current.outputTokens - 1,
-                                                           m_current.promptTokens,
-                                                           m_current.layers));
-    m_event = Simulator::Schedule(decode, &LlmEngine::Complete, this);
-}
-
-void
-LlmEngine::Complete()
-{
-    m_current.completed = Simulator::Now();
-    m_busyTime += m_current.completed - m_current.started;
-    m_busy = false;
-    ++m_completed;
-    InferenceJob done = std::move(m_current);
-    m_current = InferenceJob();
-    m_completedTrace(done);
-    if (!done.onCompleted.IsNull())
-    {
-        done.onCompleted(done);
-    }
-    // A callback may have submitted more work and started it already.
-    if (!m_busy)
-    {
-        StartNext();
-    }
 }
 
 void
@@ -182,10 +235,24 @@ LlmEngine::Drop(InferenceJob& job, const std::string& reason)
     }
 }
 
+void
+LlmEngine::AccountKv()
+{
+    const Time now = Simulator::Now();
+    m_kvBlockSeconds += m_kvBlocksInUse.Get() * (now - m_kvSince).GetSeconds();
+    m_kvSince = now;
+}
+
 uint32_t
 LlmEngine::GetQueueLength() const
 {
-    return m_queue.size();
+    return m_scheduler ? m_scheduler->GetWaiting() : 0;
+}
+
+uint32_t
+LlmEngine::GetRunning() const
+{
+    return m_scheduler ? m_scheduler->GetRunning() : 0;
 }
 
 bool
@@ -197,7 +264,7 @@ LlmEngine::IsBusy() const
 Time
 LlmEngine::GetBusyTime() const
 {
-    return m_busyTime + (m_busy ? Simulator::Now() - m_current.started : Time(0));
+    return m_busyTime + (m_busy ? Simulator::Now() - m_busySince : Time(0));
 }
 
 double
@@ -219,11 +286,57 @@ LlmEngine::GetCompletedJobs() const
     return m_completed;
 }
 
+uint64_t
+LlmEngine::GetIterations() const
+{
+    return m_iterations;
+}
+
+double
+LlmEngine::GetMeanBatchSize() const
+{
+    return m_iterations == 0 ? std::nan("") : m_sequenceIterations / m_iterations;
+}
+
+uint64_t
+LlmEngine::GetPreemptions() const
+{
+    return m_preemptions;
+}
+
+uint64_t
+LlmEngine::GetOutputTokens() const
+{
+    return m_outputTokens;
+}
+
+uint32_t
+LlmEngine::GetKvBlocks() const
+{
+    return m_scheduler ? m_scheduler->GetKvBlocks() : 0;
+}
+
+double
+LlmEngine::GetKvUtilisation() const
+{
+    const uint32_t blocks = GetKvBlocks();
+    const double now = Simulator::Now().GetSeconds();
+    if (blocks == 0 || now <= 0)
+    {
+        return std::nan("");
+    }
+    const double pending = m_kvBlocksInUse.Get() * (Simulator::Now() - m_kvSince).GetSeconds();
+    return (m_kvBlockSeconds + pending) / (blocks * now);
+}
+
 void
 LlmEngine::DoDispose()
 {
-    Simulator::Cancel(m_event);
-    m_queue.clear();
+    if (m_scheduler)
+    {
+        m_scheduler->Dispose();
+    }
+    m_scheduler = nullptr;
     m_costModel = nullptr;
     Object::DoDispose();
 }

@@ -6,28 +6,27 @@
 
 #include "inference-cost-model.h"
 #include "inference-job.h"
+#include "llm-scheduler.h"
 
-#include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/ptr.h"
 #include "ns3/traced-callback.h"
 #include "ns3/traced-value.h"
 
-#include <deque>
-
 namespace ns3
 {
 
 /**
  * \ingroup edge-llm
- * \brief An inference engine aggregated to a Node: a bounded FCFS queue served one job at a
- * time, with costs from an InferenceCostModel.
+ * \brief An inference engine aggregated to a Node: the layers [FirstLayer, LastLayer) of a
+ * model on a device (CostModel), serving accepted jobs with a Scheduler.
  *
- * A job takes Prefill(P) to its first token and Decode(G-1, P) more to completion: two events
- * per job, never one per token. Jobs beyond QueueCapacity waiting, or longer than the model's
- * context, are dropped with a reason; every submitted job ends in exactly one of
- * Completed or Dropped.
+ * With the default FcfsScheduler a job takes Prefill(P) to its first token and Decode(G-1, P)
+ * more to completion, one job at a time (the distributed MoA paper's device queue); the
+ * ContinuousBatchingScheduler batches iterations as vLLM does. Jobs beyond QueueCapacity
+ * waiting, longer than the model's context, or empty are dropped with a reason; every
+ * submitted job ends in exactly one of Completed or Dropped.
  */
 class LlmEngine : public Object
 {
@@ -36,46 +35,78 @@ class LlmEngine : public Object
     LlmEngine();
     ~LlmEngine() override;
 
-    /// Sets the cost model; throws std::invalid_argument if the model does not fit the device.
+    /// Sets the cost model; throws std::invalid_argument if the held layers do not fit the
+    /// device or the scheduler's settings cannot work with it.
     void SetCostModel(Ptr<InferenceCostModel> costModel);
     Ptr<InferenceCostModel> GetCostModel() const;
+    void SetScheduler(Ptr<LlmScheduler> scheduler);
+    Ptr<LlmScheduler> GetScheduler() const;
+    /// The layers this engine holds: [FirstLayer, LastLayer), the whole model by default.
+    LayerRange GetHeldLayers() const;
 
     /// Queues `job`; returns false (and fires Dropped and job.onDropped) when refused.
     bool Submit(InferenceJob job);
 
-    uint32_t GetQueueLength() const; //!< jobs waiting, not counting the one running
-    bool IsBusy() const;
-    Time GetBusyTime() const;       //!< total compute time so far, including the running job
-    double GetEnergyJoules() const; //!< idle and active power of the device, integrated
+    uint32_t GetQueueLength() const; //!< jobs waiting, not counting those running
+    uint32_t GetRunning() const;     //!< jobs in the running batch
+    bool IsBusy() const;             //!< an iteration (or an fcfs job) is being computed
+    Time GetBusyTime() const;        //!< total compute time so far
+    double GetEnergyJoules() const;  //!< idle and active power of the device, integrated
     uint64_t GetCompletedJobs() const;
+    uint64_t GetIterations() const;   //!< engine iterations (fcfs: prefills + decode steps)
+    double GetMeanBatchSize() const;  //!< sequences per iteration (NaN before any)
+    uint64_t GetPreemptions() const;  //!< KV-cache evictions (continuous batching)
+    uint64_t GetOutputTokens() const; //!< output tokens generated so far
+    uint32_t GetKvBlocks() const;     //!< KV-cache blocks (0: not modelled)
+    double GetKvUtilisation() const;  //!< time-averaged share of KV blocks in use (NaN: none)
 
     typedef void (*JobTracedCallback)(const InferenceJob& job);
     typedef void (*DropTracedCallback)(const InferenceJob& job, const std::string& reason);
+    /// `iterations` identical iterations of `sequences` sequences and `tokens` tokens each,
+    /// lasting `duration` in all.
+    typedef void (*IterationTracedCallback)(uint32_t sequences,
+                                            uint32_t tokens,
+                                            uint64_t iterations,
+                                            Time duration);
 
   protected:
     void DoDispose() override;
 
   private:
-    void StartNext();
-    void FirstToken();
-    void Complete();
+    friend class LlmScheduler; // reports state changes through the engine's trace sources
+
     void Drop(InferenceJob& job, const std::string& reason);
+    void CheckSetUp();
+    void AccountKv(); //!< adds blocks-in-use x time since the last change
 
     Ptr<InferenceCostModel> m_costModel;
+    Ptr<LlmScheduler> m_scheduler;
     uint32_t m_queueCapacity;
-    std::deque<InferenceJob> m_queue;
+    uint32_t m_firstLayer;
+    uint32_t m_lastLayer;
+    bool m_configured{false};
+
+    Time m_busyTime;
     bool m_busy{false};
-    InferenceJob m_current;
-    EventId m_event;
-    Time m_busyTime; //!< compute time of finished jobs
+    Time m_busySince;
     uint64_t m_completed{0};
+    uint64_t m_iterations{0};
+    double m_sequenceIterations{0}; //!< sum over iterations of the batch size
+    uint64_t m_preemptions{0};
+    uint64_t m_outputTokens{0};
+    double m_kvBlockSeconds{0}; //!< integral of blocks in use over time
+    Time m_kvSince;
 
     TracedValue<uint32_t> m_queueLength;
+    TracedValue<uint32_t> m_kvBlocksInUse;
     TracedCallback<const InferenceJob&> m_enqueuedTrace;
     TracedCallback<const InferenceJob&> m_startedTrace;
+    TracedCallback<const InferenceJob&> m_admittedTrace;
     TracedCallback<const InferenceJob&> m_firstTokenTrace;
     TracedCallback<const InferenceJob&> m_completedTrace;
+    TracedCallback<const InferenceJob&> m_preemptedTrace;
     TracedCallback<const InferenceJob&, const std::string&> m_droppedTrace;
+    TracedCallback<uint32_t, uint32_t, uint64_t, Time> m_iterationTrace;
 };
 
 } // namespace ns3

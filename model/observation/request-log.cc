@@ -69,6 +69,16 @@ RequestLog::Row::TtftSeconds() const
 }
 
 double
+RequestLog::Row::ItlSeconds() const
+{
+    if (record.status != "completed" || record.outputTokens < 2 || record.firstToken.IsZero())
+    {
+        return NaN;
+    }
+    return (record.completion - record.firstToken).GetSeconds() / (record.outputTokens - 1);
+}
+
+double
 RequestLog::Row::NetworkSeconds() const
 {
     if (record.status != "completed")
@@ -146,6 +156,7 @@ RequestLog::OnEngineCompleted(const InferenceJob& job)
 {
     Row& row = m_rows[job.requestId];
     row.workSeconds += (job.completed - job.started).GetSeconds();
+    row.preemptions += job.preemptions;
     if (!row.engineDone)
     {
         row.engineDone = true;
@@ -185,7 +196,7 @@ RequestLog::CsvHeader()
     return "request_id,node,kind,server,arrival_s,first_token_s,completion_s,status,reason,"
            "prompt_tokens,output_tokens,latency_s,ttft_s,queue_wait_s,compute_s,network_s,"
            "bytes_sent,bytes_received,jobs,work_s,moa_layers,moa_k,layer_done_s,"
-           "layer_prompt_tokens,peers,retries";
+           "layer_prompt_tokens,peers,retries,itl_s,preemptions";
 }
 
 void
@@ -234,7 +245,8 @@ RequestLog::WriteCsv(const std::string& path) const
                         }
                         return text;
                     })
-            << ',' << r.retries << "\n";
+            << ',' << r.retries << ',' << number(row.ItlSeconds()) << ',' << row.preemptions
+            << "\n";
     }
     out.close();
     if (!out || std::rename(partial.c_str(), path.c_str()) != 0)

@@ -38,9 +38,10 @@ class RequestLog : public Object
         Time started;           //!< engine began prefill
         bool engineDone{false}; //!< the engine produced its last token
         Time engineCompleted;
-        std::string engineDrop; //!< engine drop reason, if any
-        uint32_t jobs{0};       //!< engine jobs accepted for it (MoA: (k+1)M + 1 and retries)
-        double workSeconds{0};  //!< compute seconds of all its jobs, on every engine
+        std::string engineDrop;  //!< engine drop reason, if any
+        uint32_t jobs{0};        //!< engine jobs accepted for it (MoA: (k+1)M + 1 and retries)
+        double workSeconds{0};   //!< compute seconds of all its jobs, on every engine
+        uint32_t preemptions{0}; //!< KV-cache evictions of its jobs, on every engine
 
         // The decomposition of a one-job request; NaN for requests of several jobs (MoA).
         double QueueWaitSeconds() const; //!< NaN unless started
@@ -48,6 +49,9 @@ class RequestLog : public Object
         double NetworkSeconds() const;   //!< latency - queue wait - compute; NaN unless completed
         double LatencySeconds() const;   //!< completion - arrival; NaN while pending
         double TtftSeconds() const;      //!< first token - arrival; NaN without a first token
+        /// Mean inter-token latency the user saw: (completion - first token) / (G - 1); NaN
+        /// unless completed with more than one output token.
+        double ItlSeconds() const;
     };
 
     static TypeId GetTypeId();

@@ -84,6 +84,7 @@ RunSummary::Compute(const RequestLog& requests,
     std::vector<double> wait;
     std::vector<double> compute;
     std::vector<double> network;
+    std::vector<double> itl;
     double outputTokens = 0;
     std::vector<std::pair<std::string, std::vector<double>>> layerTimes;
     for (const auto& [id, row] : requests.GetRows())
@@ -103,6 +104,10 @@ RunSummary::Compute(const RequestLog& requests,
         AddLayerTimes(row.record, layerTimes);
         outputTokens += row.record.outputTokens;
         latency.push_back(row.LatencySeconds());
+        if (!std::isnan(row.ItlSeconds()))
+        {
+            itl.push_back(row.ItlSeconds());
+        }
         if (row.served && row.jobs == 1)
         {
             wait.push_back(row.QueueWaitSeconds());
@@ -115,6 +120,7 @@ RunSummary::Compute(const RequestLog& requests,
     s.queueWait = Distribution::Of(wait);
     s.compute = Distribution::Of(compute);
     s.network = Distribution::Of(network);
+    s.itl = Distribution::Of(itl);
     // "aggregation" last, whatever M the rows had.
     std::stable_partition(layerTimes.begin(), layerTimes.end(), [](const auto& entry) {
         return entry.first != "aggregation";
@@ -145,6 +151,17 @@ RunSummary::Compute(const RequestLog& requests,
         e.meanServiceSeconds = e.jobsCompleted == 0
                                    ? std::nan("")
                                    : engine->GetBusyTime().GetSeconds() / e.jobsCompleted;
+        if (Ptr<LlmScheduler> scheduler = engine->GetScheduler())
+        {
+            e.scheduler = scheduler->GetName();
+        }
+        e.iterations = engine->GetIterations();
+        e.meanBatchSize = engine->GetMeanBatchSize();
+        e.kvBlocks = engine->GetKvBlocks();
+        e.kvUtilisation = engine->GetKvUtilisation();
+        e.preemptions = engine->GetPreemptions();
+        e.outputTokensPerSecond =
+            s.simulatedSeconds > 0 ? engine->GetOutputTokens() / s.simulatedSeconds : 0;
         const QueueLog::Stats q = queues.GetStats(node);
         e.meanQueue = q.timeAverage;
         e.maxQueue = q.maximum;
@@ -189,6 +206,7 @@ ToJson(const Distribution& d)
 void
 RunSummary::WriteJson(const std::string& path) const
 {
+    auto orNull = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
     nlohmann::json engineList = nlohmann::json::array();
     for (const auto& e : engines)
     {
@@ -204,6 +222,13 @@ RunSummary::WriteJson(const std::string& path) const
                                                : nlohmann::json(e.meanServiceSeconds)},
              {"mean_queue", e.meanQueue},
              {"max_queue", e.maxQueue},
+             {"scheduler", e.scheduler},
+             {"iterations", e.iterations},
+             {"mean_batch_size", orNull(e.meanBatchSize)},
+             {"kv_blocks", e.kvBlocks},
+             {"kv_utilisation", orNull(e.kvUtilisation)},
+             {"preemptions", e.preemptions},
+             {"output_tokens_per_s", e.outputTokensPerSecond},
              {"queue_trend",
               {{"verdict", e.queueTrend.verdict},
                {"window_means", e.queueTrend.windowMeans},
@@ -221,6 +246,7 @@ RunSummary::WriteJson(const std::string& path) const
         {"queue_wait_s", ToJson(queueWait)},
         {"compute_s", ToJson(compute)},
         {"network_s", ToJson(network)},
+        {"itl_s", ToJson(itl)},
         {"throughput_rps", throughputRps},
         {"output_tokens_per_s", outputTokensPerSecond},
         {"application_bytes", applicationBytes},
@@ -293,6 +319,7 @@ RunSummary::Table() const
     row("queue wait", queueWait);
     row("compute", compute);
     row("network", network);
+    row("itl", itl);
     for (const auto& [label, d] : layerLatency)
     {
         row(("  " + label).c_str(), d);
@@ -349,6 +376,19 @@ RunSummary::Table() const
                       e.queueTrend.verdict.c_str(),
                       e.energyJoules);
         os << line;
+        if (e.scheduler == "continuous")
+        {
+            std::snprintf(line,
+                          sizeof(line),
+                          "  continuous batching: mean batch %.1f, %.1f output tokens/s, KV cache "
+                          "%.1f %% of %u blocks, %llu preemptions\n",
+                          e.meanBatchSize,
+                          e.outputTokensPerSecond,
+                          100 * e.kvUtilisation,
+                          e.kvBlocks,
+                          static_cast<unsigned long long>(e.preemptions));
+            os << line;
+        }
     }
     return os.str();
 }

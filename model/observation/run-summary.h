@@ -45,7 +45,14 @@ struct EngineSummary
     double meanServiceSeconds{0}; //!< busy time / jobs completed (NaN without jobs)
     double meanQueue{0};          //!< time-averaged jobs waiting
     uint32_t maxQueue{0};
-    QueueTrend queueTrend; //!< growth of the queue while users issued requests
+    QueueTrend queueTrend;           //!< growth of the queue while users issued requests
+    std::string scheduler;           //!< "fcfs" or "continuous"
+    uint64_t iterations{0};          //!< engine iterations (fcfs: prefills and decode steps)
+    double meanBatchSize{0};         //!< sequences per iteration (NaN without iterations)
+    uint32_t kvBlocks{0};            //!< KV-cache blocks (0: not modelled)
+    double kvUtilisation{0};         //!< time-averaged share of KV blocks in use (NaN: none)
+    uint64_t preemptions{0};         //!< KV-cache evictions
+    double outputTokensPerSecond{0}; //!< tokens generated per simulated second
 };
 
 /**
@@ -63,6 +70,7 @@ struct RunSummary
     Distribution queueWait;
     Distribution compute;
     Distribution network;
+    Distribution itl; //!< mean inter-token latency of each completed request (G > 1)
     double simulatedSeconds{0};
     double wallSeconds{0};           //!< wall-clock seconds the simulation took (0: not measured)
     double throughputRps{0};         //!< completed requests per simulated second

@@ -92,9 +92,10 @@ LlmHeader::Validate() const
     {
         return "unknown message type " + std::to_string(m_type) + " (accepted 1-4)";
     }
-    if (m_reason > SERVER_ERROR)
+    if (m_reason > LAST_REASON)
     {
-        return "unknown reason " + std::to_string(m_reason) + " (accepted 0-5)";
+        return "unknown reason " + std::to_string(m_reason) + " (accepted 0-" +
+               std::to_string(LAST_REASON) + ")";
     }
     if (m_payloadBytes > MAX_PAYLOAD)
     {
@@ -139,6 +140,10 @@ LlmHeader::ReasonName(uint8_t reason)
         return "no-engine";
     case SERVER_ERROR:
         return "server-error";
+    case KV_CACHE_TOO_SMALL:
+        return "kv-cache-too-small";
+    case OVER_TOKEN_BUDGET:
+        return "over-token-budget";
     default:
         return "unknown(" + std::to_string(reason) + ")";
     }
@@ -147,7 +152,7 @@ LlmHeader::ReasonName(uint8_t reason)
 LlmHeader::Reason
 LlmHeader::ReasonFromName(const std::string& name)
 {
-    for (uint8_t r = NONE; r <= SERVER_ERROR; ++r)
+    for (uint8_t r = NONE; r <= LAST_REASON; ++r)
     {
         if (ReasonName(r) == name)
         {

@@ -46,6 +46,9 @@ class LlmHeader : public Header
         EMPTY_JOB = 3,
         NO_ENGINE = 4,
         SERVER_ERROR = 5,
+        KV_CACHE_TOO_SMALL = 6, //!< the job's tokens can never fit the engine's KV cache
+        OVER_TOKEN_BUDGET = 7,  //!< the prompt exceeds one iteration's token budget
+        LAST_REASON = OVER_TOKEN_BUDGET,
     };
 
     LlmHeader();

@@ -1,0 +1,390 @@
+/*
+ * edge-llm-serving: users send prompts to one LLM server that schedules them one at a time
+ * (fcfs) or batches them continuously as vLLM does, with a paged KV cache.
+ *
+ *   client nodes (U users) ==== 1 Gb/s CSMA LAN ==== server (LlmServer + LlmEngine)
+ *   client nodes (U users) ))) Wi-Fi AP ==== link ==== server            (--access=wifi)
+ *
+ * Outputs in --out: requests.csv (with itl_s and preemptions), queue.csv, summary.json (per
+ * engine: mean batch size, KV utilisation, preemptions, tokens per second), pcaps with --pcap.
+ * Run: ./edge-llm run edge-llm-serving --users=100 --scheduler=continuous
+ */
+
+#include "ns3/core-module.h"
+#include "ns3/edge-llm-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+
+#include <iostream>
+#include <memory>
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("EdgeLlmServing");
+
+namespace
+{
+
+/// One bad option: a line on stderr, exit code 2.
+[[noreturn]] void
+Fail(const std::string& message)
+{
+    std::cerr << "error: " << message << std::endl;
+    std::exit(2);
+}
+
+std::string
+Exponential(double mean)
+{
+    return "ns3::ExponentialRandomVariable[Mean=" + NumberText(mean) + "]";
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    uint32_t users = 100;
+    uint32_t usersPerNode = 10;
+    std::string mode = "closed-loop";
+    double rate = 1.0;
+    double think = 5;
+    std::string trace;
+    double traceScale = 1.0;
+    uint32_t promptTokens = 0;
+    uint32_t outputTokens = 0;
+    std::string model = "llama-3-8b";
+    std::string serverDevice = "a100-80gb";
+    std::string cost = "roofline";
+    std::string scheduler = "continuous";
+    uint32_t maxNumSeqs = 256;
+    uint32_t maxBatchedTokens = 8192;
+    bool chunkedPrefill = false;
+    uint32_t blockSize = 16;
+    double memoryUtilization = 0.9;
+    uint32_t queueCapacity = 100000;
+    std::string access = "wired";
+    std::string standard = "80211ax";
+    double distance = 10;
+    double duration = 300;
+    double drain = 300;
+    double timeout = 600;
+    uint32_t seed = 1;
+    uint32_t run = 1;
+    bool pcap = false;
+    std::string out = "edge-llm-out/edge-llm-serving";
+
+    CommandLine cmd(__FILE__);
+    cmd.Usage("Users send LLM prompts to one server that batches them (or not).");
+    cmd.AddValue("users", "Concurrent users (closed-loop) or client nodes' users (>= 1)", users);
+    cmd.AddValue("users-per-node", "Users sharing one client node (>= 1)", usersPerNode);
+    cmd.AddValue("mode", "Arrivals: closed-loop, poisson or trace", mode);
+    cmd.AddValue("rate", "Total requests per second (poisson, > 0)", rate);
+    cmd.AddValue("think", "Mean think time in seconds after an answer (closed-loop, >= 0)", think);
+    cmd.AddValue("trace", "Azure-format trace CSV (trace mode); rows are dealt to nodes", trace);
+    cmd.AddValue("trace-scale", "Multiply traced arrival times by this (> 0)", traceScale);
+    cmd.AddValue("prompt-tokens",
+                 "Fixed prompt length (0: the Azure trace's distribution)",
+                 promptTokens);
+    cmd.AddValue("output-tokens",
+                 "Fixed output length (0: the Azure trace's distribution)",
+                 outputTokens);
+    cmd.AddValue("model", "Model preset served: " + ModelSpec::PresetList(), model);
+    cmd.AddValue("server-device",
+                 "Server device preset: " + DeviceProfile::PresetList(),
+                 serverDevice);
+    cmd.AddValue("cost", "Cost model: roofline or profiled", cost);
+    cmd.AddValue("scheduler",
+                 "fcfs (one job at a time) or continuous (vLLM-style batching)",
+                 scheduler);
+    cmd.AddValue("max-num-seqs", "Continuous: sequences per batch at most (>= 1)", maxNumSeqs);
+    cmd.AddValue("max-batched-tokens",
+                 "Continuous: tokens per iteration at most",
+                 maxBatchedTokens);
+    cmd.AddValue("chunked-prefill",
+                 "Continuous: split long prompts across iterations",
+                 chunkedPrefill);
+    cmd.AddValue("block-size", "Continuous: tokens per KV-cache block (>= 1)", blockSize);
+    cmd.AddValue("memory-utilization",
+                 "Continuous: share of device memory used, (0, 1]",
+                 memoryUtilization);
+    cmd.AddValue("queue-capacity", "Jobs that may wait at the server", queueCapacity);
+    cmd.AddValue("access", "Users' network: wired (CSMA LAN) or wifi (one AP)", access);
+    cmd.AddValue("standard",
+                 "Wi-Fi standard (--access=wifi): " + WifiStarHelper::StandardList(),
+                 standard);
+    cmd.AddValue("distance", "Node-to-AP distance in metres (--access=wifi, > 0)", distance);
+    cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
+    cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
+    cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
+    cmd.AddValue("seed", "Random seed (>= 1)", seed);
+    cmd.AddValue("run", "Run number (independent replications, >= 1)", run);
+    cmd.AddValue("pcap", "Write one pcap per device", pcap);
+    cmd.AddValue("out", "Output directory", out);
+    cmd.Parse(argc, argv);
+
+    // Validate everything before building anything.
+    if (users < 1 || users > 100000)
+    {
+        Fail("--users=" + std::to_string(users) + ": accepted 1 to 100000");
+    }
+    if (usersPerNode < 1)
+    {
+        Fail("--users-per-node=" + std::to_string(usersPerNode) + ": accepted >= 1");
+    }
+    if (mode != "closed-loop" && mode != "poisson" && mode != "trace")
+    {
+        Fail("unknown --mode '" + mode + "'; accepted: closed-loop, poisson, trace");
+    }
+    if (mode == "poisson" && !(rate > 0 && rate <= 1e5))
+    {
+        Fail("--rate=" + NumberText(rate) + ": accepted (0, 100000] requests per second");
+    }
+    if (!(think >= 0 && think <= 1e6))
+    {
+        Fail("--think=" + NumberText(think) + ": accepted 0 to 1e6 seconds");
+    }
+    if (mode == "trace" && trace.empty())
+    {
+        Fail("--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
+    }
+    if (cost != "roofline" && cost != "profiled")
+    {
+        Fail("unknown --cost '" + cost + "'; accepted: roofline, profiled");
+    }
+    if (scheduler != "fcfs" && scheduler != "continuous")
+    {
+        Fail("unknown --scheduler '" + scheduler + "'; accepted: fcfs, continuous");
+    }
+    if (access != "wired" && access != "wifi")
+    {
+        Fail("unknown --access '" + access + "'; accepted: wired, wifi");
+    }
+    if (!(traceScale > 0) || !(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
+        !(timeout > 0 && timeout <= 1e7))
+    {
+        Fail("--trace-scale must be > 0, --duration and --timeout in (0, 1e7] s, --drain in "
+             "[0, 1e7] s");
+    }
+    if (seed < 1 || run < 1)
+    {
+        Fail("--seed and --run must be >= 1");
+    }
+    try
+    {
+        ModelSpec::Preset(model);
+        DeviceProfile::Preset(serverDevice);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        Fail(e.what());
+    }
+    RequestTrace traceRows; // read once here: a bad file fails before anything is built
+    if (mode == "trace")
+    {
+        try
+        {
+            traceRows = RequestTrace::Load(trace);
+        }
+        catch (const std::exception& e)
+        {
+            Fail(e.what());
+        }
+    }
+    const uint32_t nodes =
+        mode == "closed-loop" ? (users + usersPerNode - 1) / usersPerNode : std::min(users, 1000u);
+
+    RngSeedManager::SetSeed(seed);
+    RngSeedManager::SetRun(run);
+    // Full-size segments: ns-3's default TCP MSS is 536 bytes.
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+
+    // --- the server's engine ------------------------------------------------------------
+    LlmEngineHelper engineHelper;
+    engineHelper.SetCostModel(cost == "roofline" ? "ns3::RooflineCostModel"
+                                                 : "ns3::ProfiledCostModel");
+    engineHelper.SetCostModelAttribute("Model", StringValue(model));
+    engineHelper.SetCostModelAttribute("Device", StringValue(serverDevice));
+    engineHelper.SetEngineAttribute("QueueCapacity", UintegerValue(queueCapacity));
+    if (scheduler == "continuous")
+    {
+        engineHelper.SetScheduler("ns3::ContinuousBatchingScheduler");
+        engineHelper.SetSchedulerAttribute("MaxNumSeqs", UintegerValue(maxNumSeqs));
+        engineHelper.SetSchedulerAttribute("MaxNumBatchedTokens", UintegerValue(maxBatchedTokens));
+        engineHelper.SetSchedulerAttribute("ChunkedPrefill", BooleanValue(chunkedPrefill));
+        engineHelper.SetSchedulerAttribute("BlockSize", UintegerValue(blockSize));
+        engineHelper.SetSchedulerAttribute("MemoryUtilization", DoubleValue(memoryUtilization));
+    }
+    else
+    {
+        engineHelper.SetScheduler("ns3::FcfsScheduler");
+    }
+
+    // --- the network --------------------------------------------------------------------
+    NodeContainer clientNodes;
+    Ptr<Node> serverNode;
+    Ipv4Address serverAddress;
+    WiredLanHelper lanHelper;
+    WifiStarHelper starHelper;
+    WiredLan lan;
+    WifiStar star;
+    try
+    {
+        if (access == "wired")
+        {
+            lan = lanHelper.Install(nodes);
+            clientNodes = lan.clients;
+            serverNode = lan.server.Get(0);
+            serverAddress = lan.serverAddress;
+        }
+        else
+        {
+            starHelper.SetDistance(distance);
+            starHelper.SetStandard(standard);
+            if (nodes > 250)
+            {
+                Fail("--access=wifi holds 250 client nodes at most (one /24); asked " +
+                     std::to_string(nodes) + ": raise --users-per-node");
+            }
+            star = starHelper.Install(nodes, 100);
+            clientNodes = star.stations;
+            serverNode = star.server.Get(0);
+            serverAddress = star.serverAddress;
+        }
+    }
+    catch (const std::invalid_argument& e)
+    {
+        Fail(e.what());
+    }
+    Ptr<LlmEngine> engine;
+    try
+    {
+        engine = engineHelper.Install(serverNode);
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+
+    // --- applications -------------------------------------------------------------------
+    const uint16_t port = 8000;
+    LlmServerHelper serverHelper(port);
+    serverHelper.Install(NodeContainer(serverNode)).Start(Seconds(0));
+
+    LlmClientHelper clientHelper(serverAddress, port);
+    clientHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
+    clientHelper.SetAttribute("Mode", StringValue(mode));
+    if (promptTokens > 0)
+    {
+        clientHelper.SetAttribute("PromptTokens",
+                                  StringValue("ns3::ConstantRandomVariable[Constant=" +
+                                              std::to_string(promptTokens) + "]"));
+    }
+    if (outputTokens > 0)
+    {
+        clientHelper.SetAttribute("OutputTokens",
+                                  StringValue("ns3::ConstantRandomVariable[Constant=" +
+                                              std::to_string(outputTokens) + "]"));
+    }
+    ApplicationContainer clientApps;
+    try
+    {
+        for (uint32_t i = 0; i < nodes; ++i)
+        {
+            if (mode == "closed-loop")
+            {
+                const uint32_t here = std::min(usersPerNode, users - i * usersPerNode);
+                clientHelper.SetAttribute("Users", UintegerValue(here));
+                clientHelper.SetAttribute("ThinkTime", StringValue(Exponential(think)));
+            }
+            else if (mode == "poisson")
+            {
+                clientHelper.SetAttribute("Interarrival", StringValue(Exponential(nodes / rate)));
+            }
+            else
+            {
+                clientHelper.SetAttribute("TraceFile", StringValue(trace));
+                clientHelper.SetAttribute("TraceStride", UintegerValue(nodes));
+                clientHelper.SetAttribute("TraceOffset", UintegerValue(i));
+                clientHelper.SetAttribute("TraceTimeScale", DoubleValue(traceScale));
+            }
+            clientApps.Add(clientHelper.Install(NodeContainer(clientNodes.Get(i))));
+        }
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+    LlmClientHelper::AssignStreams(clientApps, 1000);
+    clientApps.Start(Seconds(1)); // after association on Wi-Fi; harmless on the LAN
+
+    // --- outputs ------------------------------------------------------------------------
+    std::unique_ptr<LlmRunHelper> runner;
+    try
+    {
+        runner = std::make_unique<LlmRunHelper>(out);
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+    if (pcap)
+    {
+        if (access == "wired")
+        {
+            lanHelper.EnablePcap(runner->Path("lan"), lan);
+        }
+        else
+        {
+            starHelper.EnablePcap(runner->Path("wifi"), runner->Path("wired"), star);
+        }
+    }
+    runner->WatchClients(clientApps);
+    runner->WatchEngine(engine, serverNode->GetId());
+    const auto& costModel = engine->GetCostModel();
+    runner->SetScenario("example", "edge-llm-serving");
+    runner->SetScenario("users", std::to_string(users));
+    runner->SetScenario("client_nodes", std::to_string(nodes));
+    runner->SetScenario("mode", mode);
+    runner->SetScenario("rate_rps", mode == "poisson" ? NumberText(rate) : "");
+    runner->SetScenario("think_s", mode == "closed-loop" ? NumberText(think) : "");
+    runner->SetScenario("prompt_tokens", promptTokens ? std::to_string(promptTokens) : "azure");
+    runner->SetScenario("output_tokens", outputTokens ? std::to_string(outputTokens) : "azure");
+    runner->SetScenario("model", costModel->GetModel().name);
+    runner->SetScenario("server_device", costModel->GetDevice().name);
+    runner->SetScenario("cost", cost);
+    runner->SetScenario("scheduler", scheduler);
+    if (scheduler == "continuous")
+    {
+        runner->SetScenario("max_num_seqs", std::to_string(maxNumSeqs));
+        runner->SetScenario("max_batched_tokens", std::to_string(maxBatchedTokens));
+        runner->SetScenario("chunked_prefill", chunkedPrefill ? "true" : "false");
+        runner->SetScenario("kv_blocks", std::to_string(engine->GetKvBlocks()));
+    }
+    runner->SetScenario("access", access);
+    runner->SetScenario("duration_s", NumberText(duration));
+    runner->SetScenario("seed", std::to_string(seed));
+    runner->SetScenario("run", std::to_string(run));
+
+    std::cout << "edge-llm-serving: " << users << " users on " << nodes << " " << access
+              << " client nodes, " << mode << ", " << costModel->GetModel().name << " on "
+              << costModel->GetDevice().name << " (" << cost << ", " << scheduler;
+    if (scheduler == "continuous")
+    {
+        std::cout << ", " << engine->GetKvBlocks() << " KV blocks of " << blockSize << " tokens";
+    }
+    std::cout << ") for " << duration << " s" << std::endl;
+    RunSummary summary;
+    try
+    {
+        summary = runner->Run(Seconds(1 + duration), Seconds(drain));
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+    Simulator::Destroy();
+    std::cout << summary.Table();
+    std::cout << "outputs: " << runner->GetOutDir() << std::endl;
+    return 0;
+}
