@@ -15,17 +15,23 @@
  *    iterations decoding the B sequences (a static batch);
  *    output_rate = B G / total, ttft = the prefill iteration, prefill_rate = B P / prefill,
  *    decode_time = the decode iterations' mean seconds per token;
- *  - batch offline (all requests queued at once): PredictOfflineOutputRate.
+ *  - batch offline (all requests queued at once): PredictOfflineOutputRate, which simulates
+ *    1000 such requests submitted at once to a continuous-batching LlmEngine.
  */
 
+#include "ns3/continuous-batching-scheduler.h"
 #include "ns3/cost-fit.h"
 #include "ns3/cost-profile.h"
 #include "ns3/inference-cost-model.h"
+#include "ns3/llm-engine.h"
+#include "ns3/node.h"
 #include "ns3/number-text.h"
 #include "ns3/profiled-cost-model.h"
 #include "ns3/published-speed.h"
 #include "ns3/roofline-cost-model.h"
+#include "ns3/simulator.h"
 #include "ns3/string.h"
+#include "ns3/uinteger.h"
 
 #include <cmath>
 #include <cstdio>
@@ -44,6 +50,8 @@ constexpr double TARGET_MEDIAN_PCT = 15;
 constexpr double TARGET_P95_PCT = 30;
 constexpr uint32_t DEFAULT_PROMPT_TOKENS = 16;
 constexpr uint32_t DEFAULT_OUTPUT_TOKENS = 128;
+/// Requests an offline row submits at once (trtllm-bench's data sets are of this order).
+constexpr uint32_t OFFLINE_REQUESTS = 1000;
 
 const char* USAGE =
     "usage: edge-llm-validate [--file=PATH] [--cost=roofline|profiled] [--json]\n"
@@ -106,16 +114,59 @@ RunStaticBatch(const InferenceCostModel& m, uint32_t batch, uint32_t prompt, uin
 
 /**
  * Output tokens per second of a continuous-batching engine given all requests at once
- * (trtllm-bench's offline mode). Needs ns3::LlmEngine with a continuous-batching scheduler,
- * which edge-llm does not have yet: until it lands, these rows are not predicted.
+ * (trtllm-bench's offline mode), by simulation: `requests` jobs of P prompt and G output
+ * tokens submitted at t = 0 to an ns3::LlmEngine with ns3::ContinuousBatchingScheduler at its
+ * defaults (MaxNumSeqs 256, MaxNumBatchedTokens 8192, BlockSize 16, MemoryUtilization 0.9, no
+ * chunked prefill: vLLM's defaults; KV-cache blocks from the device's memory), no network;
+ * the rate is the output tokens of the completed jobs over the time the last one completed.
  */
 Prediction
-PredictOfflineOutputRate(const InferenceCostModel& /* m */,
-                         uint32_t /* prompt */,
-                         uint32_t /* output */)
+PredictOfflineOutputRate(Ptr<InferenceCostModel> m,
+                         uint32_t prompt,
+                         uint32_t output,
+                         uint32_t requests)
 {
+    Simulator::Destroy();
+    Ptr<Node> node = CreateObject<Node>();
+    Ptr<LlmEngine> engine = CreateObject<LlmEngine>();
+    engine->SetAttribute("QueueCapacity", UintegerValue(requests));
+    engine->SetScheduler(CreateObject<ContinuousBatchingScheduler>());
+    engine->SetCostModel(m);
+    node->AggregateObject(engine);
+    uint64_t tokens = 0;
+    uint32_t completed = 0;
+    uint32_t dropped = 0;
+    std::string reason;
+    Time last;
+    for (uint32_t i = 0; i < requests; ++i)
+    {
+        InferenceJob job;
+        job.requestId = i + 1;
+        job.promptTokens = prompt;
+        job.outputTokens = output;
+        job.onCompleted = Callback<void, const InferenceJob&>([&](const InferenceJob& j) {
+            tokens += j.outputTokens;
+            ++completed;
+            last = Simulator::Now();
+        });
+        job.onDropped = Callback<void, const InferenceJob&, const std::string&>(
+            [&](const InferenceJob&, const std::string& why) {
+                ++dropped;
+                reason = why;
+            });
+        engine->Submit(job);
+    }
+    Simulator::Run();
+    Simulator::Destroy();
     Prediction p;
-    p.note = "not predicted: needs a continuous-batching engine (LlmEngine scheduler)";
+    if (completed == 0 || dropped > 0)
+    {
+        p.note = "not predicted: " + std::to_string(dropped) + " of " + std::to_string(requests) +
+                 " requests dropped (" + reason + ")";
+        return p;
+    }
+    p.predicted = true;
+    p.value = tokens / last.GetSeconds();
     return p;
 }
 
@@ -143,7 +194,7 @@ Predict(const std::string& kind, const PublishedSpeed& row)
         {
             return Prediction{false, 0, "not predicted: offline rows predict output_rate only"};
         }
-        return PredictOfflineOutputRate(*m, prompt, output);
+        return PredictOfflineOutputRate(m, prompt, output, OFFLINE_REQUESTS);
     }
     const StaticBatch t = RunStaticBatch(*m, row.batch, prompt, output);
     const double b = row.batch;
