@@ -71,6 +71,21 @@ SyntheticProfile(const std::string& model)
     return p;
 }
 
+/// A roofline model of two presets with ideal kernels: the device's peaks reached and no
+/// per-iteration overhead (the roofline's own physics, before calibration).
+Ptr<RooflineCostModel>
+IdealRoofline(const std::string& model, const std::string& device)
+{
+    DeviceProfile d = DeviceProfile::Preset(device);
+    d.computeFraction = 1;
+    d.bandwidthFraction = 1;
+    d.iterationOverhead = 0;
+    Ptr<RooflineCostModel> m = CreateObject<RooflineCostModel>();
+    m->SetModel(ModelSpec::Preset(model));
+    m->SetDevice(d);
+    return m;
+}
+
 Ptr<ProfiledCostModel>
 Profiled(const CostProfile& profile)
 {
@@ -279,6 +294,18 @@ TEST(DeviceProfile, ValidateRejectsBadNumbers)
     d = DeviceProfile::Preset("a100-80gb");
     d.activePowerW = d.idlePowerW - 1;
     EXPECT_THROW(d.Validate(), std::invalid_argument);
+    d = DeviceProfile::Preset("a100-80gb");
+    d.bandwidthFraction = 1.5;
+    EXPECT_THROW(d.Validate(), std::invalid_argument);
+    d = DeviceProfile::Preset("a100-80gb");
+    d.computeFraction = 0;
+    EXPECT_THROW(d.Validate(), std::invalid_argument);
+    d = DeviceProfile::Preset("a100-80gb");
+    d.iterationOverhead = -1e-3;
+    EXPECT_THROW(d.Validate(), std::invalid_argument);
+    d = DeviceProfile::Preset("a100-80gb-x2");
+    d.interconnectBandwidth = 0;
+    EXPECT_THROW(d.Validate(), std::invalid_argument);
 }
 
 // --- roofline -----------------------------------------------------------------------------
@@ -300,19 +327,26 @@ TEST(RooflineCostModel, FasterDeviceIsFaster)
         EXPECT_LT(fast->PrefillSeconds(p, all), slow->PrefillSeconds(p, all)) << p;
     }
     EXPECT_LT(fast->DecodeSeconds(100, 500, all), slow->DecodeSeconds(100, 500, all));
-    // Decode is memory-bound: the ratio is about the bandwidth ratio (3350 / 17.1 GB/s).
-    const double ratio = slow->DecodeSeconds(100, 500, all) / fast->DecodeSeconds(100, 500, all);
+    // Decode is memory-bound: with ideal kernels the ratio is about the bandwidth ratio
+    // (3350 / 17.1 GB/s).
+    auto idealFast = IdealRoofline("llama-3-8b", "h100-sxm");
+    auto idealSlow = IdealRoofline("llama-3-8b", "raspberry-pi-5");
+    const double ratio =
+        idealSlow->DecodeSeconds(100, 500, all) / idealFast->DecodeSeconds(100, 500, all);
     EXPECT_NEAR(ratio, 3350 / 17.1, 0.05 * 3350 / 17.1);
 }
 
 TEST(RooflineCostModel, DecodeStepIsWeightBound)
 {
     // One decode step of a small context reads every weight once, except the embedding table
-    // of which only the token's row is gathered: (weights - embedding) / bandwidth.
+    // of which only the token's row is gathered: (weights - embedding) / (bandwidth x the
+    // fraction real kernels reach), plus the device's per-iteration overhead.
     auto m = test::Roofline("llama-3-8b", "a100-80gb");
     const ModelSpec& spec = m->GetModel();
+    const DeviceProfile& device = m->GetDevice();
     const double expected = (spec.TotalParams() - spec.EmbeddingParams()) * spec.bytesPerParam /
-                            m->GetDevice().memoryBandwidth;
+                                (device.memoryBandwidth * device.bandwidthFraction) +
+                            device.iterationOverhead;
     EXPECT_NEAR(m->DecodeSeconds(1, 1, m->AllLayers()), expected, 0.01 * expected);
 }
 
@@ -320,7 +354,7 @@ TEST(RooflineCostModel, TiedHeadStillReadsItsMatrix)
 {
     // GPT-2 ties the LM head to the token embedding: stored once, but every step's logits
     // still read the whole vocab x hidden matrix.
-    auto m = test::Roofline("gpt2-124m", "a100-80gb");
+    auto m = IdealRoofline("gpt2-124m", "a100-80gb");
     const ModelSpec& spec = m->GetModel();
     const double readParams = spec.layers * spec.ParamsPerLayer() + spec.HeadReadParams();
     const double expected = readParams * spec.bytesPerParam / m->GetDevice().memoryBandwidth;
@@ -347,16 +381,21 @@ TEST(RooflineCostModel, BatchSharesWeights)
 
 TEST(RooflineCostModel, EfficiencyScalesTime)
 {
-    // max(f / (P e), b / (B e)) = max(f / P, b / B) / e: halving both efficiencies doubles all.
+    // max(f / (P e), b / (B e)) = max(f / P, b / B) / e: halving both efficiencies doubles all
+    // the kernel time; the per-iteration overhead (once per prefill, once per decode step)
+    // stays.
     auto ideal = test::Roofline("tinyllama-1.1b", "jetson-orin-nano");
     auto half = test::Roofline("tinyllama-1.1b", "jetson-orin-nano");
+    ideal->SetAttribute("ComputeEfficiency", DoubleValue(1.0));
+    ideal->SetAttribute("BandwidthEfficiency", DoubleValue(1.0));
     half->SetAttribute("ComputeEfficiency", DoubleValue(0.5));
     half->SetAttribute("BandwidthEfficiency", DoubleValue(0.5));
+    const double overhead = ideal->GetDevice().iterationOverhead;
     const LayerRange all = ideal->AllLayers();
-    const double prefill = ideal->PrefillSeconds(300, all);
-    const double decode = ideal->DecodeSeconds(30, 300, all);
-    EXPECT_NEAR(half->PrefillSeconds(300, all), 2 * prefill, 1e-12 * prefill);
-    EXPECT_NEAR(half->DecodeSeconds(30, 300, all), 2 * decode, 1e-12 * decode);
+    const double prefill = ideal->PrefillSeconds(300, all) - overhead;
+    const double decode = ideal->DecodeSeconds(30, 300, all) - 30 * overhead;
+    EXPECT_NEAR(half->PrefillSeconds(300, all) - overhead, 2 * prefill, 1e-12 * prefill);
+    EXPECT_NEAR(half->DecodeSeconds(30, 300, all) - 30 * overhead, 2 * decode, 1e-12 * decode);
 }
 
 TEST(RooflineCostModel, AttributesSelectPresets)
@@ -460,23 +499,29 @@ TEST(ProfiledCostModel, ScalesToTheTargetDevice)
     const DeviceProfile a100 = DeviceProfile::Preset("a100-80gb");
     target->SetDevice(a100);
     EXPECT_EQ(target->GetDevice().name, "a100-80gb");
-    const double prefillScale = p.hostFlops / a100.peakFlops;
+    // The target reaches computeFraction of its peak FLOP/s and bandwidthFraction of its
+    // bandwidth, and pays its per-iteration overhead once per iteration.
+    const double prefillScale = p.hostFlops / (a100.peakFlops * a100.computeFraction);
     // gpt2-124m is served in 2-byte weights; the profile timed 4-byte ones.
-    const double decodeScale = p.hostBandwidth / a100.memoryBandwidth * (2.0 / 4.0);
+    const double decodeScale =
+        p.hostBandwidth / (a100.memoryBandwidth * a100.bandwidthFraction) * (2.0 / 4.0);
+    const double overhead = a100.iterationOverhead;
     EXPECT_DOUBLE_EQ(target->PrefillScale(), prefillScale);
     EXPECT_DOUBLE_EQ(target->DecodeScale(), decodeScale);
     const LayerRange all = host->AllLayers();
     for (uint32_t prompt : {1u, 100u, 1000u})
     {
         EXPECT_NEAR(target->PrefillSeconds(prompt, all),
-                    host->PrefillSeconds(prompt, all) * prefillScale,
+                    host->PrefillSeconds(prompt, all) * prefillScale + overhead,
                     1e-12 * host->PrefillSeconds(prompt, all));
     }
     EXPECT_NEAR(target->DecodeSeconds(50, 100, all),
-                host->DecodeSeconds(50, 100, all) * decodeScale,
+                host->DecodeSeconds(50, 100, all) * decodeScale + 50 * overhead,
                 1e-12 * host->DecodeSeconds(50, 100, all));
+    // A layer range pays its share of the overhead (launches are per block).
+    const double share = overhead * 4.0 / p.model.layers;
     EXPECT_NEAR(target->PrefillSeconds(10, {3, 7}),
-                host->PrefillSeconds(10, {3, 7}) * prefillScale,
+                host->PrefillSeconds(10, {3, 7}) * prefillScale + share,
                 1e-15);
 }
 

@@ -33,6 +33,9 @@ ModelToJson(const ModelSpec& m)
                 {"vocab", m.vocab},
                 {"max_context", m.maxContext},
                 {"bytes_per_param", m.bytesPerParam},
+                {"scale_bytes_per_param", m.scaleBytesPerParam},
+                {"kv_bytes_per_element", m.kvBytesPerElement},
+                {"activation_bytes_per_element", m.activationBytesPerElement},
                 {"source", m.source}};
 }
 
@@ -50,6 +53,11 @@ ModelFromJson(const json& j)
     m.vocab = j.at("vocab").get<uint32_t>();
     m.maxContext = j.at("max_context").get<uint32_t>();
     m.bytesPerParam = j.at("bytes_per_param").get<double>();
+    // Files written before these fields existed: no scales, fp16 KV cache and activations.
+    m.scaleBytesPerParam = j.value("scale_bytes_per_param", m.scaleBytesPerParam);
+    m.kvBytesPerElement = j.value("kv_bytes_per_element", m.kvBytesPerElement);
+    m.activationBytesPerElement =
+        j.value("activation_bytes_per_element", m.activationBytesPerElement);
     m.source = j.value("source", "");
     m.Validate();
     return m;

@@ -68,4 +68,21 @@ InferenceCostModel::CheckRange(LayerRange layers) const
     }
 }
 
+double
+InferenceCostModel::StepOverheadSeconds(double tokens, LayerRange layers) const
+{
+    if (tokens <= 0)
+    {
+        return 0;
+    }
+    const ModelSpec& model = GetModel();
+    const DeviceProfile& device = GetDevice();
+    const double blocks = layers.last - layers.first;
+    const double overhead = device.iterationOverhead * blocks / model.layers;
+    // Megatron-style tensor parallelism: one all-reduce after attention, one after the MLP.
+    const double allReduces =
+        blocks * 2.0 * device.AllReduceSeconds(tokens * model.HiddenStateBytesPerToken());
+    return overhead + allReduces;
+}
+
 } // namespace ns3

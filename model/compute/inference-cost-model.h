@@ -80,6 +80,14 @@ class InferenceCostModel : public Object
   protected:
     /// Throws std::invalid_argument when `layers` is empty or beyond the model.
     void CheckRange(LayerRange layers) const;
+    /**
+     * Seconds an iteration of `tokens` tokens spends through `layers` outside the kernels the
+     * cost model times: the device's per-iteration overhead, charged in proportion to the
+     * blocks of the range (once for the whole model; launches are per block), plus, on a
+     * tensor-parallel device, two all-reduces of the tokens' hidden states per block. 0 when
+     * `tokens` is 0.
+     */
+    double StepOverheadSeconds(double tokens, LayerRange layers) const;
 };
 
 } // namespace ns3

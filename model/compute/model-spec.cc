@@ -13,7 +13,7 @@ namespace
 
 // Values from each model's published config.json (HuggingFace model cards cited in `source`).
 const std::map<std::string, ModelSpec>&
-Presets()
+BasePresets()
 {
     static const std::map<std::string, ModelSpec> presets = {
         {"tiny",
@@ -27,7 +27,11 @@ Presets()
           512,
           2048,
           4,
-          "edge-llm test model: llama-style, GQA, small enough to profile in seconds"}},
+          "edge-llm test model: llama-style, GQA, small enough to profile in seconds; fp32 "
+          "weights, KV cache and activations",
+          0,
+          4,
+          4}},
         {"gpt2-124m",
          {"gpt2-124m",
           "gpt2",
@@ -52,6 +56,42 @@ Presets()
           2048,
           2,
           "TinyLlama/TinyLlama-1.1B-Chat-v1.0 config.json"}},
+        {"llama-2-7b",
+         {"llama-2-7b",
+          "llama",
+          32,
+          4096,
+          32,
+          32,
+          11008,
+          32000,
+          4096,
+          2,
+          "meta-llama/Llama-2-7b-hf config.json"}},
+        {"llama-2-13b",
+         {"llama-2-13b",
+          "llama",
+          40,
+          5120,
+          40,
+          40,
+          13824,
+          32000,
+          4096,
+          2,
+          "meta-llama/Llama-2-13b-hf config.json"}},
+        {"llama-2-70b",
+         {"llama-2-70b",
+          "llama",
+          80,
+          8192,
+          64,
+          8,
+          28672,
+          32000,
+          4096,
+          2,
+          "meta-llama/Llama-2-70b-hf config.json (grouped-query attention: 8 KV heads)"}},
         {"llama-3-8b",
          {"llama-3-8b",
           "llama",
@@ -89,6 +129,45 @@ Presets()
           2,
           "Qwen/Qwen1.5-72B config.json (multi-head attention: 64 KV heads)"}},
     };
+    return presets;
+}
+
+/// A weight-only quantised variant of `base`: weights at `bytes` per parameter plus `scales`,
+/// KV cache and activations unchanged (fp16).
+ModelSpec
+Quantised(const ModelSpec& base, const std::string& suffix, double bytes, double scales)
+{
+    ModelSpec variant = base;
+    variant.name = base.name + "-" + suffix;
+    variant.bytesPerParam = bytes;
+    variant.scaleBytesPerParam = scales;
+    variant.source = base.source + "; " + suffix + " weight-only quantisation: " +
+                     (scales > 0 ? "0.5 byte per weight plus one fp16 scale and one fp16 zero "
+                                   "point per group of 128 weights (AWQ/GPTQ-style W4A16: 0.53 "
+                                   "byte per weight read)"
+                                 : "1 byte per weight (W8A16; per-channel scales negligible)") +
+                     ", KV cache and activations fp16";
+    return variant;
+}
+
+const std::map<std::string, ModelSpec>&
+Presets()
+{
+    static const std::map<std::string, ModelSpec> presets = [] {
+        std::map<std::string, ModelSpec> table = BasePresets();
+        for (const auto& entry : BasePresets())
+        {
+            if (entry.first == "tiny")
+            {
+                continue; // the fp32 test model has no served precision to vary
+            }
+            const ModelSpec int8 = Quantised(entry.second, "int8", 1.0, 0.0);
+            const ModelSpec int4 = Quantised(entry.second, "int4", 0.5, 4.0 / 128.0);
+            table.emplace(int8.name, int8);
+            table.emplace(int4.name, int4);
+        }
+        return table;
+    }();
     return presets;
 }
 
@@ -145,21 +224,27 @@ ModelSpec::TotalParams() const
 }
 
 double
+ModelSpec::WeightBytesPerParam() const
+{
+    return bytesPerParam + scaleBytesPerParam;
+}
+
+double
 ModelSpec::WeightBytes() const
 {
-    return TotalParams() * bytesPerParam;
+    return TotalParams() * WeightBytesPerParam();
 }
 
 double
 ModelSpec::KvBytesPerToken() const
 {
-    return 2.0 * layers * kvHeads * HeadDim() * bytesPerParam;
+    return 2.0 * layers * kvHeads * HeadDim() * kvBytesPerElement;
 }
 
 double
 ModelSpec::HiddenStateBytesPerToken() const
 {
-    return static_cast<double>(hidden) * bytesPerParam;
+    return static_cast<double>(hidden) * activationBytesPerElement;
 }
 
 double
@@ -214,12 +299,34 @@ ModelSpec::Validate() const
     {
         fail("bytes_per_param must be > 0");
     }
+    if (!(scaleBytesPerParam >= 0))
+    {
+        fail("scale_bytes_per_param must be >= 0");
+    }
+    if (!(kvBytesPerElement > 0) || !(activationBytesPerElement > 0))
+    {
+        fail("kv_bytes_per_element and activation_bytes_per_element must be > 0");
+    }
 }
 
 ModelSpec
 ModelSpec::Preset(const std::string& name)
 {
     return PresetTableLookup(Presets(), "model", name);
+}
+
+std::string
+ModelSpec::BaseName(const std::string& name)
+{
+    for (const std::string suffix : {"-int8", "-int4"})
+    {
+        if (name.size() > suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        {
+            return name.substr(0, name.size() - suffix.size());
+        }
+    }
+    return name;
 }
 
 std::vector<std::string>

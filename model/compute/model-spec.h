@@ -33,6 +33,12 @@ struct ModelSpec
     uint32_t maxContext{0};   //!< longest context the model accepts (prompt + output)
     double bytesPerParam{2};  //!< weight bytes as served (2 = fp16/bf16, 1 = int8, 0.5 = 4-bit)
     std::string source;       //!< where the numbers come from
+    /// Bytes of quantisation scales (and zero points) per weight, read with the weights:
+    /// 0 for fp16 and int8 (per-channel scales are negligible), 4 bytes per group of 128
+    /// weights = 0.03125 for the int4 variants.
+    double scaleBytesPerParam{0};
+    double kvBytesPerElement{2};         //!< KV-cache bytes per element (fp16 cache: 2)
+    double activationBytesPerElement{2}; //!< hidden-state bytes per element (fp16: 2)
 
     uint32_t HeadDim() const;
     bool IsGated() const; //!< SwiGLU MLP (three matrices) rather than GELU (two)
@@ -42,11 +48,14 @@ struct ModelSpec
     double HeadParams() const;      //!< final norm + LM head weights stored (0 head when tied)
     double HeadReadParams() const;  //!< weights the head reads per call (tied or not)
     double TotalParams() const;     //!< all weights
-    double WeightBytes() const;     //!< TotalParams() x bytesPerParam
+    /// Bytes a kernel reads per weight: bytesPerParam + scaleBytesPerParam.
+    double WeightBytesPerParam() const;
+    double WeightBytes() const; //!< TotalParams() x WeightBytesPerParam()
 
-    /// Bytes of KV cache per token of context, over all layers, at bytesPerParam.
+    /// Bytes of KV cache per token of context, over all layers, at kvBytesPerElement.
     double KvBytesPerToken() const;
-    /// Bytes of one token's hidden state at bytesPerParam (what a split point sends per token).
+    /// Bytes of one token's hidden state at activationBytesPerElement (what a split point
+    /// sends per token, and what a tensor-parallel all-reduce sums per token).
     double HiddenStateBytesPerToken() const;
 
     /// FLOPs of one block to prefill P tokens (matrix products + attention).
@@ -59,8 +68,12 @@ struct ModelSpec
     /// Throws std::invalid_argument naming the bad field when the shape is inconsistent.
     void Validate() const;
 
-    /// A preset by name; throws std::invalid_argument listing the accepted names.
+    /// A preset by name; throws std::invalid_argument listing the accepted names. Every preset
+    /// but "tiny" also comes as "<name>-int8" (1 byte per weight) and "<name>-int4" (0.5 byte
+    /// per weight plus group scales); the KV cache and activations stay fp16.
     static ModelSpec Preset(const std::string& name);
+    /// `name` without a precision suffix ("llama-3-8b-int4" -> "llama-3-8b").
+    static std::string BaseName(const std::string& name);
     static std::vector<std::string> PresetNames();
     /// "a, b, c" for error messages and --help.
     static std::string PresetList();

@@ -90,9 +90,15 @@ ProfiledCostModel::Load() const
     if (!m_hasProfile)
     {
         std::string path = m_profileFile;
+        bool variant = false; // a precision variant served from its base model's profile
         if (path.empty())
         {
             path = FindProfileFile(m_modelName);
+            if (path.empty() && ModelSpec::BaseName(m_modelName) != m_modelName)
+            {
+                path = FindProfileFile(ModelSpec::BaseName(m_modelName));
+                variant = !path.empty();
+            }
             if (path.empty())
             {
                 throw std::runtime_error("no profile for model '" + m_modelName + "' in " +
@@ -102,6 +108,15 @@ ProfiledCostModel::Load() const
         }
         m_profile = CostProfile::Load(path);
         NS_LOG_INFO("loaded profile " << path << " for " << m_profile.model.name);
+        if (variant)
+        {
+            // Same shape, timed at the profile's precision; served at the variant's.
+            const ModelSpec served = ModelSpec::Preset(m_modelName);
+            m_profile.model.name = served.name;
+            m_profile.model.bytesPerParam = served.bytesPerParam;
+            m_profile.model.scaleBytesPerParam = served.scaleBytesPerParam;
+            m_profile.model.source = served.source;
+        }
         m_hasProfile = true;
         m_hasDevice = false;
     }
@@ -157,7 +172,8 @@ double
 ProfiledCostModel::PrefillScale() const
 {
     Load();
-    return m_targetIsHost ? 1.0 : m_profile.hostFlops / m_device.peakFlops;
+    return m_targetIsHost ? 1.0
+                          : m_profile.hostFlops / (m_device.peakFlops * m_device.computeFraction);
 }
 
 double
@@ -169,8 +185,8 @@ ProfiledCostModel::DecodeScale() const
         return 1.0;
     }
     // Decode streams the weights: fewer bytes per weight as served means proportionally less.
-    return m_profile.hostBandwidth / m_device.memoryBandwidth *
-           (m_profile.model.bytesPerParam / m_profile.bytesPerElement);
+    return m_profile.hostBandwidth / (m_device.memoryBandwidth * m_device.bandwidthFraction) *
+           (m_profile.model.WeightBytesPerParam() / m_profile.bytesPerElement);
 }
 
 double
@@ -183,7 +199,7 @@ ProfiledCostModel::PrefillSeconds(uint32_t promptTokens, LayerRange layers) cons
     {
         seconds += m_profile.HeadPrefillSeconds(promptTokens);
     }
-    return seconds * PrefillScale();
+    return seconds * PrefillScale() + StepOverheadSeconds(promptTokens, layers);
 }
 
 double
@@ -204,7 +220,7 @@ ProfiledCostModel::DecodeSeconds(uint32_t outputTokens, uint32_t context, LayerR
     {
         seconds += g * m_profile.HeadDecodeStepSeconds(1);
     }
-    return seconds * DecodeScale();
+    return seconds * DecodeScale() + g * StepOverheadSeconds(1, layers);
 }
 
 double
@@ -235,6 +251,12 @@ ProfiledCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
             prefill += m_profile.headPrefill[0] + m_profile.headPrefill[1] * sum;
         }
     }
+    double tokens = 0;
+    for (uint32_t p : step.prefillTokens)
+    {
+        tokens += p;
+    }
+    tokens += step.decodeContexts.size();
     double decode = 0;
     if (!step.decodeContexts.empty())
     {
@@ -250,7 +272,7 @@ ProfiledCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
             decode += m_profile.HeadDecodeStepSeconds(batch);
         }
     }
-    return prefill * PrefillScale() + decode * DecodeScale();
+    return prefill * PrefillScale() + decode * DecodeScale() + StepOverheadSeconds(tokens, layers);
 }
 
 } // namespace ns3

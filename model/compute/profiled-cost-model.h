@@ -17,14 +17,18 @@ namespace ns3
  * \ingroup edge-llm
  * \brief Seconds from a profile file, scaled to the target device.
  *
- * Prefill is compute-bound: host seconds x host GEMM FLOP/s / target peak FLOP/s.
- * Decode is memory-bound: host seconds x host copy bandwidth / target bandwidth x
- * (served bytes per weight / profiled bytes per weight). When the target is the profiling
- * host itself (the default), no scaling is applied: the simulation charges exactly the fitted
- * host timings.
+ * Prefill is compute-bound: host seconds x host GEMM FLOP/s / (target peak FLOP/s x the
+ * target's computeFraction). Decode is memory-bound: host seconds x host copy bandwidth /
+ * (target bandwidth x the target's bandwidthFraction) x (served bytes per weight / profiled
+ * bytes per weight). Each iteration also pays the target's per-iteration overhead and, on a
+ * tensor-parallel target, the all-reduces (InferenceCostModel::StepOverheadSeconds). When the
+ * target is the profiling host itself (the default), no scaling is applied and nothing is
+ * added: the simulation charges exactly the fitted host timings.
  *
  * Attributes: ProfileFile (path, or empty to look up `<Model>.json` with FindProfileFile),
- * Model (preset name, used for that look-up) and Device (preset name, or "host").
+ * Model (preset name, used for that look-up; a precision variant such as "llama-3-8b-int4"
+ * without a profile of its own uses its base model's profile, served at its precision) and
+ * Device (preset name, or "host").
  */
 class ProfiledCostModel : public InferenceCostModel
 {

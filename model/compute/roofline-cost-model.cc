@@ -31,15 +31,17 @@ RooflineCostModel::GetTypeId()
                                              &RooflineCostModel::GetDeviceName),
                           MakeStringChecker())
             .AddAttribute("ComputeEfficiency",
-                          "Fraction of peak FLOP/s a kernel sustains (1 = ideal roofline)",
-                          DoubleValue(1.0),
+                          "Fraction of peak FLOP/s a kernel sustains; 0: the device preset's "
+                          "computeFraction (1 = ideal roofline)",
+                          DoubleValue(0.0),
                           MakeDoubleAccessor(&RooflineCostModel::m_computeEfficiency),
-                          MakeDoubleChecker<double>(1e-6, 1.0))
+                          MakeDoubleChecker<double>(0.0, 1.0))
             .AddAttribute("BandwidthEfficiency",
-                          "Fraction of peak memory bandwidth sustained (1 = ideal roofline)",
-                          DoubleValue(1.0),
+                          "Fraction of peak memory bandwidth sustained; 0: the device preset's "
+                          "bandwidthFraction (1 = ideal roofline)",
+                          DoubleValue(0.0),
                           MakeDoubleAccessor(&RooflineCostModel::m_bandwidthEfficiency),
-                          MakeDoubleChecker<double>(1e-6, 1.0));
+                          MakeDoubleChecker<double>(0.0, 1.0));
     return tid;
 }
 
@@ -96,17 +98,29 @@ RooflineCostModel::GetDevice() const
 }
 
 double
+RooflineCostModel::ComputeFraction() const
+{
+    return m_computeEfficiency > 0 ? m_computeEfficiency : m_device.computeFraction;
+}
+
+double
+RooflineCostModel::BandwidthFraction() const
+{
+    return m_bandwidthEfficiency > 0 ? m_bandwidthEfficiency : m_device.bandwidthFraction;
+}
+
+double
 RooflineCostModel::Roofline(double flops, double bytes) const
 {
-    return std::max(flops / (m_device.peakFlops * m_computeEfficiency),
-                    bytes / (m_device.memoryBandwidth * m_bandwidthEfficiency));
+    return std::max(flops / (m_device.peakFlops * ComputeFraction()),
+                    bytes / (m_device.memoryBandwidth * BandwidthFraction()));
 }
 
 double
 RooflineCostModel::HeadSeconds(double logitTokens, double embeddedTokens) const
 {
-    const double bytes =
-        (m_model.HeadReadParams() + embeddedTokens * m_model.hidden) * m_model.bytesPerParam;
+    const double bytes = (m_model.HeadReadParams() + embeddedTokens * m_model.hidden) *
+                         m_model.WeightBytesPerParam();
     return Roofline(logitTokens * m_model.HeadFlopsPerToken(), bytes);
 }
 
@@ -138,7 +152,7 @@ RooflineCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
 {
     CheckRange(layers);
     const double blocks = layers.last - layers.first;
-    const double layerWeightBytes = m_model.ParamsPerLayer() * m_model.bytesPerParam;
+    const double layerWeightBytes = m_model.ParamsPerLayer() * m_model.WeightBytesPerParam();
     const double kvBytesPerTokenPerLayer = m_model.KvBytesPerToken() / m_model.layers;
     double flops = 0;
     double kvBytes = 0;
@@ -171,7 +185,7 @@ RooflineCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
     {
         seconds += HeadSeconds(sequences, tokens);
     }
-    return seconds;
+    return seconds + StepOverheadSeconds(tokens, layers);
 }
 
 } // namespace ns3

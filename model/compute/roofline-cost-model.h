@@ -13,8 +13,11 @@ namespace ns3
  * \ingroup edge-llm
  * \brief Each block costs max(FLOPs / (peak x ComputeEfficiency),
  * bytes moved / (bandwidth x BandwidthEfficiency)); bytes are the block's weights (read once
- * per call) plus its KV cache reads. No measurement involved: use it for models or devices
- * without a profile, and to see how far a profiled run is from the ideal.
+ * per call) plus its KV cache reads. The efficiencies default (0) to the device preset's
+ * computeFraction and bandwidthFraction; 1 gives the ideal roofline. Each iteration also pays
+ * the device's per-iteration overhead and, on a tensor-parallel device, the all-reduces
+ * (InferenceCostModel::StepOverheadSeconds). No measurement involved: use it for models or
+ * devices without a profile.
  */
 class RooflineCostModel : public InferenceCostModel
 {
@@ -36,6 +39,8 @@ class RooflineCostModel : public InferenceCostModel
     std::string GetModelName() const;
     void SetDeviceName(const std::string& name);
     std::string GetDeviceName() const;
+    double ComputeFraction() const;   //!< ComputeEfficiency, or the device's when 0
+    double BandwidthFraction() const; //!< BandwidthEfficiency, or the device's when 0
     /// Seconds of one call moving `bytes` and computing `flops`.
     double Roofline(double flops, double bytes) const;
     /// Seconds of the embedding + head part for `tokens` tokens of logits and `rows` rows.
