@@ -515,9 +515,23 @@ TEST(ProfiledCostModel, ScalesToTheTargetDevice)
                     host->PrefillSeconds(prompt, all) * prefillScale + overhead,
                     1e-12 * host->PrefillSeconds(prompt, all));
     }
+    // Decode: the host's weight streaming scaled, plus each step's KV reads (contexts 100 to
+    // 149) at the target's achievable bandwidth; the host fit's context term is not used.
+    const ModelSpec& model = p.model;
+    const double kvBytes = model.KvBytesPerToken() * (50 * 100 + 50 * 49 / 2.0);
+    const double hostWeights =
+        model.layers * 50 * (p.layerDecode[0] + p.layerDecode[1]) + 50 * p.HeadDecodeStepSeconds(1);
     EXPECT_NEAR(target->DecodeSeconds(50, 100, all),
-                host->DecodeSeconds(50, 100, all) * decodeScale + 50 * overhead,
+                hostWeights * decodeScale +
+                    kvBytes / (a100.memoryBandwidth * a100.bandwidthFraction) + 50 * overhead,
                 1e-12 * host->DecodeSeconds(50, 100, all));
+    // A batch of decodes reads the weights once: far less than one step per sequence.
+    BatchStep batch;
+    batch.decodeContexts.assign(32, 100);
+    BatchStep one;
+    one.decodeContexts = {100};
+    EXPECT_LT(target->BatchStepSeconds(batch, all), 4 * target->BatchStepSeconds(one, all));
+    EXPECT_GT(target->BatchStepSeconds(batch, all), target->BatchStepSeconds(one, all));
     // A layer range pays its share of the overhead (launches are per block).
     const double share = overhead * 4.0 / p.model.layers;
     EXPECT_NEAR(target->PrefillSeconds(10, {3, 7}),

@@ -190,6 +190,28 @@ ProfiledCostModel::DecodeScale() const
 }
 
 double
+ProfiledCostModel::DecodeWeightSeconds() const
+{
+    const auto& fit = m_profile.layerDecode;
+    return (fit[0] + fit[1]) * DecodeScale();
+}
+
+double
+ProfiledCostModel::DecodeKvSeconds(double contextSum) const
+{
+    Load();
+    if (m_targetIsHost)
+    {
+        return m_profile.layerDecode[2] * contextSum;
+    }
+    // The host fit's context term is too small to measure next to the weights at profiled
+    // contexts; on the target a step reads each cached token's keys and values.
+    const ModelSpec& model = m_profile.model;
+    const double bytesPerLayer = model.KvBytesPerToken() / model.layers * contextSum;
+    return bytesPerLayer / (m_device.memoryBandwidth * m_device.bandwidthFraction);
+}
+
+double
 ProfiledCostModel::PrefillSeconds(uint32_t promptTokens, LayerRange layers) const
 {
     CheckRange(layers);
@@ -214,13 +236,12 @@ ProfiledCostModel::DecodeSeconds(uint32_t outputTokens, uint32_t context, LayerR
     const double g = outputTokens;
     const double contextSum = g * context + g * (g - 1) / 2.0;
     const double blocks = layers.last - layers.first;
-    const auto& fit = m_profile.layerDecode;
-    double seconds = blocks * (g * (fit[0] + fit[1]) + fit[2] * contextSum);
+    double seconds = blocks * g * DecodeWeightSeconds() + blocks * DecodeKvSeconds(contextSum);
     if (layers.last == m_profile.model.layers)
     {
-        seconds += g * m_profile.HeadDecodeStepSeconds(1);
+        seconds += g * m_profile.HeadDecodeStepSeconds(1) * DecodeScale();
     }
-    return seconds * DecodeScale() + g * StepOverheadSeconds(1, layers);
+    return seconds + g * StepOverheadSeconds(1, layers);
 }
 
 double
@@ -266,13 +287,31 @@ ProfiledCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
             contextSum += c;
         }
         const double batch = step.decodeContexts.size();
-        decode = blocks * m_profile.LayerDecodeStepSeconds(batch, contextSum);
-        if (withHead)
+        if (m_targetIsHost)
         {
-            decode += m_profile.HeadDecodeStepSeconds(batch);
+            // What the host measured for batches (see the class comment).
+            decode = blocks * m_profile.LayerDecodeStepSeconds(batch, contextSum) * DecodeScale();
+            if (withHead)
+            {
+                decode += m_profile.HeadDecodeStepSeconds(batch) * DecodeScale();
+            }
+        }
+        else
+        {
+            // One read of the weights for the whole batch, every sequence's KV cache; or the
+            // batch's tokens at the prefill's per-token (compute-bound) cost, when more.
+            const double memory = DecodeWeightSeconds() + DecodeKvSeconds(contextSum);
+            const double compute = batch * m_profile.layerPrefill[1] * PrefillScale();
+            decode = blocks * (batch > 1 ? std::max(memory, compute) : memory);
+            if (withHead)
+            {
+                const double headMemory = m_profile.HeadDecodeStepSeconds(1) * DecodeScale();
+                const double headCompute = batch * m_profile.headPrefill[1] * PrefillScale();
+                decode += batch > 1 ? std::max(headMemory, headCompute) : headMemory;
+            }
         }
     }
-    return prefill * PrefillScale() + decode * DecodeScale() + StepOverheadSeconds(tokens, layers);
+    return prefill * PrefillScale() + decode + StepOverheadSeconds(tokens, layers);
 }
 
 } // namespace ns3

@@ -25,6 +25,13 @@ namespace ns3
  * target is the profiling host itself (the default), no scaling is applied and nothing is
  * added: the simulation charges exactly the fitted host timings.
  *
+ * Batched decode on a device: the CPU profiler runs a batch of B decodes as B matrix-vector
+ * products, each streaming the weights, so the host fit's per-sequence term holds a weight
+ * read per sequence. Device kernels read the weights once per iteration, so a scaled decode
+ * iteration costs max(the single-sequence step's weight streaming plus every sequence's KV
+ * reads at the device's achievable bandwidth, the B tokens at the prefill fit's per-token
+ * compute cost). One sequence costs exactly what Decode charges per step.
+ *
  * Attributes: ProfileFile (path, or empty to look up `<Model>.json` with FindProfileFile),
  * Model (preset name, used for that look-up; a precision variant such as "llama-3-8b-int4"
  * without a profile of its own uses its base model's profile, served at its precision) and
@@ -51,6 +58,13 @@ class ProfiledCostModel : public InferenceCostModel
     /// Multipliers applied to host seconds (1 when the target is the host).
     double PrefillScale() const;
     double DecodeScale() const;
+    /// Seconds of one block's single-sequence decode step without its context term (the
+    /// weights streamed once), on the target.
+    double DecodeWeightSeconds() const;
+    /// Seconds of one block's reads of `contextSum` cached tokens in a decode step, on the
+    /// target: the fitted context term on the host, the KV bytes at the achievable bandwidth
+    /// on a device.
+    double DecodeKvSeconds(double contextSum) const;
 
   private:
     void SetProfileFile(const std::string& path);
