@@ -56,6 +56,8 @@ main(int argc, char* argv[])
     double duration = 600;
     double drain = 300;
     double timeout = 300;
+    std::string scheduler = "continuous";
+    uint32_t maxNumSeqs = 256;
     uint32_t queueCapacity = 64;
     uint32_t bytesPerToken = 4;
     uint32_t seed = 1;
@@ -90,6 +92,10 @@ main(int argc, char* argv[])
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
     cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
+    cmd.AddValue("scheduler",
+                 "Server: continuous (batching as vLLM) or fcfs (one request at a time)",
+                 scheduler);
+    cmd.AddValue("max-num-seqs", "Continuous: sequences per batch at most (>= 1)", maxNumSeqs);
     cmd.AddValue("queue-capacity", "Jobs that may wait at the server", queueCapacity);
     cmd.AddValue("bytes-per-token", "Bytes on the wire per token (>= 1)", bytesPerToken);
     cmd.AddValue("seed", "Random seed (>= 1)", seed);
@@ -138,6 +144,10 @@ main(int argc, char* argv[])
         {
             Fail(why);
         }
+    }
+    if (scheduler != "continuous" && scheduler != "fcfs")
+    {
+        Fail("unknown --scheduler '" + scheduler + "'; accepted: continuous, fcfs");
     }
     if (mode != "poisson" && mode != "closed-loop" && mode != "trace")
     {
@@ -212,6 +222,15 @@ main(int argc, char* argv[])
         engineHelper.SetCostModelAttribute("Model", StringValue(model));
     }
     engineHelper.SetEngineAttribute("QueueCapacity", UintegerValue(queueCapacity));
+    if (scheduler == "continuous")
+    {
+        engineHelper.SetScheduler("ns3::ContinuousBatchingScheduler");
+        engineHelper.SetSchedulerAttribute("MaxNumSeqs", UintegerValue(maxNumSeqs));
+    }
+    else
+    {
+        engineHelper.SetScheduler("ns3::FcfsScheduler");
+    }
     Ptr<LlmEngine> engine;
     try
     {
@@ -340,14 +359,16 @@ main(int argc, char* argv[])
     runner->SetScenario("phone_model", phoneModel);
     runner->SetScenario("local_load_rps_per_phone", NumberText(localLoad));
     runner->SetScenario("cost", cost);
+    runner->SetScenario("scheduler", scheduler);
     runner->SetScenario("mode", mode);
     runner->SetScenario("load_rps_per_phone", NumberText(load));
     runner->SetScenario("duration_s", NumberText(duration));
     runner->SetScenario("seed", std::to_string(seed));
     runner->SetScenario("run", std::to_string(run));
     // The server's offered load rho = arrival rate x mean service time, both from the workload
-    // and the cost model alone (closed loop has no fixed arrival rate).
-    if (mode == "poisson")
+    // and the cost model alone (closed loop has no fixed arrival rate); it is the load of a
+    // server that serves one request at a time, which a batching server is not.
+    if (mode == "poisson" && scheduler == "fcfs")
     {
         // The clients' own length distributions, on a stream of their own.
         Ptr<LlmClient> lengths = CreateObject<LlmClient>();
@@ -362,7 +383,7 @@ main(int argc, char* argv[])
                                                 20000);
         runner->SetOfferedLoad(alpha * phones * load);
     }
-    else if (mode == "trace")
+    else if (mode == "trace" && scheduler == "fcfs")
     {
         double sum = 0;
         for (const TracedRequest& r : traceRows.GetRequests())
@@ -387,7 +408,8 @@ main(int argc, char* argv[])
 
     std::cout << "edge-llm-wifi-star: " << phones << " phones, " << standardName << ", " << distance
               << " m, " << costModel->GetModel().name << " on " << costModel->GetDevice().name
-              << " (" << cost << "), " << mode << " for " << duration << " s" << std::endl;
+              << " (" << cost << ", " << scheduler << "), " << mode << " for " << duration << " s"
+              << std::endl;
     RunSummary summary;
     try
     {
