@@ -3,7 +3,7 @@
  * one line on stderr, a good run writes its outputs and says where.
  */
 
-#include "edge-llm-test-fixture.h"
+#include "example-cli-fixture.h"
 
 #include "ns3/device-profile.h"
 #include "ns3/model-spec.h"
@@ -13,111 +13,28 @@
 #include <sys/wait.h>
 
 using namespace ns3;
+using ns3::test::ExampleRun;
 using ns3::test::ReadFile;
 
 namespace
 {
 
-const std::string g_wifiStar = std::string(EDGE_LLM_EXAMPLES_DIR) + "/edge-llm-wifi-star";
-const std::string g_moa = std::string(EDGE_LLM_EXAMPLES_DIR) + "/edge-llm-moa";
-
-struct ExampleRun
-{
-    int exitCode{-1};
-    std::string out;
-    std::string err;
-};
-
-/// Lines of `text`, without empty ones.
-std::vector<std::string>
-Lines(const std::string& text)
-{
-    std::vector<std::string> lines;
-    std::stringstream ss(text);
-    std::string line;
-    while (std::getline(ss, line))
-    {
-        if (!line.empty())
-        {
-            lines.push_back(line);
-        }
-    }
-    return lines;
-}
-
-class ExampleCliTest : public ns3::test::SimulationTest
+/// The checks on edge-llm-wifi-star.
+class ExampleCliTest : public ns3::test::ExampleCliFixture
 {
   protected:
-    explicit ExampleCliTest(std::string example = g_wifiStar)
-        : m_example(std::move(example))
+    ExampleCliTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-wifi-star"))
     {
     }
-
-    void SetUp() override
-    {
-        SimulationTest::SetUp();
-        ASSERT_TRUE(std::filesystem::exists(m_example))
-            << m_example << " is not built (it is part of the default build)";
-        m_dir = TempDir();
-    }
-
-    /// Runs the example with `args` (already shell-quoted where needed).
-    ExampleRun Run(const std::string& args)
-    {
-        const std::string out = m_dir + "/stdout";
-        const std::string err = m_dir + "/stderr";
-        const std::string command =
-            "'" + m_example + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
-        const int status = std::system(command.c_str());
-        ExampleRun run;
-        run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        run.out = ReadFile(out);
-        run.err = ReadFile(err);
-        return run;
-    }
-
-    /// A bad option: non-zero exit, exactly one line on stderr containing every `needle`, and
-    /// no output directory created.
-    void ExpectRejected(const std::string& args, const std::vector<std::string>& needles)
-    {
-        const std::string outDir = m_dir + "/out-" + std::to_string(m_runs++);
-        const ExampleRun run = Run(args + " --out='" + outDir + "'");
-        EXPECT_NE(run.exitCode, 0) << args;
-        const auto lines = Lines(run.err);
-        EXPECT_EQ(lines.size(), 1u) << args << " wrote on stderr:\n" << run.err;
-        for (const auto& needle : needles)
-        {
-            EXPECT_NE(run.err.find(needle), std::string::npos)
-                << args << ": stderr '" << run.err << "' lacks '" << needle << "'";
-        }
-        EXPECT_FALSE(std::filesystem::exists(outDir)) << args << " created " << outDir;
-    }
-
-    /// A good run: exit 0, a last line naming `outDir`, and the three outputs in it.
-    static void ExpectOutputs(const ExampleRun& run, const std::string& outDir)
-    {
-        ASSERT_EQ(run.exitCode, 0) << run.err;
-        const auto lines = Lines(run.out);
-        ASSERT_FALSE(lines.empty());
-        EXPECT_NE(lines.back().find(outDir), std::string::npos)
-            << "last line '" << lines.back() << "' does not name " << outDir;
-        for (const char* file : {"requests.csv", "queue.csv", "summary.json"})
-        {
-            EXPECT_TRUE(std::filesystem::exists(outDir + "/" + file)) << file;
-        }
-    }
-
-    std::string m_example;
-    std::string m_dir;
-    int m_runs{0};
 };
 
 /// The same checks on edge-llm-moa.
-class MoaExampleCliTest : public ExampleCliTest
+class MoaExampleCliTest : public ns3::test::ExampleCliFixture
 {
   protected:
     MoaExampleCliTest()
-        : ExampleCliTest(g_moa)
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-moa"))
     {
     }
 };
