@@ -8,6 +8,7 @@
 #include "roofline-cost-model.h"
 
 #include "ns3/config.h"
+#include "ns3/node.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 
@@ -62,6 +63,31 @@ class SimulationTest : public ::testing::Test
 
   private:
     std::vector<std::string> m_tempDirs;
+};
+
+/// A simulation test that creates nodes (with engines, applications) and disposes of them
+/// before the simulator is destroyed.
+class NodeOwningTest : public SimulationTest
+{
+  protected:
+    Ptr<Node> NewNode()
+    {
+        m_nodes.push_back(CreateObject<Node>());
+        return m_nodes.back();
+    }
+
+    void TearDown() override
+    {
+        for (auto& node : m_nodes)
+        {
+            node->Dispose();
+        }
+        m_nodes.clear();
+        SimulationTest::TearDown();
+    }
+
+  private:
+    std::vector<Ptr<Node>> m_nodes;
 };
 
 /// Writes `text` to `path` byte for byte.

@@ -125,7 +125,7 @@ UtilisationFor(Ptr<InferenceCostModel> cost, uint32_t blocks, uint32_t blockSize
     return (m.weightBytes + (blocks + 0.5) * m.kvBytesPerToken * blockSize) / m.memoryBytes;
 }
 
-class ContinuousBatchingTest : public ns3::test::SimulationTest
+class ContinuousBatchingTest : public ns3::test::NodeOwningTest
 {
   protected:
     struct Settings
@@ -152,13 +152,11 @@ class ContinuousBatchingTest : public ns3::test::SimulationTest
 
     Ptr<LlmEngine> Install(Ptr<InferenceCostModel> cost, Ptr<LlmScheduler> scheduler)
     {
-        Ptr<Node> node = CreateObject<Node>();
         Ptr<LlmEngine> engine = CreateObject<LlmEngine>();
         engine->SetAttribute("QueueCapacity", UintegerValue(100000));
         engine->SetScheduler(scheduler);
         engine->SetCostModel(cost);
-        node->AggregateObject(engine);
-        m_nodes.push_back(node);
+        NewNode()->AggregateObject(engine);
         return engine;
     }
 
@@ -166,18 +164,6 @@ class ContinuousBatchingTest : public ns3::test::SimulationTest
     {
         Simulator::Schedule(Seconds(at), [engine, job]() { engine->Submit(job); });
     }
-
-    void TearDown() override
-    {
-        for (auto& node : m_nodes)
-        {
-            node->Dispose();
-        }
-        m_nodes.clear();
-        SimulationTest::TearDown();
-    }
-
-    std::vector<Ptr<Node>> m_nodes;
 };
 
 } // namespace

@@ -125,31 +125,17 @@ Job(uint64_t id, uint32_t prompt, uint32_t output)
     return job;
 }
 
-class LlmEngineTest : public ns3::test::SimulationTest
+class LlmEngineTest : public ns3::test::NodeOwningTest
 {
   protected:
     Ptr<LlmEngine> MakeEngine(Ptr<InferenceCostModel> costModel, uint32_t capacity = 64)
     {
-        Ptr<Node> node = CreateObject<Node>();
         Ptr<LlmEngine> engine = CreateObject<LlmEngine>();
         engine->SetAttribute("QueueCapacity", UintegerValue(capacity));
         engine->SetCostModel(costModel);
-        node->AggregateObject(engine);
-        m_nodes.push_back(node);
+        NewNode()->AggregateObject(engine);
         return engine;
     }
-
-    void TearDown() override
-    {
-        for (auto& node : m_nodes)
-        {
-            node->Dispose();
-        }
-        m_nodes.clear();
-        SimulationTest::TearDown();
-    }
-
-    std::vector<Ptr<Node>> m_nodes;
 };
 
 } // namespace
@@ -157,7 +143,7 @@ class LlmEngineTest : public ns3::test::SimulationTest
 TEST_F(LlmEngineTest, AggregatedToTheNode)
 {
     Ptr<LlmEngine> engine = MakeEngine(test::Roofline("gpt2-124m", "edge-server-l4"));
-    EXPECT_EQ(m_nodes.back()->GetObject<LlmEngine>(), engine);
+    EXPECT_EQ(engine->GetObject<Node>()->GetObject<LlmEngine>(), engine);
     EXPECT_FALSE(engine->IsBusy());
     EXPECT_EQ(engine->GetQueueLength(), 0u);
 }

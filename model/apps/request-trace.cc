@@ -1,5 +1,7 @@
 #include "request-trace.h"
 
+#include "number-text.h"
+
 #include <algorithm>
 #include <boost/algorithm/string.hpp>
 #include <fstream>
@@ -29,28 +31,6 @@ DaysInMonth(int year, unsigned month)
     static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     return month == 2 && leap ? 29 : days[(month - 1) % 12];
-}
-
-uint32_t
-ParseCount(const std::string& text, const std::string& column)
-{
-    const std::string trimmed = boost::algorithm::trim_copy(text);
-    size_t used = 0;
-    long value = -1;
-    try
-    {
-        value = std::stol(trimmed, &used);
-    }
-    catch (const std::exception&)
-    {
-        used = 0;
-    }
-    if (used != trimmed.size() || trimmed.empty() || value < 1 || value > 10000000)
-    {
-        throw std::invalid_argument(column + " '" + trimmed +
-                                    "' is not a whole number between 1 and 10000000");
-    }
-    return static_cast<uint32_t>(value);
 }
 
 } // namespace
@@ -148,8 +128,11 @@ RequestTrace::Load(const std::string& path)
             }
             TracedRequest request;
             stamps.push_back(ParseTraceTimestamp(fields[timeColumn]));
-            request.promptTokens = ParseCount(fields[promptColumn], "ContextTokens");
-            request.outputTokens = ParseCount(fields[outputColumn], "GeneratedTokens");
+            request.promptTokens =
+                ParseTokenCount(boost::algorithm::trim_copy(fields[promptColumn]), "ContextTokens");
+            request.outputTokens =
+                ParseTokenCount(boost::algorithm::trim_copy(fields[outputColumn]),
+                                "GeneratedTokens");
             trace.m_requests.push_back(request);
         }
         catch (const std::invalid_argument& e)

@@ -2,6 +2,7 @@
 
 #include "device-profile.h"
 #include "model-spec.h"
+#include "number-text.h"
 
 #include <boost/algorithm/string.hpp>
 #include <cmath>
@@ -73,22 +74,14 @@ ParseCount(const std::string& text, const std::string& column, bool optional)
     {
         return 0;
     }
-    size_t used = 0;
-    long value = -1;
     try
     {
-        value = std::stol(text, &used);
+        return ParseTokenCount(text, column);
     }
-    catch (const std::exception&)
+    catch (const std::invalid_argument& e)
     {
-        used = 0;
+        throw std::invalid_argument(std::string(e.what()) + (optional ? " (or empty)" : ""));
     }
-    if (used != text.size() || text.empty() || value < 1 || value > 10000000)
-    {
-        throw std::invalid_argument(column + " '" + text + "' is not a whole number between 1 " +
-                                    "and 10000000" + (optional ? " (or empty)" : ""));
-    }
-    return static_cast<uint32_t>(value);
 }
 
 double
