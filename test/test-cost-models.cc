@@ -697,3 +697,30 @@ TEST(Percentile, BasicCases)
     EXPECT_DOUBLE_EQ(Percentile(hundred, 95), 96.0);
     EXPECT_DOUBLE_EQ(Percentile(hundred, 99), 100.0);
 }
+
+TEST(RooflineCostModel, InterconnectAttributesReplaceThePresets)
+{
+    // Llama-2-70B on four A100s: each decode step pays two all-reduces per block over NVLink.
+    auto cost = test::Roofline("llama-2-70b", "a100-80gb-x4");
+    const DeviceProfile& device = cost->GetDevice();
+    const LayerRange all = cost->AllLayers();
+    const double bytes = cost->GetModel().HiddenStateBytesPerToken(); // one token's activations
+    const double preset = cost->DecodeSeconds(1, 100, all);
+    const double perStep = 80 * 2 * device.AllReduceSeconds(bytes);
+    // An ideal link: no all-reduce time at all.
+    cost->SetAttribute("InterconnectBandwidth", DoubleValue(1e30));
+    cost->SetAttribute("InterconnectLatency", DoubleValue(0));
+    EXPECT_NEAR(cost->DecodeSeconds(1, 100, all), preset - perStep, 1e-12);
+    // A slower link: only the bandwidth term changes, 2 (N-1)/N x bytes / bandwidth.
+    cost->SetAttribute("InterconnectBandwidth", DoubleValue(device.interconnectBandwidth / 10));
+    cost->SetAttribute("InterconnectLatency", DoubleValue(-1));
+    const double slower =
+        80 * 2 *
+        (2.0 * 3 / 4 * bytes * 10 / device.interconnectBandwidth + device.interconnectLatency);
+    EXPECT_NEAR(cost->DecodeSeconds(1, 100, all), preset - perStep + slower, 1e-12);
+    // A single GPU has no interconnect to replace.
+    auto single = test::Roofline("llama-2-7b", "a100-80gb");
+    const double alone = single->DecodeSeconds(1, 100, single->AllLayers());
+    single->SetAttribute("InterconnectLatency", DoubleValue(1));
+    EXPECT_EQ(single->DecodeSeconds(1, 100, single->AllLayers()), alone);
+}

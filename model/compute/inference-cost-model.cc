@@ -1,5 +1,7 @@
 #include "inference-cost-model.h"
 
+#include "ns3/double.h"
+
 #include <cstdio>
 #include <stdexcept>
 
@@ -12,7 +14,21 @@ TypeId
 InferenceCostModel::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::InferenceCostModel").SetParent<Object>().SetGroupName("EdgeLlm");
+        TypeId("ns3::InferenceCostModel")
+            .SetParent<Object>()
+            .SetGroupName("EdgeLlm")
+            .AddAttribute("InterconnectBandwidth",
+                          "Bytes/s each GPU of a tensor-parallel device sends in a ring "
+                          "all-reduce (NVLink); 0: the device preset's",
+                          DoubleValue(0),
+                          MakeDoubleAccessor(&InferenceCostModel::m_interconnectBandwidth),
+                          MakeDoubleChecker<double>(0))
+            .AddAttribute("InterconnectLatency",
+                          "Fixed seconds of one all-reduce of a tensor-parallel device; "
+                          "negative: the device preset's",
+                          DoubleValue(-1),
+                          MakeDoubleAccessor(&InferenceCostModel::m_interconnectLatency),
+                          MakeDoubleChecker<double>());
     return tid;
 }
 
@@ -80,9 +96,22 @@ InferenceCostModel::StepOverheadSeconds(double tokens, LayerRange layers) const
     const double blocks = layers.last - layers.first;
     const double overhead = device.iterationOverhead * blocks / model.layers;
     // Megatron-style tensor parallelism: one all-reduce after attention, one after the MLP.
-    const double allReduces =
-        blocks * 2.0 * device.AllReduceSeconds(tokens * model.HiddenStateBytesPerToken());
-    return overhead + allReduces;
+    const double bytes = tokens * model.HiddenStateBytesPerToken();
+    double allReduce = device.AllReduceSeconds(bytes);
+    if (device.tensorParallel > 1 && (m_interconnectBandwidth > 0 || m_interconnectLatency >= 0))
+    {
+        DeviceProfile link = device; // the attributes replace the preset's interconnect
+        if (m_interconnectBandwidth > 0)
+        {
+            link.interconnectBandwidth = m_interconnectBandwidth;
+        }
+        if (m_interconnectLatency >= 0)
+        {
+            link.interconnectLatency = m_interconnectLatency;
+        }
+        allReduce = link.AllReduceSeconds(bytes);
+    }
+    return overhead + blocks * 2.0 * allReduce;
 }
 
 } // namespace ns3

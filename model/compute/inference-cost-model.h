@@ -88,6 +88,10 @@ class InferenceCostModel : public Object
      * `tokens` is 0.
      */
     double StepOverheadSeconds(double tokens, LayerRange layers) const;
+
+  private:
+    double m_interconnectBandwidth; //!< bytes/s; 0: the device preset's
+    double m_interconnectLatency;   //!< s; negative: the device preset's
 };
 
 } // namespace ns3
