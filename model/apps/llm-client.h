@@ -4,7 +4,7 @@
 #ifndef EDGE_LLM_LLM_CLIENT_H
 #define EDGE_LLM_LLM_CLIENT_H
 
-#include "llm-connection.h"
+#include "llm-request-sender.h"
 #include "llm-user-application.h"
 #include "request-record.h"
 #include "request-trace.h"
@@ -60,9 +60,7 @@ class LlmClient : public LlmUserApplication
     struct Open
     {
         RequestRecord record;
-        Ptr<Socket> socket;
-        Ptr<LlmConnection> connection;
-        EventId timeout;
+        Ptr<LlmRequestSender> sender;
         int user{-1}; //!< closed-loop user index, -1 otherwise
     };
 
@@ -72,8 +70,8 @@ class LlmClient : public LlmUserApplication
     void ScheduleNextTrace();
     void IssueForUser(int user);
     void Issue(uint32_t promptTokens, uint32_t outputTokens, int user);
-    void HandleConnected(uint64_t id);
-    void HandleMessage(uint64_t id, const LlmHeader& header);
+    void HandleFirstToken(uint64_t id);
+    void HandleEnd(uint64_t id, Ptr<LlmRequestSender> sender);
     void End(uint64_t id, const std::string& status, const std::string& reason);
     uint32_t SampleTokens(Ptr<RandomVariableStream> variable) const;
     void SetTraceFile(const std::string& path);
