@@ -4,7 +4,9 @@
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/ipv4.h"
 #include "ns3/log.h"
+#include "ns3/node-list.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
@@ -316,6 +318,25 @@ LlmClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
     open.sender->Start();
 }
 
+std::optional<uint32_t>
+LlmClient::ServerNode()
+{
+    if (!m_serverLookedUp)
+    {
+        m_serverLookedUp = true;
+        const Ipv4Address address = Ipv4Address::ConvertFrom(m_remote);
+        for (uint32_t n = 0; n < NodeList::GetNNodes() && !m_serverNode; ++n)
+        {
+            Ptr<Ipv4> ipv4 = NodeList::GetNode(n)->GetObject<Ipv4>();
+            if (ipv4 && ipv4->GetInterfaceForAddress(address) >= 0)
+            {
+                m_serverNode = n;
+            }
+        }
+    }
+    return m_serverNode;
+}
+
 void
 LlmClient::HandleFirstToken(uint64_t id)
 {
@@ -364,6 +385,10 @@ LlmClient::End(uint64_t id, const std::string& status, const std::string& reason
     open.record.reason = reason;
     open.record.bytesSent = open.sender->GetBytesSent();
     open.record.bytesReceived = open.sender->GetBytesReceived();
+    if (status != "completed")
+    {
+        open.record.server = ServerNode(); // the engine names it only if it saw the request
+    }
     NS_LOG_INFO("request " << id << " " << status << (reason.empty() ? "" : " (" + reason + ")"));
     if (status == "completed")
     {

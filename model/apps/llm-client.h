@@ -16,6 +16,7 @@
 #include "ns3/traced-callback.h"
 
 #include <map>
+#include <optional>
 
 namespace ns3
 {
@@ -77,6 +78,8 @@ class LlmClient : public LlmUserApplication
     void SetTraceFile(const std::string& path);
     std::string GetTraceFile() const;
     bool CanIssue() const;
+    /// The node that owns RemoteAddress (looked up once), if any.
+    std::optional<uint32_t> ServerNode();
 
     Address m_remote;
     uint16_t m_port;
@@ -104,6 +107,8 @@ class LlmClient : public LlmUserApplication
     Time m_traceStart; //!< trace time 0
     EventId m_nextArrival;
     std::map<uint64_t, Open> m_open;
+    bool m_serverLookedUp{false};
+    std::optional<uint32_t> m_serverNode;
 };
 
 } // namespace ns3

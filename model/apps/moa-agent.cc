@@ -285,6 +285,7 @@ MoaAgent::Issue()
     record.requestId = id;
     record.node = GetNode()->GetId();
     record.kind = "moa";
+    record.server = GetNode()->GetId(); // the origin runs the protocol and aggregates
     record.promptTokens = SampleTokens(m_promptTokens);
     record.outputTokens = SampleTokens(m_outputTokens); // the answer, from the aggregation
     record.arrival = Simulator::Now();

@@ -7,6 +7,7 @@
 #include "ns3/nstime.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,10 @@ namespace ns3
 struct RequestRecord
 {
     uint64_t requestId{0};
-    uint32_t node{0};         //!< the user's node
+    uint32_t node{0}; //!< the user's node
+    /// Node id of where the request ended as far as its user knows (the server it was sent
+    /// to, the MoA origin that aggregates); empty when no node owns the address it was sent to.
+    std::optional<uint32_t> server;
     std::string kind{"chat"}; //!< workload kind
     uint32_t promptTokens{0};
     uint32_t outputTokens{0};

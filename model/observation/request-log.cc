@@ -226,8 +226,9 @@ RequestLog::WriteCsv(const std::string& path) const
     {
         const RequestRecord& r = row.record;
         out << id << ',' << r.node << ',' << r.kind << ','
-            << (row.served || !row.engineDrop.empty() ? std::to_string(row.server) : "") << ','
-            << number(r.arrival.GetSeconds()) << ',' << time(r.firstToken) << ','
+            << (row.served || !row.engineDrop.empty() ? std::to_string(row.server)
+                                                      : (r.server ? std::to_string(*r.server) : ""))
+            << ',' << number(r.arrival.GetSeconds()) << ',' << time(r.firstToken) << ','
             << (r.status == "pending" ? "" : number(r.completion.GetSeconds())) << ',' << r.status
             << ',' << r.reason << ',' << r.promptTokens << ',' << r.outputTokens << ','
             << number(row.LatencySeconds()) << ',' << number(row.TtftSeconds()) << ','
