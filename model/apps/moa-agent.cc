@@ -306,7 +306,12 @@ MoaAgent::StartLayer(uint64_t id)
     request.answered.clear();
     if (request.record.moaLayers > 0)
     {
-        request.record.layerPromptTokens.push_back(request.prompt);
+        RequestStage stage;
+        stage.kind = request.layer == m_layers ? "moa-aggregator" : "moa-proposer";
+        stage.index = request.layer + 1;
+        stage.promptTokens = request.prompt;
+        stage.start = Simulator::Now();
+        request.record.stages.push_back(stage);
     }
     if (request.layer == m_layers)
     {
@@ -375,7 +380,10 @@ MoaAgent::OwnCompleted(uint64_t id, uint32_t layer, const InferenceJob& job)
         RequestRecord& record = it->second.record;
         if (record.moaLayers > 0)
         {
-            record.layerDone.push_back(Simulator::Now());
+            RequestStage& stage = record.stages.back();
+            stage.nodes = {GetNode()->GetId()};
+            stage.done = true;
+            stage.end = Simulator::Now();
         }
         m_layerDoneTrace(record, layer + 1);
         End(id, "completed", "");
@@ -400,10 +408,12 @@ MoaAgent::AddResponse(uint64_t id, uint32_t layer, uint32_t peer, uint32_t outpu
     }
     // The barrier: all k+1 responses of the layer are in.
     RequestRecord& record = request.record;
-    record.layerDone.push_back(Simulator::Now());
-    std::vector<uint32_t> answered = request.answered;
-    std::sort(answered.begin(), answered.end());
-    record.layerPeers.push_back(answered);
+    RequestStage& stage = record.stages.back();
+    stage.nodes = request.answered;
+    stage.nodes.push_back(GetNode()->GetId()); // the origin's own proposer
+    std::sort(stage.nodes.begin(), stage.nodes.end());
+    stage.done = true;
+    stage.end = Simulator::Now();
     m_layerDoneTrace(record, layer + 1);
     const uint64_t prompt = record.promptTokens + m_aggregatorTokens + request.responseTokens;
     request.prompt = static_cast<uint32_t>(std::min<uint64_t>(prompt, UINT32_MAX));
@@ -560,7 +570,9 @@ MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
             CallFailed(id, token, "peer-timeout", true);
         });
         const LlmHeader header = call.request;
-        request.record.bytesSent += header.GetSerializedSize() + header.m_payloadBytes;
+        const uint64_t bytes = header.GetSerializedSize() + header.m_payloadBytes;
+        request.record.bytesSent += bytes;
+        request.record.stages.back().bytesSent += bytes; // calls are made in proposer layers
         Ptr<MoaAgent> agent = IdealPeer(peer.node);
         Ptr<MoaAgent> self = this;
         Simulator::ScheduleNow([agent, self, header, id, token]() {
@@ -677,6 +689,9 @@ MoaAgent::CloseCall(PeerCall& call, RequestRecord& record)
         call.sender->Cancel(); // no-op when the call ended by itself
         record.bytesSent += call.sender->GetBytesSent();
         record.bytesReceived += call.sender->GetBytesReceived();
+        // A call belongs to the layer in progress, the last stage.
+        record.stages.back().bytesSent += call.sender->GetBytesSent();
+        record.stages.back().bytesReceived += call.sender->GetBytesReceived();
         call.sender = nullptr;
     }
 }
@@ -689,7 +704,9 @@ MoaAgent::IdealDeliver(uint64_t id, uint64_t token, const LlmHeader& header)
     {
         return;
     }
-    it->second.record.bytesReceived += header.GetSerializedSize() + header.m_payloadBytes;
+    const uint64_t bytes = header.GetSerializedSize() + header.m_payloadBytes;
+    it->second.record.bytesReceived += bytes;
+    it->second.record.stages.back().bytesReceived += bytes;
     CallAnswered(id, token, header);
 }
 
