@@ -223,6 +223,8 @@ class EndToEndTest : public ns3::test::SimulationTest
             else
             {
                 EXPECT_FALSE(field("reason").empty()) << id << " failed without a reason";
+                // Also requests that never reached the engine name the server.
+                EXPECT_EQ(field("server"), std::to_string(outcome.serverNode)) << id;
                 ++states["failed: " + field("reason")];
             }
         }

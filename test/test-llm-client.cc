@@ -13,6 +13,7 @@
 #include "ns3/llm-engine-helper.h"
 #include "ns3/llm-server.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/request-log.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
@@ -495,5 +496,57 @@ TEST_F(LlmClientTest, ServerQueueFullReachesTheClient)
     {
         EXPECT_EQ(r.reason, "queue-full");
         EXPECT_TRUE(r.firstToken.IsZero());
+    }
+}
+
+TEST_F(LlmClientTest, FailedRequestsNameTheirServer)
+{
+    // Nobody listens on the server node: requests fail in the network, never reach an engine,
+    // and still name the server they were sent to; an address no node owns names none.
+    TwoNodes net = BuildTwoNodes("gpt2-124m", "h100-sxm", 64, false);
+    Ptr<LlmClient> refused = InstallClient(
+        net,
+        {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=2]"}, {"Timeout", "5s"}});
+    Ptr<LlmClient> noHost = InstallClient(
+        net,
+        {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=2]"}, {"Timeout", "5s"}},
+        Ipv4Address("10.1.1.99"));
+    Ptr<RequestLog> log = CreateObject<RequestLog>();
+    log->WatchClient(refused);
+    log->WatchClient(noHost);
+    log->WatchEngine(net.engine, net.server->GetId());
+    ClientWatch rw(refused);
+    ClientWatch hw(noHost);
+    for (auto app : {refused, noHost})
+    {
+        app->SetStopTime(Seconds(30));
+        Simulator::Schedule(Seconds(20), &LlmClient::StopIssuing, app);
+    }
+    Simulator::Stop(Seconds(100));
+    Simulator::Run();
+    ASSERT_GT(rw.failed.size(), 3u);
+    ASSERT_GT(hw.failed.size(), 3u);
+    for (const auto& r : rw.failed)
+    {
+        ASSERT_TRUE(r.server.has_value()) << r.requestId;
+        EXPECT_EQ(*r.server, net.server->GetId());
+    }
+    for (const auto& r : hw.failed)
+    {
+        EXPECT_FALSE(r.server.has_value()) << r.requestId;
+    }
+    const std::string path = TempDir() + "/requests.csv";
+    log->WriteCsv(path);
+    const auto rows = ns3::test::ReadCsv(path);
+    ASSERT_EQ(rows.size(), 1 + rw.failed.size() + hw.failed.size());
+    ASSERT_EQ(rows[0][3], "server");
+    for (size_t i = 1; i < rows.size(); ++i)
+    {
+        const uint32_t node = std::stoul(rows[i][1]);
+        ASSERT_EQ(rows[i][7], "failed");
+        const uint64_t id = std::stoull(rows[i][0]);
+        const bool fromRefused = (id >> 32 & 0xFF) == 0;
+        EXPECT_EQ(node, net.client->GetId());
+        EXPECT_EQ(rows[i][3], fromRefused ? std::to_string(net.server->GetId()) : "") << id;
     }
 }

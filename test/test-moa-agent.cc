@@ -20,6 +20,7 @@
 #include "ns3/wifi-net-device.h"
 #include "ns3/wifi-phy.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -243,17 +244,29 @@ TEST_F(MoaAgentTest, PromptGrowsByTheTokensOfTheResponses)
     ASSERT_GT(completed.size(), 50u);
     for (const RequestRecord& r : completed)
     {
-        ASSERT_EQ(r.layerPromptTokens.size(), 4u); // 3 layers + aggregation
-        EXPECT_EQ(r.layerPromptTokens[0], r.promptTokens);
-        ASSERT_EQ(r.layerDone.size(), 4u);
+        ASSERT_EQ(r.stages.size(), 4u); // 3 layers + aggregation
+        EXPECT_EQ(r.stages[0].promptTokens, r.promptTokens);
+        for (uint32_t i = 0; i < 4; ++i)
+        {
+            EXPECT_TRUE(r.stages[i].done);
+            EXPECT_EQ(r.stages[i].index, i + 1);
+            EXPECT_EQ(r.stages[i].kind, i < 3 ? "moa-proposer" : "moa-aggregator");
+        }
+        EXPECT_EQ(r.stages[3].nodes, std::vector<uint32_t>{r.node});
+        EXPECT_EQ(r.stages[3].end, r.completion);
         for (uint32_t layer = 0; layer < 3; ++layer)
         {
             ASSERT_EQ(perLayer[r.requestId].size(), 3u);
             const uint64_t responses = perLayer[r.requestId][layer];
-            EXPECT_EQ(r.layerPromptTokens[layer + 1], r.promptTokens + aggregator + responses)
+            const RequestStage& stage = r.stages[layer];
+            EXPECT_EQ(r.stages[layer + 1].promptTokens, r.promptTokens + aggregator + responses)
                 << "request " << r.requestId << " layer " << layer + 1;
-            EXPECT_LE(r.layerDone[layer], r.layerDone[layer + 1]);
-            EXPECT_EQ(r.layerPeers[layer].size(), 2u);
+            EXPECT_LE(stage.end, r.stages[layer + 1].end);
+            EXPECT_EQ(r.stages[layer + 1].start, stage.end); // the barrier starts the next
+            EXPECT_EQ(stage.nodes.size(), 3u);               // two peers and the origin
+            EXPECT_TRUE(std::is_sorted(stage.nodes.begin(), stage.nodes.end()));
+            EXPECT_GT(stage.bytesSent, 0u);
+            EXPECT_GT(stage.bytesReceived, 0u);
         }
         EXPECT_EQ(r.retries, 0u);
     }
@@ -424,7 +437,7 @@ TEST_F(MoaAgentTest, ZeroLayersIsLocalInference)
     {
         // One second of service, plus any wait behind the device's earlier prompts.
         EXPECT_GE((r.completion - r.arrival).GetSeconds(), 1.0 - 1e-9);
-        EXPECT_TRUE(r.layerPromptTokens.empty());
+        EXPECT_TRUE(r.stages.empty());
         EXPECT_EQ(r.moaLayers, 0u);
     }
 }
@@ -491,7 +504,7 @@ TEST_F(MoaAgentTest, PeerSwitchedOffIsReplacedAndForgotten)
     ASSERT_GT(completedAfter.size(), 10u);
     for (const auto& r : completedAfter)
     {
-        for (uint32_t peer : r.layerPeers.at(0))
+        for (uint32_t peer : r.stages.at(0).nodes)
         {
             EXPECT_NE(peer, dead) << "request " << r.requestId << " used the dead peer";
         }

@@ -4,12 +4,13 @@
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/ipv4.h"
 #include "ns3/log.h"
+#include "ns3/node-list.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 #include <cmath>
@@ -297,81 +298,75 @@ LlmClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
     record.outputTokens = outputTokens;
     record.arrival = Simulator::Now();
     m_issuedTrace(record);
-    open.timeout = Simulator::Schedule(m_timeout, [this, id]() { End(id, "failed", "timeout"); });
 
-    open.socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-    open.socket->SetConnectCallback(
-        Callback<void, Ptr<Socket>>([this, id](Ptr<Socket>) { HandleConnected(id); }),
-        Callback<void, Ptr<Socket>>([this, id](Ptr<Socket>) { End(id, "failed", "unreachable"); }));
-    const Address to = InetSocketAddress(Ipv4Address::ConvertFrom(m_remote), m_port);
-    if (open.socket->Bind() != 0 || open.socket->Connect(to) != 0)
-    {
-        // No route or no interface: say so now rather than at the timeout.
-        Simulator::ScheduleNow([this, id]() { End(id, "failed", "unreachable"); });
-    }
-}
-
-void
-LlmClient::HandleConnected(uint64_t id)
-{
-    auto it = m_open.find(id);
-    if (it == m_open.end())
-    {
-        return;
-    }
-    Open& open = it->second;
-    open.connection = Create<LlmConnection>(
-        open.socket,
-        LlmConnection::MessageCallback([this, id](Ptr<LlmConnection>,
-                                                  const LlmHeader& header,
-                                                  Ptr<Packet>) { HandleMessage(id, header); }),
-        LlmConnection::EndCallback([this, id](Ptr<LlmConnection>, const std::string& why) {
-            End(id,
-                "failed",
-                why.rfind("malformed", 0) == 0 ? "malformed-response" : "connection-" + why);
-        }));
     LlmHeader request;
     request.m_type = LlmHeader::REQUEST;
     request.m_requestId = id;
     request.m_origin = GetNode()->GetId();
-    request.m_promptTokens = open.record.promptTokens;
-    request.m_outputTokens = open.record.outputTokens;
-    request.m_payloadBytes = open.record.promptTokens * m_bytesPerToken;
-    open.connection->Send(request);
+    request.m_promptTokens = promptTokens;
+    request.m_outputTokens = outputTokens;
+    request.m_payloadBytes = promptTokens * m_bytesPerToken;
+    open.sender =
+        Create<LlmRequestSender>(GetNode(),
+                                 InetSocketAddress(Ipv4Address::ConvertFrom(m_remote), m_port),
+                                 request,
+                                 m_timeout);
+    open.sender->SetFirstTokenCallback(LlmRequestSender::FirstTokenCallback(
+        [this, id](Ptr<LlmRequestSender>, const LlmHeader&) { HandleFirstToken(id); }));
+    open.sender->SetEndCallback(LlmRequestSender::EndCallback(
+        [this, id](Ptr<LlmRequestSender> sender) { HandleEnd(id, sender); }));
+    open.sender->Start();
+}
+
+std::optional<uint32_t>
+LlmClient::ServerNode()
+{
+    if (!m_serverLookedUp)
+    {
+        m_serverLookedUp = true;
+        const Ipv4Address address = Ipv4Address::ConvertFrom(m_remote);
+        for (uint32_t n = 0; n < NodeList::GetNNodes() && !m_serverNode; ++n)
+        {
+            Ptr<Ipv4> ipv4 = NodeList::GetNode(n)->GetObject<Ipv4>();
+            if (ipv4 && ipv4->GetInterfaceForAddress(address) >= 0)
+            {
+                m_serverNode = n;
+            }
+        }
+    }
+    return m_serverNode;
 }
 
 void
-LlmClient::HandleMessage(uint64_t id, const LlmHeader& header)
+LlmClient::HandleFirstToken(uint64_t id)
 {
     auto it = m_open.find(id);
     if (it == m_open.end())
     {
         return;
     }
-    if (header.m_requestId != id)
+    it->second.record.firstToken = Simulator::Now();
+    m_firstTokenTrace(it->second.record);
+}
+
+void
+LlmClient::HandleEnd(uint64_t id, Ptr<LlmRequestSender> sender)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end())
     {
-        End(id, "failed", "malformed-response");
         return;
     }
-    switch (header.m_type)
+    if (sender->IsCompleted())
     {
-    case LlmHeader::FIRST_CHUNK:
-        it->second.record.firstToken = Simulator::Now();
-        m_firstTokenTrace(it->second.record);
-        break;
-    case LlmHeader::FINAL_CHUNK:
         if (it->second.record.firstToken.IsZero())
         {
             it->second.record.firstToken = Simulator::Now();
         }
         End(id, "completed", "");
-        break;
-    case LlmHeader::ERROR:
-        End(id, "failed", LlmHeader::ReasonName(header.m_reason));
-        break;
-    default:
-        End(id, "failed", "malformed-response");
+        return;
     }
+    End(id, "failed", sender->GetReason());
 }
 
 void
@@ -384,21 +379,15 @@ LlmClient::End(uint64_t id, const std::string& status, const std::string& reason
     }
     Open open = it->second;
     m_open.erase(it);
-    Simulator::Cancel(open.timeout);
+    open.sender->Cancel(); // no-op when the sender ended the request itself
     open.record.completion = Simulator::Now();
     open.record.status = status;
     open.record.reason = reason;
-    if (open.connection)
+    open.record.bytesSent = open.sender->GetBytesSent();
+    open.record.bytesReceived = open.sender->GetBytesReceived();
+    if (status != "completed")
     {
-        open.record.bytesSent = open.connection->GetBytesSent();
-        open.record.bytesReceived = open.connection->GetBytesReceived();
-        open.connection->Close();
-    }
-    else if (open.socket)
-    {
-        open.socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
-                                        MakeNullCallback<void, Ptr<Socket>>());
-        open.socket->Close();
+        open.record.server = ServerNode(); // the engine names it only if it saw the request
     }
     NS_LOG_INFO("request " << id << " " << status << (reason.empty() ? "" : " (" + reason + ")"));
     if (status == "completed")

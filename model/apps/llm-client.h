@@ -4,7 +4,7 @@
 #ifndef EDGE_LLM_LLM_CLIENT_H
 #define EDGE_LLM_LLM_CLIENT_H
 
-#include "llm-connection.h"
+#include "llm-request-sender.h"
 #include "llm-user-application.h"
 #include "request-record.h"
 #include "request-trace.h"
@@ -16,6 +16,7 @@
 #include "ns3/traced-callback.h"
 
 #include <map>
+#include <optional>
 
 namespace ns3
 {
@@ -60,9 +61,7 @@ class LlmClient : public LlmUserApplication
     struct Open
     {
         RequestRecord record;
-        Ptr<Socket> socket;
-        Ptr<LlmConnection> connection;
-        EventId timeout;
+        Ptr<LlmRequestSender> sender;
         int user{-1}; //!< closed-loop user index, -1 otherwise
     };
 
@@ -72,13 +71,15 @@ class LlmClient : public LlmUserApplication
     void ScheduleNextTrace();
     void IssueForUser(int user);
     void Issue(uint32_t promptTokens, uint32_t outputTokens, int user);
-    void HandleConnected(uint64_t id);
-    void HandleMessage(uint64_t id, const LlmHeader& header);
+    void HandleFirstToken(uint64_t id);
+    void HandleEnd(uint64_t id, Ptr<LlmRequestSender> sender);
     void End(uint64_t id, const std::string& status, const std::string& reason);
     uint32_t SampleTokens(Ptr<RandomVariableStream> variable) const;
     void SetTraceFile(const std::string& path);
     std::string GetTraceFile() const;
     bool CanIssue() const;
+    /// The node that owns RemoteAddress (looked up once), if any.
+    std::optional<uint32_t> ServerNode();
 
     Address m_remote;
     uint16_t m_port;
@@ -106,6 +107,8 @@ class LlmClient : public LlmUserApplication
     Time m_traceStart; //!< trace time 0
     EventId m_nextArrival;
     std::map<uint64_t, Open> m_open;
+    bool m_serverLookedUp{false};
+    std::optional<uint32_t> m_serverNode;
 };
 
 } // namespace ns3

@@ -4,13 +4,11 @@
 #ifndef EDGE_LLM_LLM_SERVER_H
 #define EDGE_LLM_LLM_SERVER_H
 
-#include "llm-connection.h"
-#include "llm-engine.h"
+#include "llm-header.h"
+#include "llm-request-server.h"
 
 #include "ns3/application.h"
 #include "ns3/traced-callback.h"
-
-#include <set>
 
 namespace ns3
 {
@@ -22,7 +20,8 @@ namespace ns3
  * completion, or an ERROR with the engine's drop reason. Payloads are BytesPerToken per token.
  *
  * The response is streamed in two messages rather than per token: one event per inference
- * phase keeps large runs cheap while clients still see time to first token.
+ * phase keeps large runs cheap while clients still see time to first token. The serving is
+ * an LlmRequestServer; this application gives it a port, attributes and trace sources.
  */
 class LlmServer : public Application
 {
@@ -41,19 +40,10 @@ class LlmServer : public Application
   private:
     void StartApplication() override;
     void StopApplication() override;
-    void HandleAccept(Ptr<Socket> socket, const Address& from);
-    void HandleMessage(Ptr<LlmConnection> connection, const LlmHeader& header, Ptr<Packet> payload);
-    void HandleEnd(Ptr<LlmConnection> connection, const std::string& reason);
-    void Respond(Ptr<LlmConnection> connection, const InferenceJob& job, uint8_t type);
-    void RespondError(Ptr<LlmConnection> connection,
-                      const InferenceJob& job,
-                      const std::string& reason);
 
     uint16_t m_port;
     uint32_t m_bytesPerToken;
-    Ptr<Socket> m_listener;
-    std::set<Ptr<LlmConnection>> m_connections;
-    uint64_t m_requests{0};
+    Ptr<LlmRequestServer> m_server;
 
     TracedCallback<const LlmHeader&> m_requestTrace;
     TracedCallback<const LlmHeader&> m_responseTrace;

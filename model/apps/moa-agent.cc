@@ -10,7 +10,6 @@
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -167,7 +166,7 @@ MoaAgent::GetOpen() const
 uint64_t
 MoaAgent::GetPeerRequestsServed() const
 {
-    return m_served;
+    return m_server ? m_server->GetRequestsSubmitted() : 0;
 }
 
 int64_t
@@ -184,10 +183,9 @@ void
 MoaAgent::DoDispose()
 {
     m_open.clear();
-    m_serving.clear();
+    m_server = nullptr;
     m_engine = nullptr;
     m_sampler = nullptr;
-    m_listener = nullptr;
     LlmUserApplication::DoDispose();
 }
 
@@ -199,6 +197,12 @@ MoaAgent::StartApplication()
     NS_ABORT_MSG_IF(!m_engine,
                     "MoaAgent on node " << node << " needs an LlmEngine on its node "
                                         << "(install one with LlmEngineHelper)");
+    // Peers' proposer requests: one FINAL_CHUNK per answer, jobs named for the log.
+    m_server = Create<LlmRequestServer>(GetNode(), m_bytesPerToken, false);
+    m_server->SetJobHook(LlmRequestServer::JobHook([](const LlmHeader& request, InferenceJob& job) {
+        job.kind = "moa-proposer";
+        return request.m_layer != 0; // a plain request is not MoA's to serve
+    }));
     if (m_network == WIRELESS)
     {
         for (uint32_t i = 0; i < GetNode()->GetNApplications() && !m_sampler; ++i)
@@ -211,12 +215,8 @@ MoaAgent::StartApplication()
         Ptr<LlmEngine> engine = m_engine;
         m_sampler->SetQueueLengthSource(Callback<uint32_t>(
             [engine]() { return engine->GetQueueLength() + (engine->IsBusy() ? 1 : 0); }));
-        m_listener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-        NS_ABORT_MSG_IF(m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
+        NS_ABORT_MSG_IF(!m_server->Listen(m_port),
                         "MoaAgent cannot bind TCP port " << m_port << " on node " << node);
-        m_listener->Listen();
-        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                      MakeCallback(&MoaAgent::HandleAccept, this));
     }
     // Ids are unique per run: node id (24 bits), the application's index on its node (8 bits),
     // then a 32-bit counter (as LlmClient's).
@@ -250,16 +250,9 @@ MoaAgent::StopApplication()
     {
         End(m_open.begin()->first, "failed", "unfinished");
     }
-    for (const auto& connection : m_serving)
+    if (m_server)
     {
-        connection->Close();
-    }
-    m_serving.clear();
-    if (m_listener)
-    {
-        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                      MakeNullCallback<void, Ptr<Socket>, const Address&>());
-        m_listener->Close();
+        m_server->Stop();
     }
 }
 
@@ -292,6 +285,7 @@ MoaAgent::Issue()
     record.requestId = id;
     record.node = GetNode()->GetId();
     record.kind = "moa";
+    record.server = GetNode()->GetId(); // the origin runs the protocol and aggregates
     record.promptTokens = SampleTokens(m_promptTokens);
     record.outputTokens = SampleTokens(m_outputTokens); // the answer, from the aggregation
     record.arrival = Simulator::Now();
@@ -312,7 +306,12 @@ MoaAgent::StartLayer(uint64_t id)
     request.answered.clear();
     if (request.record.moaLayers > 0)
     {
-        request.record.layerPromptTokens.push_back(request.prompt);
+        RequestStage stage;
+        stage.kind = request.layer == m_layers ? "moa-aggregator" : "moa-proposer";
+        stage.index = request.layer + 1;
+        stage.promptTokens = request.prompt;
+        stage.start = Simulator::Now();
+        request.record.stages.push_back(stage);
     }
     if (request.layer == m_layers)
     {
@@ -381,7 +380,10 @@ MoaAgent::OwnCompleted(uint64_t id, uint32_t layer, const InferenceJob& job)
         RequestRecord& record = it->second.record;
         if (record.moaLayers > 0)
         {
-            record.layerDone.push_back(Simulator::Now());
+            RequestStage& stage = record.stages.back();
+            stage.nodes = {GetNode()->GetId()};
+            stage.done = true;
+            stage.end = Simulator::Now();
         }
         m_layerDoneTrace(record, layer + 1);
         End(id, "completed", "");
@@ -406,10 +408,12 @@ MoaAgent::AddResponse(uint64_t id, uint32_t layer, uint32_t peer, uint32_t outpu
     }
     // The barrier: all k+1 responses of the layer are in.
     RequestRecord& record = request.record;
-    record.layerDone.push_back(Simulator::Now());
-    std::vector<uint32_t> answered = request.answered;
-    std::sort(answered.begin(), answered.end());
-    record.layerPeers.push_back(answered);
+    RequestStage& stage = record.stages.back();
+    stage.nodes = request.answered;
+    stage.nodes.push_back(GetNode()->GetId()); // the origin's own proposer
+    std::sort(stage.nodes.begin(), stage.nodes.end());
+    stage.done = true;
+    stage.end = Simulator::Now();
     m_layerDoneTrace(record, layer + 1);
     const uint64_t prompt = record.promptTokens + m_aggregatorTokens + request.responseTokens;
     request.prompt = static_cast<uint32_t>(std::min<uint64_t>(prompt, UINT32_MAX));
@@ -558,14 +562,17 @@ MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
     call.address = peer.address;
     call.outputTokens = SampleTokens(m_outputTokens);
     request.tried.insert(peer.node);
+    call.request = MakeRequestHeader(request, call.outputTokens);
     m_peerSelectedTrace(id, request.layer + 1, peer.node);
-    call.timeout = Simulator::Schedule(m_peerTimeout, [this, id, token]() {
-        CallFailed(id, token, "peer-timeout", true);
-    });
     if (m_network == IDEAL)
     {
-        const LlmHeader header = MakeRequestHeader(request, call.outputTokens);
-        request.record.bytesSent += header.GetSerializedSize() + header.m_payloadBytes;
+        call.timeout = Simulator::Schedule(m_peerTimeout, [this, id, token]() {
+            CallFailed(id, token, "peer-timeout", true);
+        });
+        const LlmHeader header = call.request;
+        const uint64_t bytes = header.GetSerializedSize() + header.m_payloadBytes;
+        request.record.bytesSent += bytes;
+        request.record.stages.back().bytesSent += bytes; // calls are made in proposer layers
         Ptr<MoaAgent> agent = IdealPeer(peer.node);
         Ptr<MoaAgent> self = this;
         Simulator::ScheduleNow([agent, self, header, id, token]() {
@@ -577,44 +584,28 @@ MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
         });
         return;
     }
-    call.socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-    call.socket->SetConnectCallback(
-        Callback<void, Ptr<Socket>>([this, id, token](Ptr<Socket>) { CallConnected(id, token); }),
-        Callback<void, Ptr<Socket>>(
-            [this, id, token](Ptr<Socket>) { CallFailed(id, token, "peer-unreachable", true); }));
-    if (call.socket->Bind() != 0 ||
-        call.socket->Connect(InetSocketAddress(peer.address, m_port)) != 0)
-    {
-        // No route or no interface: say so now rather than at the timeout.
-        Simulator::ScheduleNow(
-            [this, id, token]() { CallFailed(id, token, "peer-unreachable", true); });
-    }
+    call.sender = Create<LlmRequestSender>(GetNode(),
+                                           InetSocketAddress(peer.address, m_port),
+                                           call.request,
+                                           m_peerTimeout);
+    call.sender->SetEndCallback(LlmRequestSender::EndCallback(
+        [this, id, token](Ptr<LlmRequestSender> sender) { CallEnded(id, token, sender); }));
+    call.sender->Start();
 }
 
 void
-MoaAgent::CallConnected(uint64_t id, uint64_t token)
+MoaAgent::CallEnded(uint64_t id, uint64_t token, Ptr<LlmRequestSender> sender)
 {
-    auto it = m_open.find(id);
-    if (it == m_open.end() || it->second.calls.count(token) == 0)
+    if (sender->IsCompleted())
     {
+        CallSucceeded(id, token, sender->GetAnswer().m_outputTokens);
         return;
     }
-    Request& request = it->second;
-    PeerCall& call = request.calls.at(token);
-    call.connection = Create<LlmConnection>(
-        call.socket,
-        LlmConnection::MessageCallback(
-            [this, id, token](Ptr<LlmConnection>, const LlmHeader& header, Ptr<Packet>) {
-                CallAnswered(id, token, header);
-            }),
-        LlmConnection::EndCallback([this, id, token](Ptr<LlmConnection>, const std::string& why) {
-            CallFailed(id,
-                       token,
-                       why.rfind("malformed", 0) == 0 ? "peer-malformed-response"
-                                                      : "peer-connection-" + why,
-                       why.rfind("malformed", 0) != 0);
-        }));
-    call.connection->Send(MakeRequestHeader(request, call.outputTokens));
+    // A peer that cannot be reached or stops answering seems gone; one that answers wrong or
+    // refuses the job is still there.
+    const std::string& why = sender->GetReason();
+    const bool gone = why == "unreachable" || why == "timeout" || why.rfind("connection-", 0) == 0;
+    CallFailed(id, token, "peer-" + why, gone);
 }
 
 void
@@ -625,25 +616,34 @@ MoaAgent::CallAnswered(uint64_t id, uint64_t token, const LlmHeader& header)
     {
         return; // a late answer to a call already given up
     }
-    Request& request = it->second;
-    const PeerCall& call = request.calls.at(token);
-    const bool matches = header.m_requestId == id && header.m_layer == request.layer + 1;
-    if (header.m_type == LlmHeader::ERROR && matches)
+    const std::string verdict = LlmRequestSender::Judge(it->second.calls.at(token).request, header);
+    if (!verdict.empty())
     {
-        CallFailed(id, token, "peer-" + LlmHeader::ReasonName(header.m_reason), false);
+        CallFailed(id, token, "peer-" + verdict, false);
         return;
     }
-    if (header.m_type != LlmHeader::FINAL_CHUNK || !matches ||
-        header.m_outputTokens != call.outputTokens)
+    if (header.m_type != LlmHeader::FINAL_CHUNK)
     {
         CallFailed(id, token, "peer-malformed-response", false);
         return;
     }
-    const uint32_t peer = call.peer;
+    CallSucceeded(id, token, header.m_outputTokens);
+}
+
+void
+MoaAgent::CallSucceeded(uint64_t id, uint64_t token, uint32_t outputTokens)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end() || it->second.calls.count(token) == 0)
+    {
+        return;
+    }
+    Request& request = it->second;
+    const uint32_t peer = request.calls.at(token).peer;
     const uint32_t layer = request.layer;
     CloseCall(request.calls.at(token), request.record);
     request.calls.erase(token);
-    AddResponse(id, layer, peer, header.m_outputTokens);
+    AddResponse(id, layer, peer, outputTokens);
 }
 
 void
@@ -684,20 +684,16 @@ void
 MoaAgent::CloseCall(PeerCall& call, RequestRecord& record)
 {
     Simulator::Cancel(call.timeout);
-    if (call.connection)
+    if (call.sender)
     {
-        record.bytesSent += call.connection->GetBytesSent();
-        record.bytesReceived += call.connection->GetBytesReceived();
-        call.connection->Close();
-        call.connection = nullptr;
+        call.sender->Cancel(); // no-op when the call ended by itself
+        record.bytesSent += call.sender->GetBytesSent();
+        record.bytesReceived += call.sender->GetBytesReceived();
+        // A call belongs to the layer in progress, the last stage.
+        record.stages.back().bytesSent += call.sender->GetBytesSent();
+        record.stages.back().bytesReceived += call.sender->GetBytesReceived();
+        call.sender = nullptr;
     }
-    else if (call.socket)
-    {
-        call.socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
-                                        MakeNullCallback<void, Ptr<Socket>>());
-        call.socket->Close();
-    }
-    call.socket = nullptr;
 }
 
 void
@@ -708,7 +704,9 @@ MoaAgent::IdealDeliver(uint64_t id, uint64_t token, const LlmHeader& header)
     {
         return;
     }
-    it->second.record.bytesReceived += header.GetSerializedSize() + header.m_payloadBytes;
+    const uint64_t bytes = header.GetSerializedSize() + header.m_payloadBytes;
+    it->second.record.bytesReceived += bytes;
+    it->second.record.stages.back().bytesReceived += bytes;
     CallAnswered(id, token, header);
 }
 
@@ -730,44 +728,9 @@ MoaAgent::IdealPeer(uint32_t node) const
 // --- serving peers -------------------------------------------------------------------------
 
 void
-MoaAgent::HandleAccept(Ptr<Socket> socket, const Address& from)
-{
-    NS_LOG_FUNCTION(this << socket << from);
-    m_serving.insert(Create<LlmConnection>(socket,
-                                           MakeCallback(&MoaAgent::HandleMessage, this),
-                                           MakeCallback(&MoaAgent::HandleEnd, this)));
-}
-
-void
-MoaAgent::HandleEnd(Ptr<LlmConnection> connection, const std::string& reason)
-{
-    NS_LOG_INFO("peer connection ended: " << reason);
-    m_serving.erase(connection);
-}
-
-void
-MoaAgent::HandleMessage(Ptr<LlmConnection> connection,
-                        const LlmHeader& header,
-                        Ptr<Packet> /* payload */)
-{
-    if (header.m_type != LlmHeader::REQUEST || header.m_layer == 0)
-    {
-        NS_LOG_WARN("MoA agent ignores a " << LlmHeader::TypeName(header.m_type)
-                                           << " message of layer " << header.m_layer);
-        return;
-    }
-    Serve(header, Callback<void, const LlmHeader&>([connection](const LlmHeader& reply) {
-              if (connection->IsOpen())
-              {
-                  connection->Send(reply); // else the origin gave up on this peer
-              }
-          }));
-}
-
-void
 MoaAgent::Serve(const LlmHeader& request, Callback<void, const LlmHeader&> reply)
 {
-    if (!m_engine)
+    if (!m_server)
     {
         LlmHeader refusal = request;
         refusal.m_type = LlmHeader::ERROR;
@@ -776,37 +739,7 @@ MoaAgent::Serve(const LlmHeader& request, Callback<void, const LlmHeader&> reply
         reply(refusal); // not started (yet): no engine to run the job
         return;
     }
-    ++m_served;
-    InferenceJob job;
-    job.requestId = request.m_requestId;
-    job.origin = request.m_origin;
-    job.kind = "moa-proposer";
-    job.promptTokens = request.m_promptTokens;
-    job.outputTokens = request.m_outputTokens;
-    const uint16_t layer = request.m_layer;
-    const uint32_t bytesPerToken = m_bytesPerToken;
-    auto respond = [layer, reply](const InferenceJob& j, uint8_t type, uint8_t reason) {
-        LlmHeader header;
-        header.m_type = type;
-        header.m_reason = reason;
-        header.m_layer = layer;
-        header.m_requestId = j.requestId;
-        header.m_origin = j.origin;
-        header.m_promptTokens = j.promptTokens;
-        header.m_outputTokens = j.outputTokens;
-        return header;
-    };
-    job.onCompleted =
-        Callback<void, const InferenceJob&>([respond, reply, bytesPerToken](const InferenceJob& j) {
-            LlmHeader header = respond(j, LlmHeader::FINAL_CHUNK, LlmHeader::NONE);
-            header.m_payloadBytes = j.outputTokens * bytesPerToken;
-            reply(header);
-        });
-    job.onDropped = Callback<void, const InferenceJob&, const std::string&>(
-        [respond, reply](const InferenceJob& j, const std::string& why) {
-            reply(respond(j, LlmHeader::ERROR, LlmHeader::ReasonFromName(why)));
-        });
-    m_engine->Submit(job);
+    m_server->Serve(request, reply);
 }
 
 } // namespace ns3

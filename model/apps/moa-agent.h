@@ -5,7 +5,8 @@
 #define EDGE_LLM_MOA_AGENT_H
 
 #include "inference-job.h"
-#include "llm-connection.h"
+#include "llm-request-sender.h"
+#include "llm-request-server.h"
 #include "llm-user-application.h"
 #include "peer-sampler.h"
 
@@ -40,6 +41,9 @@ class LlmEngine;
  * the paper's stability theorem. A peer that does not answer within PeerTimeout, whose
  * connection fails, or that refuses the job is replaced by another one (RetryPolicy, at most
  * MaxRetries times per request); otherwise the request fails with a reason.
+ *
+ * Peer requests go out through LlmRequestSender and are served by an LlmRequestServer (jobs
+ * of kind moa-proposer, answered with one FINAL_CHUNK); this class keeps only the protocol.
  */
 class MoaAgent : public LlmUserApplication
 {
@@ -96,9 +100,9 @@ class MoaAgent : public LlmUserApplication
     {
         uint32_t peer{0};
         Ipv4Address address;
-        Ptr<Socket> socket;
-        Ptr<LlmConnection> connection;
-        EventId timeout;
+        LlmHeader request;
+        Ptr<LlmRequestSender> sender; //!< wireless network
+        EventId timeout;              //!< ideal network
         uint32_t outputTokens{0};
     };
 
@@ -130,8 +134,11 @@ class MoaAgent : public LlmUserApplication
     std::vector<PeerDescriptor> SelectPeers(uint32_t count, const std::set<uint32_t>& excluded);
     std::vector<PeerDescriptor> Candidates() const;
     void CallPeer(uint64_t id, const PeerDescriptor& peer);
-    void CallConnected(uint64_t id, uint64_t token);
+    /// The sender of a wireless call reported its end.
+    void CallEnded(uint64_t id, uint64_t token, Ptr<LlmRequestSender> sender);
+    /// An answer delivered on the ideal network.
     void CallAnswered(uint64_t id, uint64_t token, const LlmHeader& header);
+    void CallSucceeded(uint64_t id, uint64_t token, uint32_t outputTokens);
     /// A peer call ended without a response (`reason` starts with "peer-"); `forget`: the
     /// peer seems gone, so the gossip view drops it.
     void CallFailed(uint64_t id, uint64_t token, const std::string& reason, bool forget);
@@ -139,9 +146,6 @@ class MoaAgent : public LlmUserApplication
     LlmHeader MakeRequestHeader(const Request& request, uint32_t outputTokens) const;
 
     // Serving peers.
-    void HandleAccept(Ptr<Socket> socket, const Address& from);
-    void HandleMessage(Ptr<LlmConnection> connection, const LlmHeader& header, Ptr<Packet> payload);
-    void HandleEnd(Ptr<LlmConnection> connection, const std::string& reason);
     /// Runs a peer's proposer request on the engine; `reply` gets the response header.
     void Serve(const LlmHeader& request, Callback<void, const LlmHeader&> reply);
     void IdealDeliver(uint64_t id, uint64_t token, const LlmHeader& header);
@@ -168,13 +172,11 @@ class MoaAgent : public LlmUserApplication
 
     Ptr<LlmEngine> m_engine;
     Ptr<PeerSampler> m_sampler;
-    Ptr<Socket> m_listener;
-    std::set<Ptr<LlmConnection>> m_serving;
+    Ptr<LlmRequestServer> m_server; //!< serves the peers' proposer requests
     bool m_issuing{false};
     uint64_t m_issued{0};
     uint64_t m_idBase{0};
     uint64_t m_nextToken{1};
-    uint64_t m_served{0};
     EventId m_nextArrival;
     std::map<uint64_t, Request> m_open;
 

@@ -4,9 +4,12 @@
 #ifndef EDGE_LLM_REQUEST_RECORD_H
 #define EDGE_LLM_REQUEST_RECORD_H
 
+#include "request-stage.h"
+
 #include "ns3/nstime.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +26,10 @@ namespace ns3
 struct RequestRecord
 {
     uint64_t requestId{0};
-    uint32_t node{0};         //!< the user's node
+    uint32_t node{0}; //!< the user's node
+    /// Node id of where the request ended as far as its user knows (the server it was sent
+    /// to, the MoA origin that aggregates); empty when no node owns the address it was sent to.
+    std::optional<uint32_t> server;
     std::string kind{"chat"}; //!< workload kind
     uint32_t promptTokens{0};
     uint32_t outputTokens{0};
@@ -35,16 +41,14 @@ struct RequestRecord
     uint64_t bytesSent{0};
     uint64_t bytesReceived{0};
 
-    // Distributed Mixture-of-Agents requests only (moaLayers == 0 for others, and for M = 0).
+    /// The stages of a request that a protocol runs in parts, in the order they started
+    /// (MoA: each proposer layer, then the aggregation); empty for single-job requests.
+    std::vector<RequestStage> stages;
+    uint32_t retries{0}; //!< requests to peers re-sent elsewhere after a timeout or failure
+
+    // Distributed Mixture-of-Agents parameters (0 for other requests, and for M = 0).
     uint32_t moaLayers{0}; //!< M: proposer layers
     uint32_t moaPeers{0};  //!< k: peers asked per layer
-    /// When each proposer layer's barrier passed, then when the final aggregation ended.
-    std::vector<Time> layerDone;
-    /// Prompt tokens of each proposer layer, then of the final aggregation.
-    std::vector<uint32_t> layerPromptTokens;
-    /// The peers (node ids) whose responses made each proposer layer.
-    std::vector<std::vector<uint32_t>> layerPeers;
-    uint32_t retries{0}; //!< peer requests re-sent elsewhere after a timeout or failure
 };
 
 } // namespace ns3

@@ -225,23 +225,44 @@ RequestLog::WriteCsv(const std::string& path) const
     for (const auto& [id, row] : m_rows)
     {
         const RequestRecord& r = row.record;
+        // The MoA columns come from the stages: when each finished stage ended, every stage's
+        // prompt, and the peers of each finished proposer layer.
+        std::vector<const RequestStage*> done;
+        std::vector<const RequestStage*> proposers;
+        for (const RequestStage& stage : r.stages)
+        {
+            if (stage.done)
+            {
+                done.push_back(&stage);
+                if (stage.kind == "moa-proposer")
+                {
+                    proposers.push_back(&stage);
+                }
+            }
+        }
         out << id << ',' << r.node << ',' << r.kind << ','
-            << (row.served || !row.engineDrop.empty() ? std::to_string(row.server) : "") << ','
-            << number(r.arrival.GetSeconds()) << ',' << time(r.firstToken) << ','
+            << (row.served || !row.engineDrop.empty() ? std::to_string(row.server)
+                                                      : (r.server ? std::to_string(*r.server) : ""))
+            << ',' << number(r.arrival.GetSeconds()) << ',' << time(r.firstToken) << ','
             << (r.status == "pending" ? "" : number(r.completion.GetSeconds())) << ',' << r.status
             << ',' << r.reason << ',' << r.promptTokens << ',' << r.outputTokens << ','
             << number(row.LatencySeconds()) << ',' << number(row.TtftSeconds()) << ','
             << number(row.QueueWaitSeconds()) << ',' << number(row.ComputeSeconds()) << ','
             << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived << ','
             << row.jobs << ',' << number(row.workSeconds) << ',' << r.moaLayers << ',' << r.moaPeers
-            << ',' << Join(r.layerDone, time) << ','
-            << Join(r.layerPromptTokens, [](uint32_t t) { return std::to_string(t); }) << ','
-            << Join(r.layerPeers,
-                    [](const std::vector<uint32_t>& peers) {
+            << ',' << Join(done, [&time](const RequestStage* s) { return time(s->end); }) << ','
+            << Join(r.stages, [](const RequestStage& s) { return std::to_string(s.promptTokens); })
+            << ','
+            << Join(proposers,
+                    [&r](const RequestStage* s) {
+                        // The peers that answered: the stage's nodes but the origin.
                         std::string text;
-                        for (uint32_t p : peers)
+                        for (uint32_t p : s->nodes)
                         {
-                            text += (text.empty() ? "" : " ") + std::to_string(p);
+                            if (p != r.node)
+                            {
+                                text += (text.empty() ? "" : " ") + std::to_string(p);
+                            }
                         }
                         return text;
                     })

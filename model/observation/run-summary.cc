@@ -44,12 +44,12 @@ namespace
 void
 AddLayerTimes(const RequestRecord& r, std::vector<std::pair<std::string, std::vector<double>>>& out)
 {
-    if (r.moaLayers == 0 || r.layerDone.size() != r.moaLayers + 1)
+    if (r.moaLayers == 0 || r.stages.size() != r.moaLayers + 1 || !r.stages.back().done)
     {
         return;
     }
     Time previous = r.arrival;
-    for (uint32_t i = 0; i < r.layerDone.size(); ++i)
+    for (uint32_t i = 0; i < r.stages.size(); ++i)
     {
         const std::string label =
             i < r.moaLayers ? "layer " + std::to_string(i + 1) : std::string("aggregation");
@@ -61,8 +61,8 @@ AddLayerTimes(const RequestRecord& r, std::vector<std::pair<std::string, std::ve
             out.emplace_back(label, std::vector<double>());
             it = out.end() - 1;
         }
-        it->second.push_back((r.layerDone[i] - previous).GetSeconds());
-        previous = r.layerDone[i];
+        it->second.push_back((r.stages[i].end - previous).GetSeconds());
+        previous = r.stages[i].end;
     }
 }
 
