@@ -276,15 +276,15 @@ main(int argc, char* argv[])
     clientHelper.SetAttribute("Mode", StringValue(mode));
     if (promptTokens > 0)
     {
-        clientHelper.SetAttribute("PromptTokens",
-                                  StringValue("ns3::ConstantRandomVariable[Constant=" +
-                                              std::to_string(promptTokens) + "]"));
+        clientHelper.SetWorkloadAttribute("PromptTokens",
+                                          StringValue("ns3::ConstantRandomVariable[Constant=" +
+                                                      std::to_string(promptTokens) + "]"));
     }
     if (outputTokens > 0)
     {
-        clientHelper.SetAttribute("OutputTokens",
-                                  StringValue("ns3::ConstantRandomVariable[Constant=" +
-                                              std::to_string(outputTokens) + "]"));
+        clientHelper.SetWorkloadAttribute("OutputTokens",
+                                          StringValue("ns3::ConstantRandomVariable[Constant=" +
+                                                      std::to_string(outputTokens) + "]"));
     }
     ApplicationContainer clientApps;
     try
@@ -295,11 +295,12 @@ main(int argc, char* argv[])
             {
                 const uint32_t here = std::min(usersPerNode, users - i * usersPerNode);
                 clientHelper.SetAttribute("Users", UintegerValue(here));
-                clientHelper.SetAttribute("ThinkTime", StringValue(Exponential(think)));
+                clientHelper.SetWorkloadAttribute("ThinkTime", StringValue(Exponential(think)));
             }
             else if (mode == "poisson")
             {
-                clientHelper.SetAttribute("Interarrival", StringValue(Exponential(nodes / rate)));
+                clientHelper.SetWorkloadAttribute("Interarrival",
+                                                  StringValue(Exponential(nodes / rate)));
             }
             else
             {

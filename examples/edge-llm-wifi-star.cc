@@ -274,14 +274,14 @@ main(int argc, char* argv[])
     clientHelper.SetAttribute("Mode", StringValue(mode));
     if (mode == "poisson")
     {
-        clientHelper.SetAttribute(
+        clientHelper.SetWorkloadAttribute(
             "Interarrival",
             StringValue("ns3::ExponentialRandomVariable[Mean=" + std::to_string(1.0 / load) + "]"));
     }
     else if (mode == "closed-loop")
     {
         clientHelper.SetAttribute("Users", UintegerValue(users));
-        clientHelper.SetAttribute(
+        clientHelper.SetWorkloadAttribute(
             "ThinkTime",
             StringValue("ns3::ExponentialRandomVariable[Mean=" + std::to_string(think) + "]"));
     }
@@ -318,9 +318,9 @@ main(int argc, char* argv[])
             localHelper.SetAttribute("Kind", StringValue("local"));
             localHelper.SetAttribute("BytesPerToken", UintegerValue(bytesPerToken));
             localHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
-            localHelper.SetAttribute("Interarrival",
-                                     StringValue("ns3::ExponentialRandomVariable[Mean=" +
-                                                 std::to_string(1.0 / localLoad) + "]"));
+            localHelper.SetWorkloadAttribute("Interarrival",
+                                             StringValue("ns3::ExponentialRandomVariable[Mean=" +
+                                                         std::to_string(1.0 / localLoad) + "]"));
             clientApps.Add(localHelper.Install(phoneNodes));
         }
     }
@@ -370,17 +370,10 @@ main(int argc, char* argv[])
     // server that serves one request at a time, which a batching server is not.
     if (mode == "poisson" && scheduler == "fcfs")
     {
-        // The clients' own length distributions, on a stream of their own.
-        Ptr<LlmClient> lengths = CreateObject<LlmClient>();
-        PointerValue prompt;
-        PointerValue output;
-        lengths->GetAttribute("PromptTokens", prompt);
-        lengths->GetAttribute("OutputTokens", output);
+        // The clients' workload (their length distributions), on streams of its own.
+        Ptr<LlmWorkload> lengths = CreateObject<LlmWorkload>();
         lengths->AssignStreams(5000);
-        const double alpha = MeanServiceSeconds(*costModel,
-                                                prompt.Get<RandomVariableStream>(),
-                                                output.Get<RandomVariableStream>(),
-                                                20000);
+        const double alpha = lengths->MeanServiceSeconds(*costModel, 20000);
         runner->SetOfferedLoad(alpha * phones * load);
     }
     else if (mode == "trace" && scheduler == "fcfs")

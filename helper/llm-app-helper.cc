@@ -4,6 +4,7 @@
 #include "llm-server.h"
 
 #include "ns3/node.h"
+#include "ns3/pointer.h"
 #include "ns3/uinteger.h"
 
 namespace ns3
@@ -39,12 +40,20 @@ LlmClientHelper::LlmClientHelper(const Address& server, uint16_t port)
     m_factory.SetTypeId(LlmClient::GetTypeId());
     m_factory.Set("RemoteAddress", AddressValue(server));
     m_factory.Set("RemotePort", UintegerValue(port));
+    m_workload.SetTypeId(LlmWorkload::GetTypeId());
 }
 
 void
 LlmClientHelper::SetAttribute(const std::string& name, const AttributeValue& value)
 {
     m_factory.Set(name, value);
+}
+
+void
+LlmClientHelper::SetWorkloadAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_workload.Set(name, value);
+    m_hasWorkload = true;
 }
 
 ApplicationContainer
@@ -54,6 +63,10 @@ LlmClientHelper::Install(const NodeContainer& nodes) const
     for (auto it = nodes.Begin(); it != nodes.End(); ++it)
     {
         Ptr<Application> app = m_factory.Create<LlmClient>();
+        if (m_hasWorkload)
+        {
+            app->SetAttribute("Workload", PointerValue(m_workload.Create<LlmWorkload>()));
+        }
         (*it)->AddApplication(app);
         apps.Add(app);
     }

@@ -36,12 +36,17 @@ class LlmClientHelper
   public:
     LlmClientHelper(const Address& server, uint16_t port = 8000);
     void SetAttribute(const std::string& name, const AttributeValue& value);
+    /// An attribute of every client's LlmWorkload (PromptTokens, OutputTokens, Interarrival,
+    /// ThinkTime); each client gets a workload object of its own.
+    void SetWorkloadAttribute(const std::string& name, const AttributeValue& value);
     ApplicationContainer Install(const NodeContainer& nodes) const;
     /// Fixes the clients' random streams from `stream` on; returns how many were used.
     static int64_t AssignStreams(const ApplicationContainer& clients, int64_t stream);
 
   private:
     ObjectFactory m_factory;
+    ObjectFactory m_workload;
+    bool m_hasWorkload{false}; //!< SetWorkloadAttribute was called
 };
 
 } // namespace ns3

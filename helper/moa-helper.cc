@@ -4,6 +4,7 @@
 #include "peer-sampler.h"
 
 #include "ns3/enum.h"
+#include "ns3/pointer.h"
 
 #include <stdexcept>
 
@@ -14,6 +15,7 @@ MoaHelper::MoaHelper()
 {
     m_agent.SetTypeId(MoaAgent::GetTypeId());
     m_sampler.SetTypeId(PeerSampler::GetTypeId());
+    m_workload.SetTypeId(LlmWorkload::GetTypeId());
 }
 
 void
@@ -26,6 +28,13 @@ void
 MoaHelper::SetSamplerAttribute(const std::string& name, const AttributeValue& value)
 {
     m_sampler.Set(name, value);
+}
+
+void
+MoaHelper::SetWorkloadAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_workload.Set(name, value);
+    m_hasWorkload = true;
 }
 
 void
@@ -46,6 +55,10 @@ MoaHelper::Install(const NodeContainer& nodes) const
     for (uint32_t i = 0; i < nodes.GetN(); ++i)
     {
         Ptr<MoaAgent> agent = m_agent.Create<MoaAgent>();
+        if (m_hasWorkload)
+        {
+            agent->SetAttribute("Workload", PointerValue(m_workload.Create<LlmWorkload>()));
+        }
         EnumValue network;
         agent->GetAttribute("Network", network);
         wireless = network.Get() == MoaAgent::WIRELESS;

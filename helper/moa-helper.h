@@ -35,6 +35,9 @@ class MoaHelper
     MoaHelper();
     void SetAgentAttribute(const std::string& name, const AttributeValue& value);
     void SetSamplerAttribute(const std::string& name, const AttributeValue& value);
+    /// An attribute of every agent's LlmWorkload (PromptTokens, OutputTokens, Interarrival);
+    /// each agent gets a workload object of its own.
+    void SetWorkloadAttribute(const std::string& name, const AttributeValue& value);
     /// Bootstrap contacts per node (default 1); throws std::invalid_argument if 0.
     void SetContacts(uint32_t contacts);
     MoaApps Install(const NodeContainer& nodes) const;
@@ -44,6 +47,8 @@ class MoaHelper
   private:
     ObjectFactory m_agent;
     ObjectFactory m_sampler;
+    ObjectFactory m_workload;
+    bool m_hasWorkload{false}; //!< SetWorkloadAttribute was called
     uint32_t m_contacts{1};
 };
 

@@ -241,15 +241,15 @@ MoaScenario::Run()
 
     // Offered load (Theorem 1): alpha from each device's cost model over the workload.
     MoaScenarioResult result;
-    Ptr<MoaAgent> lengths = CreateObject<MoaAgent>(); // the agents' token-length defaults
+    // The agents' workload (their token-length defaults), on streams of its own.
+    Ptr<LlmWorkload> lengths = CreateObject<LlmWorkload>();
+    lengths->AssignStreams(0);
     PointerValue prompt;
     PointerValue output;
     lengths->GetAttribute("PromptTokens", prompt);
     lengths->GetAttribute("OutputTokens", output);
     auto promptRv = prompt.Get<RandomVariableStream>();
     auto outputRv = output.Get<RandomVariableStream>();
-    promptRv->SetStream(1);
-    outputRv->SetStream(2);
     double alphaGrowthMax = 0;
     for (const auto& engine : engines)
     {
@@ -281,9 +281,9 @@ MoaScenario::Run()
     moa.SetAgentAttribute("Layers", UintegerValue(c.layers));
     moa.SetAgentAttribute("Peers", UintegerValue(c.peers));
     moa.SetAgentAttribute("AggregatorPromptTokens", UintegerValue(c.aggregatorTokens));
-    moa.SetAgentAttribute("Interarrival",
-                          StringValue("ns3::ExponentialRandomVariable[Mean=" +
-                                      NumberText(1.0 / result.lambda) + "]"));
+    moa.SetWorkloadAttribute("Interarrival",
+                             StringValue("ns3::ExponentialRandomVariable[Mean=" +
+                                         NumberText(1.0 / result.lambda) + "]"));
     moa.SetAgentAttribute("PeerPolicy", StringValue(c.policy));
     moa.SetAgentAttribute("Network", StringValue(c.network));
     moa.SetAgentAttribute("PeerTimeout", TimeValue(Seconds(c.peerTimeout)));

@@ -71,12 +71,14 @@ RunWifiStar(const Scenario& s, const std::string& dir)
     LlmServerHelper servers(8000);
     servers.Install(server).Start(Seconds(0));
     LlmClientHelper clients(star.serverAddress, 8000);
-    clients.SetAttribute("Interarrival",
-                         StringValue("ns3::ExponentialRandomVariable[Mean=" +
-                                     std::to_string(1.0 / s.loadPerPhone) + "]"));
+    clients.SetWorkloadAttribute("Interarrival",
+                                 StringValue("ns3::ExponentialRandomVariable[Mean=" +
+                                             std::to_string(1.0 / s.loadPerPhone) + "]"));
     // Short answers so that a few tens of seconds see many complete requests.
-    clients.SetAttribute("PromptTokens", StringValue("ns3::UniformRandomVariable[Min=20|Max=400]"));
-    clients.SetAttribute("OutputTokens", StringValue("ns3::UniformRandomVariable[Min=2|Max=40]"));
+    clients.SetWorkloadAttribute("PromptTokens",
+                                 StringValue("ns3::UniformRandomVariable[Min=20|Max=400]"));
+    clients.SetWorkloadAttribute("OutputTokens",
+                                 StringValue("ns3::UniformRandomVariable[Min=2|Max=40]"));
     clients.SetAttribute("Timeout", TimeValue(Seconds(60)));
     ApplicationContainer clientApps = clients.Install(phones);
     LlmClientHelper::AssignStreams(clientApps, 1000);

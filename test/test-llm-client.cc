@@ -165,7 +165,17 @@ class LlmClientTest : public ns3::test::SimulationTest
         LlmClientHelper helper(to == Ipv4Address() ? net.serverAddress : to, g_port);
         for (const auto& [name, value] : attributes)
         {
-            helper.SetAttribute(name, StringValue(value));
+            // The request distributions belong to the client's workload.
+            const bool workload = name == "Interarrival" || name == "PromptTokens" ||
+                                  name == "OutputTokens" || name == "ThinkTime";
+            if (workload)
+            {
+                helper.SetWorkloadAttribute(name, StringValue(value));
+            }
+            else
+            {
+                helper.SetAttribute(name, StringValue(value));
+            }
         }
         ApplicationContainer apps = helper.Install(NodeContainer(net.client));
         LlmClientHelper::AssignStreams(apps, 100);

@@ -41,10 +41,10 @@ struct Moa
 void
 SetShortLengths(MoaHelper& moa)
 {
-    moa.SetAgentAttribute("PromptTokens",
-                          StringValue("ns3::UniformRandomVariable[Min=50|Max=500]"));
-    moa.SetAgentAttribute("OutputTokens",
-                          StringValue("ns3::UniformRandomVariable[Min=20|Max=300]"));
+    moa.SetWorkloadAttribute("PromptTokens",
+                             StringValue("ns3::UniformRandomVariable[Min=50|Max=500]"));
+    moa.SetWorkloadAttribute("OutputTokens",
+                             StringValue("ns3::UniformRandomVariable[Min=20|Max=300]"));
 }
 
 void
@@ -83,7 +83,7 @@ BuildIdeal(uint32_t n,
     helper.SetAgentAttribute("PeerPolicy", StringValue(policy));
     helper.SetAgentAttribute("WarmUp", TimeValue(Seconds(0)));
     helper.SetAgentAttribute("PeerTimeout", TimeValue(Seconds(1e6)));
-    helper.SetAgentAttribute(
+    helper.SetWorkloadAttribute(
         "Interarrival",
         StringValue("ns3::ExponentialRandomVariable[Mean=" + std::to_string(1 / lambda) + "]"));
     SetShortLengths(helper);
@@ -109,9 +109,9 @@ BuildWireless(const AdhocNetwork& net,
     helper.SetAgentAttribute("PeerPolicy", StringValue(policy));
     helper.SetAgentAttribute("PeerTimeout", TimeValue(Seconds(30)));
     helper.SetAgentAttribute("WarmUp", TimeValue(Seconds(warmUp)));
-    helper.SetAgentAttribute("Interarrival",
-                             StringValue("ns3::ExponentialRandomVariable[Mean=" +
-                                         std::to_string(interarrivalMean) + "]"));
+    helper.SetWorkloadAttribute("Interarrival",
+                                StringValue("ns3::ExponentialRandomVariable[Mean=" +
+                                            std::to_string(interarrivalMean) + "]"));
     SetShortLengths(helper);
     moa.apps = helper.Install(moa.nodes);
     MoaHelper::AssignStreams(moa.apps, 10);
@@ -487,9 +487,22 @@ TEST_F(MoaAgentTest, PeerSwitchedOffIsReplacedAndForgotten)
                     deadFailures += peer == dead;
                 }));
     }
-    Simulator::Schedule(Seconds(failAt), [&net, dead]() {
-        DynamicCast<WifiNetDevice>(net.devices.Get(dead))->GetPhy()->SetOffMode();
-    });
+    // The peer goes off at the first call it gets after failAt: that call, at least, is in
+    // flight and must be noticed and replaced (whatever gossip forgets first).
+    bool off = false;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        moa.apps.agents.Get(i)->TraceConnectWithoutContext(
+            "PeerSelected",
+            Callback<void, uint64_t, uint32_t, uint32_t>(
+                [&net, &off, dead, failAt](uint64_t, uint32_t, uint32_t peer) {
+                    if (!off && peer == dead && Simulator::Now().GetSeconds() >= failAt)
+                    {
+                        off = true;
+                        DynamicCast<WifiNetDevice>(net.devices.Get(dead))->GetPhy()->SetOffMode();
+                    }
+                }));
+    }
     const double end = 700;
     for (uint32_t i = 0; i < n; ++i)
     {
@@ -500,6 +513,7 @@ TEST_F(MoaAgentTest, PeerSwitchedOffIsReplacedAndForgotten)
 
     EXPECT_GT(issued, 50u);
     EXPECT_EQ(ended, issued) << "a request ended twice or never";
+    ASSERT_TRUE(off) << "nobody called the peer after " << failAt << " s";
     EXPECT_GT(deadFailures, 0u) << "nobody noticed the dead peer";
     ASSERT_GT(completedAfter.size(), 10u);
     for (const auto& r : completedAfter)

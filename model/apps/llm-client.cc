@@ -24,8 +24,6 @@ NS_OBJECT_ENSURE_REGISTERED(LlmClient);
 TypeId
 LlmClient::GetTypeId()
 {
-    // Token-length defaults: log-normal fits (mean and sd of ln) of the Azure LLM inference
-    // conversation trace 2023 (ContextTokens, GeneratedTokens); see doc/edge-llm.rst.
     static TypeId tid =
         TypeId("ns3::LlmClient")
             .SetParent<LlmUserApplication>()
@@ -51,31 +49,17 @@ LlmClient::GetTypeId()
                                           "closed-loop",
                                           LlmClient::TRACE,
                                           "trace"))
-            .AddAttribute("Interarrival",
-                          "Seconds between requests (poisson mode)",
-                          StringValue("ns3::ExponentialRandomVariable[Mean=100]"),
-                          MakePointerAccessor(&LlmClient::m_interarrival),
-                          MakePointerChecker<RandomVariableStream>())
-            .AddAttribute("PromptTokens",
-                          "Prompt length in tokens (poisson and closed-loop modes)",
-                          StringValue("ns3::LogNormalRandomVariable[Mu=6.633|Sigma=0.985]"),
-                          MakePointerAccessor(&LlmClient::m_promptTokens),
-                          MakePointerChecker<RandomVariableStream>())
-            .AddAttribute("OutputTokens",
-                          "Output length in tokens (poisson and closed-loop modes)",
-                          StringValue("ns3::LogNormalRandomVariable[Mu=5.019|Sigma=0.859]"),
-                          MakePointerAccessor(&LlmClient::m_outputTokens),
-                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("Workload",
+                          "The user's request distributions: lengths, Poisson interarrival "
+                          "(poisson mode), think time (closed-loop mode)",
+                          StringValue("ns3::LlmWorkload"),
+                          MakePointerAccessor(&LlmClient::m_workload),
+                          MakePointerChecker<LlmWorkload>())
             .AddAttribute("Users",
                           "Concurrent users (closed-loop mode)",
                           UintegerValue(1),
                           MakeUintegerAccessor(&LlmClient::m_users),
                           MakeUintegerChecker<uint32_t>(1))
-            .AddAttribute("ThinkTime",
-                          "Seconds a user waits after an answer (closed-loop mode)",
-                          StringValue("ns3::ExponentialRandomVariable[Mean=10]"),
-                          MakePointerAccessor(&LlmClient::m_thinkTime),
-                          MakePointerChecker<RandomVariableStream>())
             .AddAttribute("FailureBackoff",
                           "Least time a closed-loop user waits after a failed request, so that "
                           "an unreachable server cannot make a user retry forever at one instant",
@@ -146,11 +130,7 @@ LlmClient::GetTraceFile() const
 int64_t
 LlmClient::AssignStreams(int64_t stream)
 {
-    m_interarrival->SetStream(stream);
-    m_promptTokens->SetStream(stream + 1);
-    m_outputTokens->SetStream(stream + 2);
-    m_thinkTime->SetStream(stream + 3);
-    return 4;
+    return m_workload->AssignStreams(stream);
 }
 
 uint64_t
@@ -236,12 +216,6 @@ LlmClient::CanIssue() const
     return m_issuing && (m_maxRequests == 0 || m_issued < m_maxRequests);
 }
 
-uint32_t
-LlmClient::SampleTokens(Ptr<RandomVariableStream> variable) const
-{
-    return static_cast<uint32_t>(std::max(1.0, std::round(variable->GetValue())));
-}
-
 void
 LlmClient::ScheduleNextPoisson()
 {
@@ -249,9 +223,8 @@ LlmClient::ScheduleNextPoisson()
     {
         return;
     }
-    const double gap = m_interarrival->GetValue();
-    m_nextArrival = Simulator::Schedule(Seconds(gap), [this]() {
-        Issue(SampleTokens(m_promptTokens), SampleTokens(m_outputTokens), -1);
+    m_nextArrival = Simulator::Schedule(m_workload->NextInterarrival(), [this]() {
+        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), -1);
         ScheduleNextPoisson();
     });
 }
@@ -279,7 +252,7 @@ LlmClient::IssueForUser(int user)
 {
     if (CanIssue())
     {
-        Issue(SampleTokens(m_promptTokens), SampleTokens(m_outputTokens), user);
+        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), user);
     }
 }
 
@@ -401,7 +374,7 @@ LlmClient::End(uint64_t id, const std::string& status, const std::string& reason
     if (open.user >= 0 && m_issuing)
     {
         const int user = open.user;
-        Time think = Seconds(m_thinkTime->GetValue());
+        Time think = m_workload->NextThinkTime();
         if (status != "completed")
         {
             think = Max(think, m_failureBackoff);

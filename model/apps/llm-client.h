@@ -6,6 +6,7 @@
 
 #include "llm-request-sender.h"
 #include "llm-user-application.h"
+#include "llm-workload.h"
 #include "request-record.h"
 #include "request-trace.h"
 
@@ -26,8 +27,9 @@ namespace ns3
  * \brief A user: issues requests to RemoteAddress:RemotePort, one TCP connection per request
  * (as an HTTP/1.1 client without keep-alive), and records what happens to each.
  *
- * Arrival modes: "poisson" (Interarrival), "closed-loop" (Users concurrent users, each
- * waiting for its answer and then ThinkTime), or "trace" (arrivals and sizes from TraceFile,
+ * Arrival modes: "poisson" (the Workload's Interarrival), "closed-loop" (Users concurrent
+ * users, each waiting for its answer and then the Workload's ThinkTime), or "trace"
+ * (arrivals and sizes from TraceFile,
  * rows TraceOffset, TraceOffset + TraceStride, ..., times scaled by TraceTimeScale).
  * Every request ends in exactly one of the RequestCompleted or RequestFailed traces;
  * requests still open when the application stops fail with reason "unfinished".
@@ -74,7 +76,6 @@ class LlmClient : public LlmUserApplication
     void HandleFirstToken(uint64_t id);
     void HandleEnd(uint64_t id, Ptr<LlmRequestSender> sender);
     void End(uint64_t id, const std::string& status, const std::string& reason);
-    uint32_t SampleTokens(Ptr<RandomVariableStream> variable) const;
     void SetTraceFile(const std::string& path);
     std::string GetTraceFile() const;
     bool CanIssue() const;
@@ -84,10 +85,7 @@ class LlmClient : public LlmUserApplication
     Address m_remote;
     uint16_t m_port;
     Mode m_mode;
-    Ptr<RandomVariableStream> m_interarrival;
-    Ptr<RandomVariableStream> m_promptTokens;
-    Ptr<RandomVariableStream> m_outputTokens;
-    Ptr<RandomVariableStream> m_thinkTime;
+    Ptr<LlmWorkload> m_workload;
     Time m_failureBackoff;
     uint32_t m_users;
     std::string m_traceFile;

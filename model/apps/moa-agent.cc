@@ -52,21 +52,12 @@ MoaAgent::GetTypeId()
                           UintegerValue(120),
                           MakeUintegerAccessor(&MoaAgent::m_aggregatorTokens),
                           MakeUintegerChecker<uint32_t>())
-            .AddAttribute("Interarrival",
-                          "Seconds between the user's prompts (1/lambda on average)",
-                          StringValue("ns3::ExponentialRandomVariable[Mean=60]"),
-                          MakePointerAccessor(&MoaAgent::m_interarrival),
-                          MakePointerChecker<RandomVariableStream>())
-            .AddAttribute("PromptTokens",
-                          "The user's prompt length in tokens",
-                          StringValue("ns3::LogNormalRandomVariable[Mu=6.633|Sigma=0.985]"),
-                          MakePointerAccessor(&MoaAgent::m_promptTokens),
-                          MakePointerChecker<RandomVariableStream>())
-            .AddAttribute("OutputTokens",
-                          "Length in tokens of every response (proposers and aggregation)",
-                          StringValue("ns3::LogNormalRandomVariable[Mu=5.019|Sigma=0.859]"),
-                          MakePointerAccessor(&MoaAgent::m_outputTokens),
-                          MakePointerChecker<RandomVariableStream>())
+            .AddAttribute("Workload",
+                          "The user's prompts: their rate (Interarrival, 1/lambda on average), "
+                          "prompt lengths, and the length of every response (OutputTokens)",
+                          StringValue("ns3::LlmWorkload"),
+                          MakePointerAccessor(&MoaAgent::m_workload),
+                          MakePointerChecker<LlmWorkload>())
             .AddAttribute("PeerPolicy",
                           "How proposer peers are drawn from the view",
                           EnumValue(MoaAgent::UNIFORM),
@@ -172,11 +163,9 @@ MoaAgent::GetPeerRequestsServed() const
 int64_t
 MoaAgent::AssignStreams(int64_t stream)
 {
-    m_interarrival->SetStream(stream);
-    m_promptTokens->SetStream(stream + 1);
-    m_outputTokens->SetStream(stream + 2);
-    m_choice->SetStream(stream + 3);
-    return 4;
+    const int64_t used = m_workload->AssignStreams(stream);
+    m_choice->SetStream(stream + used);
+    return used + 1;
 }
 
 void
@@ -256,12 +245,6 @@ MoaAgent::StopApplication()
     }
 }
 
-uint32_t
-MoaAgent::SampleTokens(Ptr<RandomVariableStream> variable) const
-{
-    return static_cast<uint32_t>(std::max(1.0, std::round(variable->GetValue())));
-}
-
 void
 MoaAgent::ScheduleNextArrival()
 {
@@ -269,7 +252,7 @@ MoaAgent::ScheduleNextArrival()
     {
         return;
     }
-    m_nextArrival = Simulator::Schedule(Seconds(m_interarrival->GetValue()), [this]() {
+    m_nextArrival = Simulator::Schedule(m_workload->NextInterarrival(), [this]() {
         Issue();
         ScheduleNextArrival();
     });
@@ -286,8 +269,8 @@ MoaAgent::Issue()
     record.node = GetNode()->GetId();
     record.kind = "moa";
     record.server = GetNode()->GetId(); // the origin runs the protocol and aggregates
-    record.promptTokens = SampleTokens(m_promptTokens);
-    record.outputTokens = SampleTokens(m_outputTokens); // the answer, from the aggregation
+    record.promptTokens = m_workload->NextPromptTokens();
+    record.outputTokens = m_workload->NextOutputTokens(); // the answer, from the aggregation
     record.arrival = Simulator::Now();
     record.moaLayers = m_layers;
     record.moaPeers = m_layers == 0 ? 0 : m_peers;
@@ -329,7 +312,7 @@ MoaAgent::StartLayer(uint64_t id)
         CallPeer(id, peer);
     }
     // Last: the engine may refuse the job at once, which ends the request.
-    SubmitOwn(id, SampleTokens(m_outputTokens), false);
+    SubmitOwn(id, m_workload->NextOutputTokens(), false);
 }
 
 void
@@ -560,7 +543,7 @@ MoaAgent::CallPeer(uint64_t id, const PeerDescriptor& peer)
     PeerCall& call = request.calls[token];
     call.peer = peer.node;
     call.address = peer.address;
-    call.outputTokens = SampleTokens(m_outputTokens);
+    call.outputTokens = m_workload->NextOutputTokens();
     request.tried.insert(peer.node);
     call.request = MakeRequestHeader(request, call.outputTokens);
     m_peerSelectedTrace(id, request.layer + 1, peer.node);

@@ -8,6 +8,7 @@
 #include "llm-request-sender.h"
 #include "llm-request-server.h"
 #include "llm-user-application.h"
+#include "llm-workload.h"
 #include "peer-sampler.h"
 
 #include "ns3/event-id.h"
@@ -151,15 +152,11 @@ class MoaAgent : public LlmUserApplication
     void IdealDeliver(uint64_t id, uint64_t token, const LlmHeader& header);
     Ptr<MoaAgent> IdealPeer(uint32_t node) const;
 
-    uint32_t SampleTokens(Ptr<RandomVariableStream> variable) const;
-
     uint16_t m_port;
     uint32_t m_layers;
     uint32_t m_peers;
     uint32_t m_aggregatorTokens;
-    Ptr<RandomVariableStream> m_interarrival;
-    Ptr<RandomVariableStream> m_promptTokens;
-    Ptr<RandomVariableStream> m_outputTokens;
+    Ptr<LlmWorkload> m_workload;
     Ptr<UniformRandomVariable> m_choice; //!< peer draws
     PeerPolicy m_policy;
     Network m_network;
