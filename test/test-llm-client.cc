@@ -4,6 +4,7 @@
  */
 
 #include "edge-llm-test-fixture.h"
+#include "two-node-wire.h"
 
 #include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
@@ -47,20 +48,11 @@ BuildTwoNodes(const std::string& model,
               bool withServer = true)
 {
     TwoNodes net;
-    NodeContainer nodes(2);
-    net.client = nodes.Get(0);
-    net.server = nodes.Get(1);
-    PointToPointHelper wire;
-    wire.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
-    wire.SetChannelAttribute("Delay", StringValue("1ms"));
-    NetDeviceContainer devices = wire.Install(nodes);
-    InternetStackHelper internet;
-    internet.Install(nodes);
-    Ipv4AddressHelper addresses;
-    addresses.SetBase("10.1.1.0", "255.255.255.0");
-    Ipv4InterfaceContainer interfaces = addresses.Assign(devices);
-    net.clientAddress = interfaces.GetAddress(0);
-    net.serverAddress = interfaces.GetAddress(1);
+    const test::TwoNodeWire wire = test::BuildTwoNodeWire();
+    net.client = wire.near;
+    net.server = wire.far;
+    net.clientAddress = wire.nearAddress;
+    net.serverAddress = wire.farAddress;
 
     LlmEngineHelper engines;
     engines.SetCostModel("ns3::RooflineCostModel");

@@ -5,6 +5,7 @@
  */
 
 #include "edge-llm-test-fixture.h"
+#include "two-node-wire.h"
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
@@ -40,18 +41,10 @@ Wire
 BuildWire()
 {
     Wire net;
-    NodeContainer nodes(2);
-    net.sender = nodes.Get(0);
-    net.peer = nodes.Get(1);
-    PointToPointHelper wire;
-    wire.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
-    wire.SetChannelAttribute("Delay", StringValue("1ms"));
-    NetDeviceContainer devices = wire.Install(nodes);
-    InternetStackHelper internet;
-    internet.Install(nodes);
-    Ipv4AddressHelper addresses;
-    addresses.SetBase("10.1.1.0", "255.255.255.0");
-    net.peerAddress = addresses.Assign(devices).GetAddress(1);
+    const test::TwoNodeWire wire = test::BuildTwoNodeWire();
+    net.sender = wire.near;
+    net.peer = wire.far;
+    net.peerAddress = wire.farAddress;
     return net;
 }
 

@@ -5,6 +5,7 @@
  */
 
 #include "edge-llm-test-fixture.h"
+#include "two-node-wire.h"
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
@@ -39,18 +40,10 @@ Net
 BuildNet(const std::string& model, const std::string& device, uint32_t queueCapacity = 64)
 {
     Net net;
-    NodeContainer nodes(2);
-    net.client = nodes.Get(0);
-    net.server = nodes.Get(1);
-    PointToPointHelper wire;
-    wire.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
-    wire.SetChannelAttribute("Delay", StringValue("1ms"));
-    NetDeviceContainer devices = wire.Install(nodes);
-    InternetStackHelper internet;
-    internet.Install(nodes);
-    Ipv4AddressHelper addresses;
-    addresses.SetBase("10.1.1.0", "255.255.255.0");
-    net.serverAddress = addresses.Assign(devices).GetAddress(1);
+    const test::TwoNodeWire wire = test::BuildTwoNodeWire();
+    net.client = wire.near;
+    net.server = wire.far;
+    net.serverAddress = wire.farAddress;
     LlmEngineHelper engines;
     engines.SetCostModel("ns3::RooflineCostModel");
     engines.SetCostModelAttribute("Model", StringValue(model));
