@@ -130,15 +130,21 @@ FitNonNegative(const std::vector<std::vector<double>>& rows, const std::vector<d
 double
 Percentile(std::vector<double> values, double p)
 {
-    if (values.empty())
+    std::sort(values.begin(), values.end());
+    return PercentileOfSorted(values, p);
+}
+
+double
+PercentileOfSorted(const std::vector<double>& sorted, double p)
+{
+    if (sorted.empty())
     {
         return std::numeric_limits<double>::quiet_NaN();
     }
-    std::sort(values.begin(), values.end());
-    const double rank = std::clamp(p, 0.0, 100.0) / 100.0 * (values.size() - 1);
+    const double rank = std::clamp(p, 0.0, 100.0) / 100.0 * (sorted.size() - 1);
     const size_t low = static_cast<size_t>(std::floor(rank));
-    const size_t high = std::min(low + 1, values.size() - 1);
-    return values[low] + (rank - low) * (values[high] - values[low]);
+    const size_t high = std::min(low + 1, sorted.size() - 1);
+    return sorted[low] + (rank - low) * (sorted[high] - sorted[low]);
 }
 
 } // namespace ns3

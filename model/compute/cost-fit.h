@@ -31,6 +31,8 @@ CostFitResult FitNonNegative(const std::vector<std::vector<double>>& rows,
 
 /// The p-th percentile (0..100) by linear interpolation; sorts a copy. NaN when empty.
 double Percentile(std::vector<double> values, double p);
+/// The same for values already sorted in ascending order (no copy, no sort).
+double PercentileOfSorted(const std::vector<double>& sorted, double p);
 
 } // namespace ns3
 

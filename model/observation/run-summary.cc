@@ -30,10 +30,12 @@ Distribution::Of(const std::vector<double>& values)
         sum += v;
     }
     d.mean = sum / values.size();
-    d.p50 = Percentile(values, 50);
-    d.p95 = Percentile(values, 95);
-    d.p99 = Percentile(values, 99);
-    d.max = Percentile(values, 100);
+    std::vector<double> sorted = values; // one copy, one sort for every percentile
+    std::sort(sorted.begin(), sorted.end());
+    d.p50 = PercentileOfSorted(sorted, 50);
+    d.p95 = PercentileOfSorted(sorted, 95);
+    d.p99 = PercentileOfSorted(sorted, 99);
+    d.max = sorted.back();
     return d;
 }
 
