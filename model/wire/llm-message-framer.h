@@ -52,9 +52,9 @@ class LlmMessageFramer
     /// Reads the header from its 32 bytes; on a malformed one, remembers why.
     void DecodeHeader();
 
-    std::deque<LlmHeader> m_complete;                            //!< whole, not yet popped
-    std::array<uint8_t, LlmHeader::SERIALIZED_SIZE> m_headBytes; //!< the current header so far
-    uint32_t m_headFill{0};                                      //!< bytes of m_headBytes received
+    std::deque<LlmHeader> m_complete;                              //!< whole, not yet popped
+    std::array<uint8_t, LlmHeader::SERIALIZED_SIZE> m_headBytes{}; //!< the current header so far
+    uint32_t m_headFill{0};    //!< bytes of m_headBytes received
     LlmHeader m_current;       //!< the current message's header, once m_headFill is 32
     uint32_t m_payloadFill{0}; //!< payload bytes of the current message received
     uint64_t m_buffered{0};
