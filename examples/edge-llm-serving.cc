@@ -241,9 +241,10 @@ main(int argc, char* argv[])
         {
             starHelper.SetDistance(distance);
             starHelper.SetStandard(standard);
-            if (nodes > 250)
+            if (nodes > WifiStarHelper::MAX_STATIONS)
             {
-                Fail("--access=wifi holds 250 client nodes at most (one /24); asked " +
+                Fail("--access=wifi holds " + std::to_string(WifiStarHelper::MAX_STATIONS) +
+                     " client nodes at most (802.11 association IDs per access point); asked " +
                      std::to_string(nodes) + ": raise --users-per-node");
             }
             star = starHelper.Install(nodes, 100);

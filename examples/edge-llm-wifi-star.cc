@@ -67,7 +67,7 @@ main(int argc, char* argv[])
 
     CommandLine cmd(__FILE__);
     cmd.Usage("N phones send LLM prompts over one Wi-Fi access point to an edge server.");
-    cmd.AddValue("phones", "Number of phones (>= 1)", phones);
+    cmd.AddValue("phones", "Number of phones (1 to 2007)", phones);
     cmd.AddValue("distance", "Phone-to-AP distance in metres (> 0)", distance);
     cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), standardName);
     cmd.AddValue("model", "Model preset served: " + ModelSpec::PresetList(), model);
@@ -105,9 +105,11 @@ main(int argc, char* argv[])
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
-    if (phones < 1)
+    if (phones < 1 || phones > WifiStarHelper::MAX_STATIONS)
     {
-        Fail("--phones=" + std::to_string(phones) + " must be >= 1");
+        Fail("--phones=" + std::to_string(phones) + " must be 1 to " +
+             std::to_string(WifiStarHelper::MAX_STATIONS) +
+             " (802.11 association IDs per access point)");
     }
     WifiStarHelper starHelper;
     try

@@ -5,7 +5,7 @@
 #include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
-#include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/mobility-helper.h"
 #include "ns3/ssid.h"
 #include "ns3/string.h"
@@ -16,6 +16,7 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 namespace ns3
 {
@@ -79,6 +80,12 @@ WifiStarHelper::StandardList()
 WifiStar
 WifiStarHelper::Install(uint32_t stations, int64_t stream)
 {
+    if (stations > MAX_STATIONS)
+    {
+        throw std::invalid_argument("a Wi-Fi star holds " + std::to_string(MAX_STATIONS) +
+                                    " stations at most (802.11 association IDs 1-2007); asked " +
+                                    std::to_string(stations));
+    }
     const StandardChoice& choice = Standards().at(m_standard);
     WifiStar star;
     star.stations.Create(stations);
@@ -131,11 +138,29 @@ WifiStarHelper::Install(uint32_t stations, int64_t stream)
     internet.Install(all);
     internet.AssignStreams(all, stream);
     Ipv4AddressHelper addresses;
-    addresses.SetBase("10.1.0.0", "255.255.255.0");
-    addresses.Assign(NetDeviceContainer(star.apDevice, star.stationDevices));
+    // One /16 for the AP and the stations: room for 65,533 stations, more than the radio holds.
+    addresses.SetBase("10.1.0.0", "255.255.0.0");
+    const Ipv4InterfaceContainer apAddress = addresses.Assign(star.apDevice);
+    addresses.Assign(star.stationDevices);
     addresses.SetBase("10.2.0.0", "255.255.255.0");
-    star.serverAddress = addresses.Assign(star.wiredDevices).GetAddress(1);
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    const Ipv4InterfaceContainer wired = addresses.Assign(star.wiredDevices);
+    star.serverAddress = wired.GetAddress(1);
+    // Static routes, as global routing would compute them for a star, in time linear in the
+    // stations (global routing's shortest paths took 34 s for 1,000 stations): the AP knows
+    // both of its subnets; stations and server send everything else to the AP.
+    Ipv4StaticRoutingHelper routing;
+    const Ipv4Address apWifi = apAddress.GetAddress(0);
+    for (uint32_t i = 0; i < stations; ++i)
+    {
+        Ptr<Ipv4> ipv4 = star.stations.Get(i)->GetObject<Ipv4>();
+        routing.GetStaticRouting(ipv4)->SetDefaultRoute(
+            apWifi,
+            ipv4->GetInterfaceForDevice(star.stationDevices.Get(i)));
+    }
+    Ptr<Ipv4> serverIpv4 = star.server.Get(0)->GetObject<Ipv4>();
+    routing.GetStaticRouting(serverIpv4)
+        ->SetDefaultRoute(wired.GetAddress(0),
+                          serverIpv4->GetInterfaceForDevice(star.wiredDevices.Get(1)));
     return star;
 }
 

@@ -32,8 +32,9 @@ struct WifiStar
  * \brief Builds the edge-llm Wi-Fi star: N stations evenly spread on a circle of radius
  * Distance around one access point, 1.5 m above the floor; indoor log-distance loss
  * (exponent 3) from the band's 1 m Friis loss; ideal rate control; a server next to the AP
- * on a 1 Gb/s, 100 us point-to-point link; IPv4 (stations 10.1.0.0/24, wired 10.2.0.0/24)
- * with global routing. Wiring only: every random stream is fixed from the given one.
+ * on a 1 Gb/s, 100 us point-to-point link; IPv4 (AP and stations 10.1.0.0/16, AP 10.1.0.1,
+ * stations from 10.1.0.2; wired 10.2.0.0/24) with static routes through the AP. Wiring only:
+ * every random stream is fixed from the given one.
  */
 class WifiStarHelper
 {
@@ -46,6 +47,13 @@ class WifiStarHelper
     void SetDistance(double metres);
     static std::string StandardList();
 
+    /**
+     * The most stations one star holds: an access point gives association IDs 1 to 2007
+     * (IEEE 802.11; ns-3 aborts when they run out). The /16 would hold 65,533.
+     */
+    static constexpr uint32_t MAX_STATIONS = 2007;
+
+    /// Throws std::invalid_argument, before building anything, for more than MAX_STATIONS.
     WifiStar Install(uint32_t stations, int64_t stream);
     /// Radiotap pcaps of every Wi-Fi device and pcaps of the wired link, named prefix-...
     void EnablePcap(const std::string& wifiPrefix,

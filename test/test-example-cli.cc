@@ -75,6 +75,11 @@ TEST_F(ExampleCliTest, ZeroPhones)
     ExpectRejected("--phones=0", {"--phones=0"});
 }
 
+TEST_F(ExampleCliTest, MorePhonesThanTheAccessPointHolds)
+{
+    ExpectRejected("--phones=2008", {"--phones=2008", "2007"});
+}
+
 TEST_F(ExampleCliTest, NegativeLoad)
 {
     ExpectRejected("--load=-1", {"--load=-1"});

@@ -74,6 +74,7 @@ TEST_F(ServingExampleTest, BadOptionsAreOneLine)
     ExpectRejected("--model=llama-3-70b --server-device=a100-80gb", {"llama-3-70b", "a100-80gb"});
     ExpectRejected("--mode=poisson --rate=0", {"--rate=0"});
     ExpectRejected("--mode=trace", {"--trace"});
+    ExpectRejected("--access=wifi --users=2008 --users-per-node=1", {"2008", "2007"});
 }
 
 TEST_F(ServingExampleTest, BatchingServesTheSameUsersFasterThanFcfs)

@@ -1,39 +1,88 @@
 #include "llm-message-framer.h"
 
+#include "ns3/buffer.h"
+
+#include <algorithm>
+#include <cstring>
+
 namespace ns3
 {
 
 void
 LlmMessageFramer::Push(Ptr<const Packet> bytes)
 {
-    if (m_error.empty())
+    if (!m_error.empty())
     {
-        m_buffer->AddAtEnd(bytes);
+        return;
     }
+    const uint32_t size = bytes->GetSize();
+    m_buffered += size;
+    uint32_t offset = 0;
+    bool copied = false;
+    // After a malformed header nothing more is read: the stream is unusable.
+    while (offset < size && m_malformed.empty())
+    {
+        if (m_headFill < LlmHeader::SERIALIZED_SIZE)
+        {
+            if (!copied)
+            {
+                // Packet copies only from its start; a segment is at most one MSS.
+                m_segment.resize(size);
+                bytes->CopyData(m_segment.data(), size);
+                copied = true;
+            }
+            const uint32_t take = std::min(LlmHeader::SERIALIZED_SIZE - m_headFill, size - offset);
+            std::memcpy(m_headBytes.data() + m_headFill, m_segment.data() + offset, take);
+            m_headFill += take;
+            offset += take;
+            if (m_headFill < LlmHeader::SERIALIZED_SIZE)
+            {
+                return;
+            }
+            DecodeHeader();
+            if (!m_malformed.empty())
+            {
+                return;
+            }
+        }
+        const uint32_t take = std::min(m_current.m_payloadBytes - m_payloadFill, size - offset);
+        m_payloadFill += take;
+        offset += take;
+        if (m_payloadFill == m_current.m_payloadBytes)
+        {
+            m_complete.push_back(m_current);
+            m_headFill = 0;
+            m_payloadFill = 0;
+        }
+    }
+}
+
+void
+LlmMessageFramer::DecodeHeader()
+{
+    Buffer buffer;
+    buffer.AddAtStart(LlmHeader::SERIALIZED_SIZE);
+    buffer.Begin().Write(m_headBytes.data(), LlmHeader::SERIALIZED_SIZE);
+    m_current.Deserialize(buffer.Begin());
+    m_malformed = m_current.Validate();
 }
 
 bool
 LlmMessageFramer::Pop(LlmHeader& header, Ptr<Packet>& payload)
 {
-    if (!m_error.empty() || m_buffer->GetSize() < LlmHeader::SERIALIZED_SIZE)
-    {
-        return false;
-    }
-    LlmHeader peeked;
-    m_buffer->PeekHeader(peeked);
-    m_error = peeked.Validate();
     if (!m_error.empty())
     {
         return false;
     }
-    const uint32_t total = LlmHeader::SERIALIZED_SIZE + peeked.m_payloadBytes;
-    if (m_buffer->GetSize() < total)
+    if (m_complete.empty())
     {
+        m_error = m_malformed;
         return false;
     }
-    m_buffer->RemoveHeader(header);
-    payload = m_buffer->CreateFragment(0, header.m_payloadBytes);
-    m_buffer->RemoveAtStart(header.m_payloadBytes);
+    header = m_complete.front();
+    m_complete.pop_front();
+    m_buffered -= LlmHeader::SERIALIZED_SIZE + header.m_payloadBytes;
+    payload = Create<Packet>(header.m_payloadBytes);
     return true;
 }
 
@@ -49,10 +98,10 @@ LlmMessageFramer::GetError() const
     return m_error;
 }
 
-uint32_t
+uint64_t
 LlmMessageFramer::GetBufferedBytes() const
 {
-    return m_buffer->GetSize();
+    return m_buffered;
 }
 
 Ptr<Packet>

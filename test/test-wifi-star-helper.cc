@@ -1,0 +1,131 @@
+/*
+ * WifiStarHelper: the address plan gives every station a unique unicast address in
+ * 10.1.0.0/16 (checked for 1,000 stations, built but not run), a small star carries traffic
+ * from every station to the server, and more stations than the access point can associate
+ * are refused up front in one line naming the count and the limit.
+ */
+
+#include "edge-llm-test-fixture.h"
+
+#include "ns3/ipv4.h"
+#include "ns3/node-list.h"
+#include "ns3/udp-echo-helper.h"
+#include "ns3/uinteger.h"
+#include "ns3/wifi-star-helper.h"
+
+#include <gtest/gtest.h>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+class WifiStarHelperTest : public test::SimulationTest
+{
+};
+
+/// The IPv4 address and mask of `device` (its node's interface for it).
+Ipv4InterfaceAddress
+InterfaceAddressOf(Ptr<NetDevice> device)
+{
+    Ptr<Ipv4> ipv4 = device->GetNode()->GetObject<Ipv4>();
+    const int32_t interface = ipv4->GetInterfaceForDevice(device);
+    EXPECT_GE(interface, 0);
+    EXPECT_EQ(ipv4->GetNAddresses(interface), 1u);
+    return ipv4->GetAddress(interface, 0);
+}
+
+Ipv4Address
+AddressOf(Ptr<NetDevice> device)
+{
+    return InterfaceAddressOf(device).GetLocal();
+}
+
+} // namespace
+
+TEST_F(WifiStarHelperTest, ThousandStationsGetUniqueUnicastAddresses)
+{
+    const uint32_t stations = 1000;
+    WifiStarHelper helper;
+    const WifiStar star = helper.Install(stations, 100);
+    ASSERT_EQ(star.stationDevices.GetN(), stations);
+
+    const Ipv4Address network("10.1.0.0");
+    const Ipv4Mask mask("255.255.0.0");
+    std::set<uint32_t> seen;
+    NetDeviceContainer wifi(star.apDevice, star.stationDevices);
+    for (uint32_t i = 0; i < wifi.GetN(); ++i)
+    {
+        const Ipv4InterfaceAddress assigned = InterfaceAddressOf(wifi.Get(i));
+        const Ipv4Address address = assigned.GetLocal();
+        EXPECT_EQ(assigned.GetMask(), mask) << address;
+        EXPECT_TRUE(mask.IsMatch(address, network)) << address;
+        EXPECT_NE(address, network) << "device " << i;
+        EXPECT_FALSE(address.IsSubnetDirectedBroadcast(mask)) << address << ", device " << i;
+        EXPECT_FALSE(address.IsBroadcast() || address.IsMulticast()) << address;
+        EXPECT_TRUE(seen.insert(address.Get()).second) << address << " given twice";
+    }
+    EXPECT_EQ(seen.size(), stations + 1);
+    EXPECT_EQ(AddressOf(star.apDevice.Get(0)), Ipv4Address("10.1.0.1"));
+    // Past the old /24: station 254 (index 253) had the broadcast address 10.1.0.255 there.
+    EXPECT_EQ(AddressOf(star.stationDevices.Get(253)), Ipv4Address("10.1.0.255"));
+    EXPECT_EQ(AddressOf(star.stationDevices.Get(999)), Ipv4Address("10.1.3.233"));
+    EXPECT_EQ(star.serverAddress, Ipv4Address("10.2.0.2"));
+    EXPECT_EQ(seen.count(star.serverAddress.Get()), 0u);
+}
+
+TEST_F(WifiStarHelperTest, SmallStarCarriesEveryStationsTraffic)
+{
+    const uint32_t stations = 4;
+    WifiStarHelper helper;
+    const WifiStar star = helper.Install(stations, 100);
+    EXPECT_EQ(AddressOf(star.stationDevices.Get(0)), Ipv4Address("10.1.0.2"));
+
+    const uint16_t port = 9;
+    UdpEchoServerHelper server(port);
+    server.Install(star.server).Start(Seconds(0));
+    UdpEchoClientHelper client(star.serverAddress, port);
+    client.SetAttribute("MaxPackets", UintegerValue(3));
+    client.SetAttribute("Interval", TimeValue(Seconds(0.2)));
+    client.SetAttribute("PacketSize", UintegerValue(100));
+    ApplicationContainer clients = client.Install(star.stations);
+    clients.Start(Seconds(1)); // after association
+    std::vector<uint32_t> echoes(stations, 0);
+    for (uint32_t i = 0; i < stations; ++i)
+    {
+        clients.Get(i)->TraceConnectWithoutContext(
+            "Rx",
+            MakeBoundCallback(
+                +[](uint32_t* count, Ptr<const Packet>) { ++*count; },
+                &echoes[i]));
+    }
+    Simulator::Stop(Seconds(3));
+    Simulator::Run();
+    for (uint32_t i = 0; i < stations; ++i)
+    {
+        EXPECT_EQ(echoes[i], 3u) << "station " << i;
+    }
+}
+
+TEST_F(WifiStarHelperTest, MoreStationsThanTheRadioHoldsAreRefusedUpFront)
+{
+    WifiStarHelper helper;
+    const uint32_t nodesBefore = NodeList::GetNNodes();
+    try
+    {
+        helper.Install(WifiStarHelper::MAX_STATIONS + 1, 100);
+        FAIL() << "no exception";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("2008"), std::string::npos) << what;
+        EXPECT_NE(what.find("2007"), std::string::npos) << what;
+        EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+    EXPECT_EQ(NodeList::GetNNodes(), nodesBefore) << "nodes built before the refusal";
+}
