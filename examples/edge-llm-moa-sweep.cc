@@ -24,13 +24,6 @@ using namespace ns3;
 namespace
 {
 
-[[noreturn]] void
-Fail(const std::string& message)
-{
-    std::cerr << "error: " << message << std::endl;
-    std::exit(2);
-}
-
 std::string
 Fixed(double value, int digits)
 {
@@ -77,7 +70,7 @@ main(int argc, char* argv[])
     cmd.Parse(argc, argv);
     if (points < 2 || !(rhoMin > 0) || !(rhoMax > rhoMin))
     {
-        Fail("need points >= 2 and 0 < rho-min < rho-max");
+        FailOnCommandLine("need points >= 2 and 0 < rho-min < rho-max");
     }
 
     std::vector<std::string> nets;
@@ -88,7 +81,7 @@ main(int argc, char* argv[])
         {
             if (item != "ideal" && item != "wireless")
             {
-                Fail("network '" + item + "' is not one of: ideal, wireless");
+                FailOnCommandLine("network '" + item + "' is not one of: ideal, wireless");
             }
             nets.push_back(item);
         }
@@ -97,7 +90,7 @@ main(int argc, char* argv[])
     std::ofstream csv(out + "/sweep.csv");
     if (!csv)
     {
-        Fail("cannot write " + out + "/sweep.csv");
+        FailOnCommandLine("cannot write " + out + "/sweep.csv");
     }
     csv << "network,rho,rho_with_growth,lambda_per_s,mean_queue_per_device,latency_mean_s,"
            "latency_p95_s,requests,completed,stability,wall_s\n";
@@ -151,7 +144,7 @@ main(int argc, char* argv[])
             }
             catch (const std::exception& e)
             {
-                Fail(e.what());
+                FailOnCommandLine(e.what());
             }
         }
         plot.AddDataset(queue);

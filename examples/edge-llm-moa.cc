@@ -22,14 +22,6 @@ using namespace ns3;
 namespace
 {
 
-/// One bad option: a line on stderr, exit code 2.
-[[noreturn]] void
-Fail(const std::string& message)
-{
-    std::cerr << "error: " << message << std::endl;
-    std::exit(2);
-}
-
 std::vector<std::string>
 SplitList(const std::string& text)
 {
@@ -120,11 +112,12 @@ main(int argc, char* argv[])
     }
     if (lambda < 0)
     {
-        Fail("--lambda=" + NumberText(lambda) + " must be > 0 prompts per second per user");
+        FailOnCommandLine("--lambda=" + NumberText(lambda) +
+                          " must be > 0 prompts per second per user");
     }
     if (rho < 0)
     {
-        Fail("--rho=" + NumberText(rho) + " must be > 0");
+        FailOnCommandLine("--rho=" + NumberText(rho) + " must be > 0");
     }
     try
     {
@@ -139,7 +132,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     return 0;
 }

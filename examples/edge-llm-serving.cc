@@ -25,14 +25,6 @@ NS_LOG_COMPONENT_DEFINE("EdgeLlmServing");
 namespace
 {
 
-/// One bad option: a line on stderr, exit code 2.
-[[noreturn]] void
-Fail(const std::string& message)
-{
-    std::cerr << "error: " << message << std::endl;
-    std::exit(2);
-}
-
 std::string
 Exponential(double mean)
 {
@@ -126,49 +118,52 @@ main(int argc, char* argv[])
     // Validate everything before building anything.
     if (users < 1 || users > 100000)
     {
-        Fail("--users=" + std::to_string(users) + ": accepted 1 to 100000");
+        FailOnCommandLine("--users=" + std::to_string(users) + ": accepted 1 to 100000");
     }
     if (usersPerNode < 1)
     {
-        Fail("--users-per-node=" + std::to_string(usersPerNode) + ": accepted >= 1");
+        FailOnCommandLine("--users-per-node=" + std::to_string(usersPerNode) + ": accepted >= 1");
     }
     if (mode != "closed-loop" && mode != "poisson" && mode != "trace")
     {
-        Fail("unknown --mode '" + mode + "'; accepted: closed-loop, poisson, trace");
+        FailOnCommandLine("unknown --mode '" + mode + "'; accepted: closed-loop, poisson, trace");
     }
     if (mode == "poisson" && !(rate > 0 && rate <= 1e5))
     {
-        Fail("--rate=" + NumberText(rate) + ": accepted (0, 100000] requests per second");
+        FailOnCommandLine("--rate=" + NumberText(rate) +
+                          ": accepted (0, 100000] requests per second");
     }
     if (!(think >= 0 && think <= 1e6))
     {
-        Fail("--think=" + NumberText(think) + ": accepted 0 to 1e6 seconds");
+        FailOnCommandLine("--think=" + NumberText(think) + ": accepted 0 to 1e6 seconds");
     }
     if (mode == "trace" && trace.empty())
     {
-        Fail("--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
+        FailOnCommandLine(
+            "--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
     }
     if (cost != "roofline" && cost != "profiled")
     {
-        Fail("unknown --cost '" + cost + "'; accepted: roofline, profiled");
+        FailOnCommandLine("unknown --cost '" + cost + "'; accepted: roofline, profiled");
     }
     if (scheduler != "fcfs" && scheduler != "continuous")
     {
-        Fail("unknown --scheduler '" + scheduler + "'; accepted: fcfs, continuous");
+        FailOnCommandLine("unknown --scheduler '" + scheduler + "'; accepted: fcfs, continuous");
     }
     if (access != "wired" && access != "wifi")
     {
-        Fail("unknown --access '" + access + "'; accepted: wired, wifi");
+        FailOnCommandLine("unknown --access '" + access + "'; accepted: wired, wifi");
     }
     if (!(traceScale > 0) || !(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
         !(timeout > 0 && timeout <= 1e7))
     {
-        Fail("--trace-scale must be > 0, --duration and --timeout in (0, 1e7] s, --drain in "
-             "[0, 1e7] s");
+        FailOnCommandLine(
+            "--trace-scale must be > 0, --duration and --timeout in (0, 1e7] s, --drain in "
+            "[0, 1e7] s");
     }
     if (seed < 1 || run < 1)
     {
-        Fail("--seed and --run must be >= 1");
+        FailOnCommandLine("--seed and --run must be >= 1");
     }
     try
     {
@@ -177,7 +172,7 @@ main(int argc, char* argv[])
     }
     catch (const std::invalid_argument& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     RequestTrace traceRows; // read once here: a bad file fails before anything is built
     if (mode == "trace")
@@ -188,7 +183,7 @@ main(int argc, char* argv[])
         }
         catch (const std::exception& e)
         {
-            Fail(e.what());
+            FailOnCommandLine(e.what());
         }
     }
     const uint32_t nodes =
@@ -243,9 +238,10 @@ main(int argc, char* argv[])
             starHelper.SetStandard(standard);
             if (nodes > WifiStarHelper::MAX_STATIONS)
             {
-                Fail("--access=wifi holds " + std::to_string(WifiStarHelper::MAX_STATIONS) +
-                     " client nodes at most (802.11 association IDs per access point); asked " +
-                     std::to_string(nodes) + ": raise --users-per-node");
+                FailOnCommandLine(
+                    "--access=wifi holds " + std::to_string(WifiStarHelper::MAX_STATIONS) +
+                    " client nodes at most (802.11 association IDs per access point); asked " +
+                    std::to_string(nodes) + ": raise --users-per-node");
             }
             star = starHelper.Install(nodes, 100);
             clientNodes = star.stations;
@@ -255,7 +251,7 @@ main(int argc, char* argv[])
     }
     catch (const std::invalid_argument& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     Ptr<LlmEngine> engine;
     try
@@ -264,7 +260,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
 
     // --- applications -------------------------------------------------------------------
@@ -315,7 +311,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     LlmClientHelper::AssignStreams(clientApps, 1000);
     clientApps.Start(Seconds(1)); // after association on Wi-Fi; harmless on the LAN
@@ -328,7 +324,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     if (pcap)
     {
@@ -383,7 +379,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     Simulator::Destroy();
     std::cout << summary.Table();

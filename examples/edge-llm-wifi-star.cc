@@ -21,19 +21,6 @@ using namespace ns3;
 
 NS_LOG_COMPONENT_DEFINE("EdgeLlmWifiStar");
 
-namespace
-{
-
-/// One bad option: a line on stderr, exit code 2.
-[[noreturn]] void
-Fail(const std::string& message)
-{
-    std::cerr << "error: " << message << std::endl;
-    std::exit(2);
-}
-
-} // namespace
-
 int
 main(int argc, char* argv[])
 {
@@ -107,9 +94,9 @@ main(int argc, char* argv[])
     // Validate everything before building anything.
     if (phones < 1 || phones > WifiStarHelper::MAX_STATIONS)
     {
-        Fail("--phones=" + std::to_string(phones) + " must be 1 to " +
-             std::to_string(WifiStarHelper::MAX_STATIONS) +
-             " (802.11 association IDs per access point)");
+        FailOnCommandLine("--phones=" + std::to_string(phones) + " must be 1 to " +
+                          std::to_string(WifiStarHelper::MAX_STATIONS) +
+                          " (802.11 association IDs per access point)");
     }
     WifiStarHelper starHelper;
     try
@@ -119,7 +106,7 @@ main(int argc, char* argv[])
     }
     catch (const std::invalid_argument& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     try
     {
@@ -133,44 +120,46 @@ main(int argc, char* argv[])
     }
     catch (const std::invalid_argument& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     if (cost != "profiled" && cost != "roofline" && cost != "live")
     {
-        Fail("unknown --cost '" + cost + "'; accepted: profiled, roofline, live");
+        FailOnCommandLine("unknown --cost '" + cost + "'; accepted: profiled, roofline, live");
     }
     if (cost == "live")
     {
         const std::string why = LoadLiveCostModelPlugin(); // libtorch only when asked for
         if (!why.empty())
         {
-            Fail(why);
+            FailOnCommandLine(why);
         }
     }
     if (scheduler != "continuous" && scheduler != "fcfs")
     {
-        Fail("unknown --scheduler '" + scheduler + "'; accepted: continuous, fcfs");
+        FailOnCommandLine("unknown --scheduler '" + scheduler + "'; accepted: continuous, fcfs");
     }
     if (mode != "poisson" && mode != "closed-loop" && mode != "trace")
     {
-        Fail("unknown --mode '" + mode + "'; accepted: poisson, closed-loop, trace");
+        FailOnCommandLine("unknown --mode '" + mode + "'; accepted: poisson, closed-loop, trace");
     }
     if (mode == "poisson" && !(load > 0))
     {
-        Fail("--load=" + NumberText(load) + " must be > 0 requests per second per phone");
+        FailOnCommandLine("--load=" + NumberText(load) +
+                          " must be > 0 requests per second per phone");
     }
     if (localLoad < 0 || (localLoad > 0 && phoneModel.empty()))
     {
-        Fail("--local-load=" + NumberText(localLoad) +
-             " must be >= 0, and > 0 only with --phone-model");
+        FailOnCommandLine("--local-load=" + NumberText(localLoad) +
+                          " must be >= 0, and > 0 only with --phone-model");
     }
     if (mode == "closed-loop" && (users < 1 || !(think >= 0)))
     {
-        Fail("closed-loop needs --users >= 1 and --think >= 0");
+        FailOnCommandLine("closed-loop needs --users >= 1 and --think >= 0");
     }
     if (mode == "trace" && trace.empty())
     {
-        Fail("--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
+        FailOnCommandLine(
+            "--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
     }
     RequestTrace traceRows; // read once here: a bad file fails before anything is built
     if (mode == "trace")
@@ -181,16 +170,16 @@ main(int argc, char* argv[])
         }
         catch (const std::exception& e)
         {
-            Fail(e.what());
+            FailOnCommandLine(e.what());
         }
     }
     if (!(traceScale > 0) || !(duration > 0) || !(drain >= 0) || !(timeout > 0))
     {
-        Fail("--trace-scale, --duration and --timeout must be > 0 and --drain >= 0");
+        FailOnCommandLine("--trace-scale, --duration and --timeout must be > 0 and --drain >= 0");
     }
     if (bytesPerToken < 1 || seed < 1 || run < 1)
     {
-        Fail("--bytes-per-token, --seed and --run must be >= 1");
+        FailOnCommandLine("--bytes-per-token, --seed and --run must be >= 1");
     }
 
     RngSeedManager::SetSeed(seed);
@@ -240,7 +229,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
 
     // Phones that run a model of their own serve their local prompts over loopback.
@@ -259,7 +248,7 @@ main(int argc, char* argv[])
         }
         catch (const std::exception& e)
         {
-            Fail(e.what());
+            FailOnCommandLine(e.what());
         }
     }
 
@@ -309,7 +298,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     if (!phoneModel.empty())
     {
@@ -338,7 +327,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     if (pcap)
     {
@@ -412,7 +401,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     Simulator::Destroy();
     std::cout << summary.Table();

@@ -24,13 +24,6 @@ using namespace ns3;
 namespace
 {
 
-[[noreturn]] void
-Fail(const std::string& message)
-{
-    std::cerr << "error: " << message << std::endl;
-    std::exit(2);
-}
-
 Ptr<InferenceCostModel>
 CostModel(const std::string& cost, const std::string& model, const std::string& device)
 {
@@ -80,17 +73,17 @@ main(int argc, char* argv[])
 
     if (!(bandwidth > 0 && bandwidth <= 1e6) || !(uplink >= 0 && uplink <= 1e6))
     {
-        Fail("--bandwidth=" + NumberText(bandwidth) + " and --uplink=" + NumberText(uplink) +
-             ": accepted (0, 1e6] Mb/s (uplink 0: the same)");
+        FailOnCommandLine("--bandwidth=" + NumberText(bandwidth) + " and --uplink=" +
+                          NumberText(uplink) + ": accepted (0, 1e6] Mb/s (uplink 0: the same)");
     }
     if (!(rtt >= 0 && rtt <= 1e5) || !(sla > 0 && sla <= 1e7))
     {
-        Fail("--rtt=" + NumberText(rtt) + " ms and --sla=" + NumberText(sla) +
-             " s: accepted rtt 0 to 1e5 ms, sla (0, 1e7] s");
+        FailOnCommandLine("--rtt=" + NumberText(rtt) + " ms and --sla=" + NumberText(sla) +
+                          " s: accepted rtt 0 to 1e5 ms, sla (0, 1e7] s");
     }
     if (cost != "roofline" && cost != "profiled")
     {
-        Fail("unknown --cost '" + cost + "'; accepted: roofline, profiled");
+        FailOnCommandLine("unknown --cost '" + cost + "'; accepted: roofline, profiled");
     }
     SplitCosts costs;
     Ptr<SplitPlanner> plan;
@@ -112,7 +105,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        FailOnCommandLine(e.what());
     }
     const auto start = std::chrono::steady_clock::now();
     const SplitPlacement p = plan->Plan(costs, sla);
