@@ -68,8 +68,13 @@ main(int argc, char* argv[])
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Users send LLM prompts to one server that batches them (or not).");
-    cmd.AddValue("users", "Concurrent users (closed-loop) or client nodes' users (>= 1)", users);
-    cmd.AddValue("users-per-node", "Users sharing one client node (>= 1)", usersPerNode);
+    cmd.AddValue("users",
+                 "Closed-loop: concurrent users; poisson and trace: client nodes, sharing --rate "
+                 "or the trace's rows (1 to 100000)",
+                 users);
+    cmd.AddValue("users-per-node",
+                 "Closed-loop users sharing one client node (>= 1)",
+                 usersPerNode);
     cmd.AddValue("mode", "Arrivals: closed-loop, poisson or trace", mode);
     cmd.AddValue("rate", "Total requests per second (poisson, > 0)", rate);
     cmd.AddValue("think", "Mean think time in seconds after an answer (closed-loop, >= 0)", think);
@@ -187,7 +192,7 @@ main(int argc, char* argv[])
         }
     }
     const uint32_t nodes =
-        mode == "closed-loop" ? (users + usersPerNode - 1) / usersPerNode : std::min(users, 1000u);
+        mode == "closed-loop" ? (users + usersPerNode - 1) / usersPerNode : users;
 
     RngSeedManager::SetSeed(seed);
     RngSeedManager::SetRun(run);

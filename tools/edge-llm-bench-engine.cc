@@ -47,17 +47,12 @@ RunOnce(const std::string& scheduler,
     Ptr<Node> node = CreateObject<Node>();
     Ptr<LlmEngine> engine = helper.Install(node);
 
-    Ptr<ExponentialRandomVariable> gap = CreateObject<ExponentialRandomVariable>();
-    gap->SetAttribute("Mean", DoubleValue(1.0 / rate));
-    gap->SetStream(1);
-    Ptr<LogNormalRandomVariable> prompt = CreateObject<LogNormalRandomVariable>();
-    prompt->SetAttribute("Mu", DoubleValue(6.633)); // the LlmClient defaults (Azure fits)
-    prompt->SetAttribute("Sigma", DoubleValue(0.985));
-    prompt->SetStream(2);
-    Ptr<LogNormalRandomVariable> output = CreateObject<LogNormalRandomVariable>();
-    output->SetAttribute("Mu", DoubleValue(5.019));
-    output->SetAttribute("Sigma", DoubleValue(0.859));
-    output->SetStream(3);
+    // The clients' default workload (Azure-trace lengths), at the given rate.
+    Ptr<LlmWorkload> workload = CreateObject<LlmWorkload>();
+    workload->SetAttribute(
+        "Interarrival",
+        StringValue("ns3::ExponentialRandomVariable[Mean=" + NumberText(1.0 / rate) + "]"));
+    workload->AssignStreams(1);
 
     Result result;
     // Arrivals scheduled one at a time, as a client would issue them.
@@ -65,8 +60,8 @@ RunOnce(const std::string& scheduler,
     std::function<void()> arrive = [&]() {
         InferenceJob job;
         job.requestId = ++issued;
-        job.promptTokens = std::max(1.0, std::round(prompt->GetValue()));
-        job.outputTokens = std::max(1.0, std::round(output->GetValue()));
+        job.promptTokens = workload->NextPromptTokens();
+        job.outputTokens = workload->NextOutputTokens();
         job.onCompleted = Callback<void, const InferenceJob&>(
             [&result](const InferenceJob&) { ++result.completed; });
         job.onDropped = Callback<void, const InferenceJob&, const std::string&>(
@@ -74,10 +69,10 @@ RunOnce(const std::string& scheduler,
         engine->Submit(job);
         if (issued < requests)
         {
-            Simulator::Schedule(Seconds(gap->GetValue()), arrive);
+            Simulator::Schedule(workload->NextInterarrival(), arrive);
         }
     };
-    Simulator::Schedule(Seconds(gap->GetValue()), arrive);
+    Simulator::Schedule(workload->NextInterarrival(), arrive);
     const auto start = std::chrono::steady_clock::now();
     Simulator::Run();
     result.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -115,13 +110,9 @@ main(int argc, char* argv[])
         Ptr<RooflineCostModel> cost = CreateObject<RooflineCostModel>();
         cost->SetModel(ModelSpec::Preset(model));
         cost->SetDevice(DeviceProfile::Preset(device));
-        Ptr<LogNormalRandomVariable> p = CreateObject<LogNormalRandomVariable>();
-        p->SetAttribute("Mu", DoubleValue(6.633));
-        p->SetAttribute("Sigma", DoubleValue(0.985));
-        Ptr<LogNormalRandomVariable> g = CreateObject<LogNormalRandomVariable>();
-        g->SetAttribute("Mu", DoubleValue(5.019));
-        g->SetAttribute("Sigma", DoubleValue(0.859));
-        mean = MeanServiceSeconds(*cost, p, g, 5000);
+        Ptr<LlmWorkload> lengths = CreateObject<LlmWorkload>();
+        lengths->AssignStreams(100);
+        mean = lengths->MeanServiceSeconds(*cost, 5000);
     }
     catch (const std::exception& e)
     {

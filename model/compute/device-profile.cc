@@ -289,12 +289,18 @@ DeviceProfile::Validate() const
 double
 DeviceProfile::AllReduceSeconds(double bytes) const
 {
+    return AllReduceSeconds(bytes, interconnectBandwidth, interconnectLatency);
+}
+
+double
+DeviceProfile::AllReduceSeconds(double bytes, double bandwidth, double latency) const
+{
     if (tensorParallel <= 1)
     {
         return 0;
     }
     const double n = tensorParallel;
-    return 2.0 * (n - 1) / n * bytes / interconnectBandwidth + interconnectLatency;
+    return 2.0 * (n - 1) / n * bytes / bandwidth + latency;
 }
 
 DeviceProfile

@@ -48,6 +48,8 @@ struct DeviceProfile
     /// Seconds of one ring all-reduce of `bytes` over the tensorParallel devices:
     /// 2 (N-1)/N x bytes / interconnectBandwidth + interconnectLatency; 0 when N is 1.
     double AllReduceSeconds(double bytes) const;
+    /// The same ring all-reduce over another link (bytes/s each way, seconds per call).
+    double AllReduceSeconds(double bytes, double bandwidth, double latency) const;
 
     /// Throws std::invalid_argument naming the bad field.
     void Validate() const;

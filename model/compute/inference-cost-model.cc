@@ -1,5 +1,7 @@
 #include "inference-cost-model.h"
 
+#include "kv-cache-memory.h"
+
 #include "ns3/double.h"
 
 #include <cstdio>
@@ -53,24 +55,15 @@ InferenceCostModel::Decode(uint32_t outputTokens, uint32_t context) const
 void
 InferenceCostModel::CheckFitsDevice() const
 {
-    const ModelSpec& model = GetModel();
-    const DeviceProfile& device = GetDevice();
-    const double needed = model.WeightBytes() + model.KvBytesPerToken() * model.maxContext;
-    if (needed > device.memoryBytes)
-    {
-        char line[512];
-        std::snprintf(line,
-                      sizeof(line),
-                      "model '%s' needs %.1f GiB (weights %.1f GiB + KV cache for %u tokens) "
-                      "but device '%s' has %.1f GiB",
-                      model.name.c_str(),
-                      needed / (1 << 30),
-                      model.WeightBytes() / (1 << 30),
-                      model.maxContext,
-                      device.name.c_str(),
-                      device.memoryBytes / (1 << 30));
-        throw std::invalid_argument(line);
-    }
+    CheckFitsDevice(AllLayers());
+}
+
+void
+InferenceCostModel::CheckFitsDevice(LayerRange layers) const
+{
+    CheckRange(layers);
+    KvCacheMemory::Of(GetModel(), GetDevice(), layers)
+        .CheckFitsOneSequence(GetModel(), GetDevice(), layers);
 }
 
 void
@@ -96,21 +89,11 @@ InferenceCostModel::StepOverheadSeconds(double tokens, LayerRange layers) const
     const double blocks = layers.last - layers.first;
     const double overhead = device.iterationOverhead * blocks / model.layers;
     // Megatron-style tensor parallelism: one all-reduce after attention, one after the MLP.
-    const double bytes = tokens * model.HiddenStateBytesPerToken();
-    double allReduce = device.AllReduceSeconds(bytes);
-    if (device.tensorParallel > 1 && (m_interconnectBandwidth > 0 || m_interconnectLatency >= 0))
-    {
-        DeviceProfile link = device; // the attributes replace the preset's interconnect
-        if (m_interconnectBandwidth > 0)
-        {
-            link.interconnectBandwidth = m_interconnectBandwidth;
-        }
-        if (m_interconnectLatency >= 0)
-        {
-            link.interconnectLatency = m_interconnectLatency;
-        }
-        allReduce = link.AllReduceSeconds(bytes);
-    }
+    // The attributes replace the preset's interconnect when set.
+    const double allReduce = device.AllReduceSeconds(
+        tokens * model.HiddenStateBytesPerToken(),
+        m_interconnectBandwidth > 0 ? m_interconnectBandwidth : device.interconnectBandwidth,
+        m_interconnectLatency >= 0 ? m_interconnectLatency : device.interconnectLatency);
     return overhead + blocks * 2.0 * allReduce;
 }
 

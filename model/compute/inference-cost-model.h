@@ -76,6 +76,9 @@ class InferenceCostModel : public Object
     /// Throws std::invalid_argument (one line: model, device, both sizes) when the weights
     /// plus the KV cache of one full-context sequence do not fit the device's memory.
     void CheckFitsDevice() const;
+    /// The same for the blocks `layers` only (with the embedding when the range starts at 0
+    /// and the head when it reaches the end): what an engine holding them needs.
+    void CheckFitsDevice(LayerRange layers) const;
 
   protected:
     /// Throws std::invalid_argument when `layers` is empty or beyond the model.

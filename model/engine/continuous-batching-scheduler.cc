@@ -184,12 +184,6 @@ ContinuousBatchingScheduler::GetKvBlocks() const
     return m_kvBlocks;
 }
 
-uint32_t
-ContinuousBatchingScheduler::GetFreeKvBlocks() const
-{
-    return m_freeBlocks;
-}
-
 void
 ContinuousBatchingScheduler::Preempt(size_t index)
 {
@@ -292,14 +286,12 @@ ContinuousBatchingScheduler::Plan()
     }
     NotifyBusy(true);
     BatchStep step;
-    m_iterationTokens = 0;
     for (const Sequence& s : m_running)
     {
         if (s.scheduled == 0)
         {
             continue;
         }
-        m_iterationTokens += s.scheduled;
         if (s.toPrefill > 0)
         {
             step.prefillTokens.push_back(s.scheduled);
@@ -388,6 +380,7 @@ ContinuousBatchingScheduler::IterationsDone()
     const Time duration = m_boundaries.back() - m_windowStart;
     m_decodeWindow = false;
     uint32_t sequences = 0;
+    uint32_t tokens = 0; // of each iteration: what was scheduled
     uint64_t outputs = 0;
     std::vector<size_t> firstTokens;
     for (size_t i = 0; i < m_running.size(); ++i)
@@ -398,6 +391,7 @@ ContinuousBatchingScheduler::IterationsDone()
             continue;
         }
         ++sequences;
+        tokens += s.scheduled;
         if (s.toPrefill > 0)
         {
             s.cached += s.scheduled;
@@ -425,7 +419,7 @@ ContinuousBatchingScheduler::IterationsDone()
             firstTokens.push_back(i);
         }
     }
-    NotifyIterations(sequences, m_iterationTokens, steps, duration, outputs);
+    NotifyIterations(sequences, tokens, steps, duration, outputs);
     for (size_t i : firstTokens)
     {
         m_running[i].firstTokenSent = true;

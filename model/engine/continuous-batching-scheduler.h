@@ -53,7 +53,6 @@ class ContinuousBatchingScheduler : public LlmScheduler
     uint32_t GetRunning() const override;
     uint32_t GetKvBlocks() const override;
     std::string GetName() const override;
-    uint32_t GetFreeKvBlocks() const;
 
   protected:
     void DoDispose() override;
@@ -98,7 +97,6 @@ class ContinuousBatchingScheduler : public LlmScheduler
     Time m_windowStart;
     std::vector<Time> m_boundaries; //!< end time of each step of the current window
     bool m_decodeWindow{false};     //!< the current event ends a stretch of decode-only steps
-    uint32_t m_iterationTokens{0};
 };
 
 } // namespace ns3

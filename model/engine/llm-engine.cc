@@ -1,7 +1,5 @@
 #include "llm-engine.h"
 
-#include "kv-cache-memory.h"
-
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
@@ -159,7 +157,6 @@ void
 LlmEngine::CheckSetUp()
 {
     const ModelSpec& model = m_costModel->GetModel();
-    const DeviceProfile& device = m_costModel->GetDevice();
     const LayerRange held = GetHeldLayers();
     if (held.first >= held.last || held.last > model.layers)
     {
@@ -169,7 +166,7 @@ LlmEngine::CheckSetUp()
             std::to_string(model.layers) + " blocks (accepted: 0 <= FirstLayer < LastLayer <= " +
             std::to_string(model.layers) + ", LastLayer 0 = the end)");
     }
-    KvCacheMemory::Of(model, device, held).CheckFitsOneSequence(model, device, held);
+    m_costModel->CheckFitsDevice(held);
     if (m_scheduler)
     {
         m_scheduler->Configure(this, m_costModel, held);

@@ -71,7 +71,7 @@ SplitCosts::Compute(const InferenceCostModel& client,
 
     const DeviceProfile& device = client.GetDevice();
     const KvCacheMemory block = KvCacheMemory::Of(model, device, LayerRange{1, 2});
-    const double bytesPerParam = model.WeightBytes() / model.TotalParams();
+    const double bytesPerParam = model.WeightBytesPerParam();
     const double blockMemory = block.weightBytes + block.kvBytesPerToken * (P + G);
 
     SplitCosts costs;

@@ -28,8 +28,7 @@ KvCacheMemory::Of(const ModelSpec& model, const DeviceProfile& device, LayerRang
     {
         params += model.HeadParams();
     }
-    // The share of the whole model's bytes: follows however ModelSpec counts bytes per weight.
-    memory.weightBytes = model.WeightBytes() * params / model.TotalParams();
+    memory.weightBytes = params * model.WeightBytesPerParam();
     memory.kvBytesPerToken = model.KvBytesPerToken() * blocks / model.layers;
     return memory;
 }
