@@ -73,17 +73,12 @@ main(int argc, char* argv[])
         FailOnCommandLine("need points >= 2 and 0 < rho-min < rho-max");
     }
 
-    std::vector<std::string> nets;
+    const std::vector<std::string> nets = CommaList(networks);
+    for (const std::string& item : nets)
     {
-        std::stringstream ss(networks);
-        std::string item;
-        while (std::getline(ss, item, ','))
+        if (item != "ideal" && item != "wireless")
         {
-            if (item != "ideal" && item != "wireless")
-            {
-                FailOnCommandLine("network '" + item + "' is not one of: ideal, wireless");
-            }
-            nets.push_back(item);
+            FailOnCommandLine("network '" + item + "' is not one of: ideal, wireless");
         }
     }
     std::filesystem::create_directories(out);

@@ -19,27 +19,6 @@
 
 using namespace ns3;
 
-namespace
-{
-
-std::vector<std::string>
-SplitList(const std::string& text)
-{
-    std::vector<std::string> items;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ','))
-    {
-        if (!item.empty())
-        {
-            items.push_back(item);
-        }
-    }
-    return items;
-}
-
-} // namespace
-
 int
 main(int argc, char* argv[])
 {
@@ -102,8 +81,8 @@ main(int argc, char* argv[])
     cmd.AddValue("out", "Output directory", c.out);
     cmd.Parse(argc, argv);
 
-    c.models = SplitList(models);
-    c.devices = SplitList(devices);
+    c.models = CommaList(models);
+    c.devices = CommaList(devices);
     c.lambda = lambda > 0 ? lambda : std::nan("");
     c.rho = rho > 0 ? rho : std::nan("");
     if (lambda == 0 && rho == 0)

@@ -2,6 +2,8 @@
 
 #include "llm-client.h"
 #include "llm-server.h"
+#include "split-client.h"
+#include "split-server.h"
 
 #include "ns3/node.h"
 #include "ns3/pointer.h"
@@ -36,8 +38,13 @@ LlmServerHelper::Install(const NodeContainer& nodes) const
 }
 
 LlmClientHelper::LlmClientHelper(const Address& server, uint16_t port)
+    : LlmClientHelper(LlmClient::GetTypeId(), server, port)
 {
-    m_factory.SetTypeId(LlmClient::GetTypeId());
+}
+
+LlmClientHelper::LlmClientHelper(TypeId typeId, const Address& server, uint16_t port)
+{
+    m_factory.SetTypeId(typeId);
     m_factory.Set("RemoteAddress", AddressValue(server));
     m_factory.Set("RemotePort", UintegerValue(port));
     m_workload.SetTypeId(LlmWorkload::GetTypeId());
@@ -62,7 +69,7 @@ LlmClientHelper::Install(const NodeContainer& nodes) const
     ApplicationContainer apps;
     for (auto it = nodes.Begin(); it != nodes.End(); ++it)
     {
-        Ptr<Application> app = m_factory.Create<LlmClient>();
+        Ptr<Application> app = m_factory.Create<Application>();
         if (m_hasWorkload)
         {
             app->SetAttribute("Workload", PointerValue(m_workload.Create<LlmWorkload>()));
@@ -79,12 +86,31 @@ LlmClientHelper::AssignStreams(const ApplicationContainer& clients, int64_t stre
     int64_t used = 0;
     for (auto it = clients.Begin(); it != clients.End(); ++it)
     {
-        if (Ptr<LlmClient> client = DynamicCast<LlmClient>(*it))
+        if (Ptr<LlmUserApplication> client = DynamicCast<LlmUserApplication>(*it))
         {
             used += client->AssignStreams(stream + used);
         }
     }
     return used;
+}
+
+SplitClientHelper::SplitClientHelper(const Address& server, uint16_t port)
+    : LlmClientHelper(SplitClient::GetTypeId(), server, port)
+{
+}
+
+ApplicationContainer
+SplitClientHelper::InstallServer(const NodeContainer& nodes, uint16_t port)
+{
+    ApplicationContainer apps;
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        Ptr<SplitServer> server = CreateObject<SplitServer>();
+        server->SetAttribute("Port", UintegerValue(port));
+        (*it)->AddApplication(server);
+        apps.Add(server);
+    }
+    return apps;
 }
 
 } // namespace ns3

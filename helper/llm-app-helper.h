@@ -1,5 +1,6 @@
 /*
- * LlmServerHelper and LlmClientHelper: install the edge-llm applications on nodes.
+ * LlmServerHelper, LlmClientHelper and SplitClientHelper: install the edge-llm applications
+ * on nodes.
  */
 #ifndef EDGE_LLM_LLM_APP_HELPER_H
 #define EDGE_LLM_LLM_APP_HELPER_H
@@ -35,18 +36,38 @@ class LlmClientHelper
 {
   public:
     LlmClientHelper(const Address& server, uint16_t port = 8000);
+    virtual ~LlmClientHelper() = default;
     void SetAttribute(const std::string& name, const AttributeValue& value);
     /// An attribute of every client's LlmWorkload (PromptTokens, OutputTokens, Interarrival,
     /// ThinkTime); each client gets a workload object of its own.
     void SetWorkloadAttribute(const std::string& name, const AttributeValue& value);
     ApplicationContainer Install(const NodeContainer& nodes) const;
-    /// Fixes the clients' random streams from `stream` on; returns how many were used.
+    /// Fixes the users' random streams (any LlmUserApplication) from `stream` on; returns how
+    /// many were used.
     static int64_t AssignStreams(const ApplicationContainer& clients, int64_t stream);
+
+  protected:
+    /// Users of type `typeId` (an LlmUserApplication with RemoteAddress, RemotePort and
+    /// Workload attributes).
+    LlmClientHelper(TypeId typeId, const Address& server, uint16_t port);
 
   private:
     ObjectFactory m_factory;
     ObjectFactory m_workload;
     bool m_hasWorkload{false}; //!< SetWorkloadAttribute was called
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief Installs SplitClient applications that split their requests with one SplitServer
+ * (each node needs an LlmEngine: the device's), and SplitServer applications.
+ */
+class SplitClientHelper : public LlmClientHelper
+{
+  public:
+    SplitClientHelper(const Address& server, uint16_t port = 8200);
+    /// SplitServer applications listening on `port`.
+    static ApplicationContainer InstallServer(const NodeContainer& nodes, uint16_t port = 8200);
 };
 
 } // namespace ns3

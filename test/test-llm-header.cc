@@ -93,7 +93,7 @@ TEST(LlmHeader, RoundTripPreservesEveryField)
 
 TEST(LlmHeader, RoundTripOfEveryTypeAndReason)
 {
-    for (uint8_t type = LlmHeader::REQUEST; type <= LlmHeader::ERROR; ++type)
+    for (uint8_t type = LlmHeader::REQUEST; type <= LlmHeader::LAST_TYPE; ++type)
     {
         for (uint8_t reason = LlmHeader::NONE; reason <= LlmHeader::LAST_REASON; ++reason)
         {
@@ -108,6 +108,32 @@ TEST(LlmHeader, RoundTripOfEveryTypeAndReason)
             EXPECT_EQ(out.Validate(), "") << "type " << int(type) << " reason " << int(reason);
         }
     }
+}
+
+TEST(LlmHeader, SplitStepsCarryTheirExtensionInNetworkOrder)
+{
+    LlmHeader in;
+    in.m_type = LlmHeader::SPLIT_HIDDEN;
+    in.m_requestId = 42;
+    in.m_step = 0x01020304;
+    in.m_firstUnit = 0x0506;
+    in.m_lastUnit = 0x0708;
+    in.m_residenceMicros = 0x090A0B0C;
+    const std::vector<uint8_t> b = Bytes(in);
+    ASSERT_EQ(b.size(), 44u);
+    EXPECT_EQ(in.GetSerializedSize(), 44u);
+    const std::vector<uint8_t> extension(b.begin() + 32, b.end());
+    EXPECT_EQ(extension, (std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+    const LlmHeader out = RoundTrip(in);
+    EXPECT_EQ(out.m_step, in.m_step);
+    EXPECT_EQ(out.m_firstUnit, in.m_firstUnit);
+    EXPECT_EQ(out.m_lastUnit, in.m_lastUnit);
+    EXPECT_EQ(out.m_residenceMicros, in.m_residenceMicros);
+    EXPECT_EQ(out.Validate(), "");
+    // Units must be a range.
+    in.m_firstUnit = 9;
+    in.m_lastUnit = 3;
+    EXPECT_NE(in.Validate().find("units 9-3"), std::string::npos) << in.Validate();
 }
 
 TEST(LlmHeader, FieldsAreInNetworkOrder)
@@ -151,7 +177,7 @@ TEST(LlmHeader, ValidateRejectsBadType)
     LlmHeader h;
     h.m_type = 0;
     EXPECT_NE(h.Validate().find("type"), std::string::npos) << h.Validate();
-    h.m_type = LlmHeader::ERROR + 1;
+    h.m_type = LlmHeader::LAST_TYPE + 1;
     EXPECT_NE(h.Validate().find("type"), std::string::npos) << h.Validate();
     h.m_type = 255;
     EXPECT_NE(RoundTrip(h).Validate(), "");

@@ -26,6 +26,19 @@ Message(uint64_t id, uint32_t payload)
     return h;
 }
 
+/// A split step (44-byte header) with every extension field set.
+LlmHeader
+SplitMessage(uint64_t id, uint32_t payload)
+{
+    LlmHeader h = Message(id, payload);
+    h.m_type = LlmHeader::SPLIT_HIDDEN;
+    h.m_step = static_cast<uint32_t>(id + 3);
+    h.m_firstUnit = static_cast<uint16_t>(id);
+    h.m_lastUnit = static_cast<uint16_t>(id + 5);
+    h.m_residenceMicros = static_cast<uint32_t>(id * 1000);
+    return h;
+}
+
 /// The framed bytes of `messages`, back to back, as one packet.
 Ptr<Packet>
 Stream(const std::vector<LlmHeader>& messages)
@@ -68,13 +81,25 @@ ExpectSame(const std::vector<LlmHeader>& sent, const std::vector<Popped>& got)
         EXPECT_EQ(got[i].header.m_promptTokens, sent[i].m_promptTokens);
         EXPECT_EQ(got[i].header.m_outputTokens, sent[i].m_outputTokens);
         EXPECT_EQ(got[i].header.m_payloadBytes, sent[i].m_payloadBytes);
+        EXPECT_EQ(got[i].header.m_type, sent[i].m_type);
+        EXPECT_EQ(got[i].header.m_step, sent[i].m_step);
+        EXPECT_EQ(got[i].header.m_firstUnit, sent[i].m_firstUnit);
+        EXPECT_EQ(got[i].header.m_lastUnit, sent[i].m_lastUnit);
+        EXPECT_EQ(got[i].header.m_residenceMicros, sent[i].m_residenceMicros);
         EXPECT_EQ(got[i].payloadSize, sent[i].m_payloadBytes) << "message " << i;
     }
 }
 
-// Payloads of 0, 1, less than a header, more than a header, and large.
-const std::vector<LlmHeader> g_messages =
-    {Message(1, 0), Message(2, 1), Message(3, 31), Message(4, 33), Message(5, 0), Message(6, 1000)};
+// Payloads of 0, 1, less than a header, more than a header, and large; split steps (longer
+// headers) among them.
+const std::vector<LlmHeader> g_messages = {Message(1, 0),
+                                           SplitMessage(2, 1),
+                                           Message(3, 31),
+                                           SplitMessage(4, 0),
+                                           Message(4, 33),
+                                           Message(5, 0),
+                                           SplitMessage(6, 45),
+                                           Message(6, 1000)};
 
 } // namespace
 
@@ -86,6 +111,12 @@ TEST(LlmMessageFramer, FrameIsHeaderPlusPayload)
     framed->RemoveHeader(h);
     EXPECT_EQ(h.m_requestId, 9u);
     EXPECT_EQ(framed->GetSize(), 77u);
+    // A split step carries 12 more header bytes.
+    Ptr<Packet> split = LlmMessageFramer::Frame(SplitMessage(9, 77));
+    EXPECT_EQ(split->GetSize(), LlmHeader::MAX_SERIALIZED_SIZE + 77);
+    EXPECT_EQ(split->RemoveHeader(h), 44u);
+    EXPECT_EQ(h.m_step, 12u);
+    EXPECT_EQ(h.m_lastUnit, 14u);
 }
 
 TEST(LlmMessageFramer, OneByteSegments)

@@ -197,6 +197,51 @@ TEST_F(SplitPlannerTest, CostsOfARealModelOverARealLink)
     EXPECT_LE(all.clientMemory, c.clientMemoryLimit); // 4-bit Llama-3-8B fits a 64 GB Orin
 }
 
+TEST_F(SplitPlannerTest, GreedyNeverBeatsTheProgrammeOnARealModel)
+{
+    // A 32-block model at the default resolution, SLAs from the fastest placement to the
+    // client alone: the programme judges latency exactly, so greedy's placements (feasible by
+    // construction) never carry less server work than its answer.
+    auto server = test::Roofline("llama-3-8b-int4", "edge-server-l4");
+    Ptr<SplitPlanner> dp = SplitPlanner::ByName("dp");
+    Ptr<SplitPlanner> greedy = SplitPlanner::ByName("greedy");
+    int compared = 0;
+    int dpBetter = 0;
+    for (const char* device : {"jetson-orin-nano", "raspberry-pi-5", "phone-snapdragon-8-gen-3"})
+    {
+        auto client = test::Roofline("llama-3-8b-int4", device);
+        for (double mbps : {5.0, 20.0, 100.0})
+        {
+            const SplitCosts costs = SplitCosts::Compute(*client,
+                                                         *server,
+                                                         SplitLink{mbps * 1e6, mbps * 1e6, 0.01},
+                                                         256,
+                                                         64);
+            const double fastest = SplitPlanner::ByName("server-only")->Plan(costs, 1e9).latency;
+            const double slowest = SplitPlanner::ByName("client-only")->Plan(costs, 1e9).latency;
+            for (int i = 1; i <= 12; ++i)
+            {
+                const double sla = fastest + (slowest - fastest) * i / 12.0;
+                const SplitPlacement g = greedy->Plan(costs, sla);
+                const SplitPlacement best = dp->Plan(costs, sla);
+                if (!g.feasible)
+                {
+                    continue;
+                }
+                ++compared;
+                ASSERT_TRUE(best.feasible) << device << " " << mbps << " Mb/s, SLA " << sla;
+                EXPECT_LE(best.latency, sla);
+                EXPECT_LE(best.serverWork, g.serverWork + 1e-9)
+                    << device << " " << mbps << " Mb/s, SLA " << sla << ": dp " << best.Compact()
+                    << ", greedy " << g.Compact();
+                dpBetter += best.serverWork < g.serverWork - 1e-9;
+            }
+        }
+    }
+    EXPECT_GT(compared, 50);
+    EXPECT_GT(dpBetter, 5) << "greedy matched the programme almost always: a weak test";
+}
+
 TEST_F(SplitPlannerTest, BadInputIsOneLine)
 {
     EXPECT_THROW(SplitPlanner::ByName("magic"), std::invalid_argument);

@@ -1,6 +1,7 @@
 -- Wireshark/tshark dissectors for edge-llm messages:
---   edgellm: LLM messages (ns3::LlmHeader, 32 bytes, network order, followed by
---     `payload length` zero bytes), reassembled across TCP segments; TCP port 8000.
+--   edgellm: LLM messages (ns3::LlmHeader, 32 bytes, network order, 44 for split-hidden
+--     messages, followed by `payload length` zero bytes), reassembled across TCP segments;
+--     TCP ports 8000, 8100 and 8200.
 --   edgellm_gossip: gossip membership messages (ns3::GossipHeader, one per UDP datagram:
 --     14 bytes and 12 per entry, network order); UDP port 9100.
 --
@@ -8,14 +9,22 @@
 --   tshark -X lua_script:tools/edge-llm.lua -r capture.pcap -Y edgellm_gossip
 --   wireshark -X lua_script:tools/edge-llm.lua wired-9-0.pcap
 --
--- Registered on TCP ports 8000 (LlmServer's default Port) and 8100 (MoaAgent's), and UDP port 9100 (PeerSampler's
+-- Registered on TCP ports 8000 (LlmServer's default Port), 8100 (MoaAgent's) and 8200 (SplitServer's), and UDP port 9100 (PeerSampler's
 -- default Port); for other ports use "Decode As..." in Wireshark or
 -- `-d tcp.port==PORT,edgellm` / `-d udp.port==PORT,edgellm_gossip` in tshark.
 -- Keep in step with model/wire/llm-header.{h,cc} and model/wire/gossip-header.{h,cc}.
 
 local edgellm = Proto("edgellm", "edge-llm message")
 
-local TYPES = { [1] = "request", [2] = "first-chunk", [3] = "final-chunk", [4] = "error" }
+local TYPES = {
+    [1] = "request",
+    [2] = "first-chunk",
+    [3] = "final-chunk",
+    [4] = "error",
+    [5] = "split-hidden",
+}
+local SPLIT_HIDDEN = 5
+local SPLIT_EXTENSION_BYTES = 12
 local REASONS = {
     [0] = "none",
     [1] = "queue-full",
@@ -25,6 +34,7 @@ local REASONS = {
     [5] = "server-error",
     [6] = "kv-cache-too-small",
     [7] = "over-token-budget",
+    [8] = "bad-split-step",
 }
 local MAGIC = 0xED11
 local HEADER_BYTES = 32
@@ -42,6 +52,10 @@ f.prompt = ProtoField.uint32("edgellm.prompt_tokens", "Prompt tokens")
 f.output = ProtoField.uint32("edgellm.output_tokens", "Output tokens")
 f.payload_len = ProtoField.uint32("edgellm.payload_length", "Payload length")
 f.payload = ProtoField.bytes("edgellm.payload", "Payload (zero-filled)")
+f.step = ProtoField.uint32("edgellm.split.step", "Step (0 prefill, k decode step k)")
+f.first_unit = ProtoField.uint16("edgellm.split.first_unit", "First unit (0 embedding, L+1 head)")
+f.last_unit = ProtoField.uint16("edgellm.split.last_unit", "Last unit")
+f.residence = ProtoField.uint32("edgellm.split.residence_us", "Residence (us)")
 
 -- Returns the bytes of one message at `offset`, 0 if it is not an edge-llm message, or a
 -- negative count of the bytes still missing (nil when not even the header is complete).
@@ -53,12 +67,16 @@ local function dissect_one(tvb, pinfo, tree, offset)
     if tvb(offset, 2):uint() ~= MAGIC then
         return 0
     end
+    local message_type = tvb(offset + 3, 1):uint()
+    local header_bytes = HEADER_BYTES
+    if message_type == SPLIT_HIDDEN then
+        header_bytes = HEADER_BYTES + SPLIT_EXTENSION_BYTES
+    end
     local payload = tvb(offset + 28, 4):uint()
-    local total = HEADER_BYTES + payload
+    local total = header_bytes + payload
     if available < total then
         return available - total
     end
-    local message_type = tvb(offset + 3, 1):uint()
     local id = tvb(offset + 8, 8):uint64()
     local item = tree:add(edgellm, tvb(offset, total))
     item:append_text(string.format(", %s, id %s", TYPES[message_type] or "unknown", tostring(id)))
@@ -73,8 +91,16 @@ local function dissect_one(tvb, pinfo, tree, offset)
     item:add(f.prompt, tvb(offset + 20, 4))
     item:add(f.output, tvb(offset + 24, 4))
     item:add(f.payload_len, tvb(offset + 28, 4))
+    if message_type == SPLIT_HIDDEN then
+        item:add(f.step, tvb(offset + 32, 4))
+        item:add(f.first_unit, tvb(offset + 36, 2))
+        item:add(f.last_unit, tvb(offset + 38, 2))
+        item:add(f.residence, tvb(offset + 40, 4))
+        item:append_text(string.format(", step %d, units %d-%d", tvb(offset + 32, 4):uint(),
+            tvb(offset + 36, 2):uint(), tvb(offset + 38, 2):uint()))
+    end
     if payload > 0 then
-        item:add(f.payload, tvb(offset + HEADER_BYTES, payload))
+        item:add(f.payload, tvb(offset + header_bytes, payload))
     end
     pinfo.cols.protocol = "EDGE-LLM"
     pinfo.cols.info:append(string.format(" [%s id=%s]", TYPES[message_type] or "?", tostring(id)))
@@ -103,6 +129,7 @@ end
 
 DissectorTable.get("tcp.port"):add(8000, edgellm)
 DissectorTable.get("tcp.port"):add(8100, edgellm) -- MoaAgent's default Port
+DissectorTable.get("tcp.port"):add(8200, edgellm) -- SplitServer's default Port
 
 -- Gossip membership (ns3::GossipHeader) ----------------------------------------------------
 

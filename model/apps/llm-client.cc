@@ -159,20 +159,7 @@ LlmClient::StartApplication()
     {
         NS_FATAL_ERROR("LlmClient in trace mode needs a TraceFile");
     }
-    // Ids are unique per run: node id (24 bits), the application's index on its node (8 bits),
-    // then a 32-bit counter.
-    uint32_t index = 0;
-    for (uint32_t i = 0; i < GetNode()->GetNApplications(); ++i)
-    {
-        if (GetNode()->GetApplication(i) == this)
-        {
-            index = i;
-        }
-    }
-    NS_ABORT_MSG_IF(index > 0xFF || GetNode()->GetId() > 0xFFFFFF,
-                    "LlmClient ids need node id < 2^24 and < 256 applications per node");
-    m_idBase =
-        (static_cast<uint64_t>(GetNode()->GetId()) << 40) | (static_cast<uint64_t>(index) << 32);
+    m_idBase = RequestIdBase();
     m_issuing = true;
     m_traceIndex = m_traceOffset;
     m_traceStart = Simulator::Now();
@@ -297,15 +284,7 @@ LlmClient::ServerNode()
     if (!m_serverLookedUp)
     {
         m_serverLookedUp = true;
-        const Ipv4Address address = Ipv4Address::ConvertFrom(m_remote);
-        for (uint32_t n = 0; n < NodeList::GetNNodes() && !m_serverNode; ++n)
-        {
-            Ptr<Ipv4> ipv4 = NodeList::GetNode(n)->GetObject<Ipv4>();
-            if (ipv4 && ipv4->GetInterfaceForAddress(address) >= 0)
-            {
-                m_serverNode = n;
-            }
-        }
+        m_serverNode = NodeOwning(m_remote);
     }
     return m_serverNode;
 }

@@ -50,7 +50,7 @@ class LlmClient : public LlmUserApplication
 
     void StopIssuing() override;
     /// Assigns fixed streams to the random variables; returns how many were used.
-    int64_t AssignStreams(int64_t stream);
+    int64_t AssignStreams(int64_t stream) override;
 
     uint64_t GetIssued() const;
     uint64_t GetOpen() const override;

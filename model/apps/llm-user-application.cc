@@ -1,5 +1,10 @@
 #include "llm-user-application.h"
 
+#include "ns3/ipv4-address.h"
+#include "ns3/ipv4.h"
+#include "ns3/node-list.h"
+#include "ns3/node.h"
+
 namespace ns3
 {
 
@@ -29,6 +34,42 @@ LlmUserApplication::GetTypeId()
                             MakeTraceSourceAccessor(&LlmUserApplication::m_failedTrace),
                             "ns3::LlmUserApplication::RecordTracedCallback");
     return tid;
+}
+
+uint64_t
+LlmUserApplication::RequestIdBase() const
+{
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < GetNode()->GetNApplications(); ++i)
+    {
+        if (GetNode()->GetApplication(i) == this)
+        {
+            index = i;
+        }
+    }
+    const uint32_t node = GetNode()->GetId();
+    NS_ABORT_MSG_IF(index > 0xFF || node > 0xFFFFFF,
+                    "request ids need node id < 2^24 and < 256 applications per node");
+    return (static_cast<uint64_t>(node) << 40) | (static_cast<uint64_t>(index) << 32);
+}
+
+std::optional<uint32_t>
+LlmUserApplication::NodeOwning(const Address& address)
+{
+    if (!Ipv4Address::IsMatchingType(address))
+    {
+        return std::nullopt;
+    }
+    const Ipv4Address ip = Ipv4Address::ConvertFrom(address);
+    for (uint32_t n = 0; n < NodeList::GetNNodes(); ++n)
+    {
+        Ptr<Ipv4> ipv4 = NodeList::GetNode(n)->GetObject<Ipv4>();
+        if (ipv4 && ipv4->GetInterfaceForAddress(ip) >= 0)
+        {
+            return n;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace ns3

@@ -6,8 +6,11 @@
 
 #include "request-record.h"
 
+#include "ns3/address.h"
 #include "ns3/application.h"
 #include "ns3/traced-callback.h"
+
+#include <optional>
 
 namespace ns3
 {
@@ -28,10 +31,18 @@ class LlmUserApplication : public Application
     virtual void StopIssuing() = 0;
     /// Requests issued and not ended yet.
     virtual uint64_t GetOpen() const = 0;
+    /// Assigns fixed streams to the random variables; returns how many were used.
+    virtual int64_t AssignStreams(int64_t stream) = 0;
 
     typedef void (*RecordTracedCallback)(const RequestRecord& record);
 
   protected:
+    /// The high bits of this application's request ids, unique per run: node id (24 bits),
+    /// the application's index on its node (8 bits); a 32-bit counter fills the rest.
+    uint64_t RequestIdBase() const;
+    /// The id of the node that owns IPv4 `address`, if any (a linear search: call once).
+    static std::optional<uint32_t> NodeOwning(const Address& address);
+
     TracedCallback<const RequestRecord&> m_issuedTrace;
     TracedCallback<const RequestRecord&> m_firstTokenTrace;
     TracedCallback<const RequestRecord&> m_completedTrace;

@@ -207,19 +207,7 @@ MoaAgent::StartApplication()
         NS_ABORT_MSG_IF(!m_server->Listen(m_port),
                         "MoaAgent cannot bind TCP port " << m_port << " on node " << node);
     }
-    // Ids are unique per run: node id (24 bits), the application's index on its node (8 bits),
-    // then a 32-bit counter (as LlmClient's).
-    uint32_t index = 0;
-    for (uint32_t i = 0; i < GetNode()->GetNApplications(); ++i)
-    {
-        if (GetNode()->GetApplication(i) == this)
-        {
-            index = i;
-        }
-    }
-    NS_ABORT_MSG_IF(index > 0xFF || node > 0xFFFFFF,
-                    "MoaAgent ids need node id < 2^24 and < 256 applications per node");
-    m_idBase = (static_cast<uint64_t>(node) << 40) | (static_cast<uint64_t>(index) << 32);
+    m_idBase = RequestIdBase();
     m_issuing = true;
     m_nextArrival = Simulator::Schedule(m_warmUp, &MoaAgent::ScheduleNextArrival, this);
 }

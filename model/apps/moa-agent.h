@@ -78,7 +78,7 @@ class MoaAgent : public LlmUserApplication
     void StopIssuing() override;
     uint64_t GetOpen() const override;
     /// Assigns fixed streams to the random variables; returns how many were used.
-    int64_t AssignStreams(int64_t stream);
+    int64_t AssignStreams(int64_t stream) override;
 
     uint32_t GetLayers() const;
     uint32_t GetPeers() const;

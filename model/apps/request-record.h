@@ -20,8 +20,9 @@ namespace ns3
  * \ingroup edge-llm
  * \brief One request from its user's side. status is "pending" until it ends, then
  * "completed" or "failed" with a reason: from the server queue-full, context-too-long,
- * empty-job, no-engine, server-error; from the network unreachable, timeout,
- * connection-closed, connection-error, malformed-response; or unfinished (the run ended).
+ * empty-job, no-engine, server-error, bad-split-step; from the network unreachable, timeout,
+ * connection-closed, connection-error, malformed-response; from the device client-memory
+ * (split inference); or unfinished (the run ended).
  */
 struct RequestRecord
 {
@@ -49,6 +50,12 @@ struct RequestRecord
     // Distributed Mixture-of-Agents parameters (0 for other requests, and for M = 0).
     uint32_t moaLayers{0}; //!< M: proposer layers
     uint32_t moaPeers{0};  //!< k: peers asked per layer
+    // Split inference (empty placement for other requests).
+    std::string placement;          //!< "C" or "S" per unit: embedding, blocks, head
+    uint32_t switches{0};           //!< side changes per step, counting the return to the user
+    double predictedSeconds{0};     //!< the planner's latency for the whole request
+    double clientComputeSeconds{0}; //!< the device's own compute for it
+    double slaSeconds{0};           //!< its latency bound (0: none)
 };
 
 } // namespace ns3

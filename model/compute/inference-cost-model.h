@@ -19,13 +19,26 @@ namespace ns3
 
 /**
  * Blocks [first, last) of a model. A range that starts at 0 includes the embedding; one that
- * ends at the model's layer count includes the final norm and LM head (split inference runs
- * the ends on different devices).
+ * ends at the model's layer count includes the final norm and LM head unless `head` is false
+ * (split inference may run the head on the other side of the last block). The head alone is
+ * {layers, layers} with `head` true.
  */
 struct LayerRange
 {
     uint32_t first{0};
     uint32_t last{0};
+    bool head{true}; //!< with the final norm and LM head when the range reaches the end
+
+    uint32_t Blocks() const
+    {
+        return last > first ? last - first : 0;
+    }
+
+    /// Whether the range runs the final norm and LM head of a model of `modelLayers` blocks.
+    bool IncludesHead(uint32_t modelLayers) const
+    {
+        return head && last == modelLayers;
+    }
 };
 
 /**
@@ -67,6 +80,16 @@ class InferenceCostModel : public Object
                                  LayerRange layers) const = 0;
     /// Seconds of one batched iteration through `layers`.
     virtual double BatchStepSeconds(const BatchStep& step, LayerRange layers) const = 0;
+    /**
+     * Seconds of one batched iteration whose sequences run different layer ranges (a split
+     * server's batch): `prefillLayers` and `decodeLayers` give each entry's range, in the
+     * order of step.prefillTokens and step.decodeContexts. Each block is one pass over the
+     * sequences that run it (its weights read once for them), the head one pass over those
+     * that end there. Equal ranges cost BatchStepSeconds(step, range).
+     */
+    double MixedBatchStepSeconds(const BatchStep& step,
+                                 const std::vector<LayerRange>& prefillLayers,
+                                 const std::vector<LayerRange>& decodeLayers) const;
 
     /// The whole model.
     LayerRange AllLayers() const;

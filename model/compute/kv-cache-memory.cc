@@ -18,13 +18,13 @@ KvCacheMemory::Of(const ModelSpec& model, const DeviceProfile& device, LayerRang
 {
     KvCacheMemory memory;
     memory.memoryBytes = device.memoryBytes;
-    const double blocks = held.last - held.first;
+    const double blocks = held.Blocks();
     double params = blocks * model.ParamsPerLayer();
     if (held.first == 0)
     {
         params += model.EmbeddingParams();
     }
-    if (held.last == model.layers)
+    if (held.IncludesHead(model.layers))
     {
         params += model.HeadParams();
     }

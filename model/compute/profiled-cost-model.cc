@@ -215,9 +215,9 @@ double
 ProfiledCostModel::PrefillSeconds(uint32_t promptTokens, LayerRange layers) const
 {
     CheckRange(layers);
-    const double blocks = layers.last - layers.first;
+    const double blocks = layers.Blocks();
     double seconds = blocks * m_profile.LayerPrefillSeconds(promptTokens);
-    if (layers.last == m_profile.model.layers)
+    if (layers.IncludesHead(m_profile.model.layers))
     {
         seconds += m_profile.HeadPrefillSeconds(promptTokens);
     }
@@ -235,9 +235,9 @@ ProfiledCostModel::DecodeSeconds(uint32_t outputTokens, uint32_t context, LayerR
     // Steps see contexts C, C+1, ..., C+G-1: the linear step cost sums in closed form.
     const double g = outputTokens;
     const double contextSum = g * context + g * (g - 1) / 2.0;
-    const double blocks = layers.last - layers.first;
+    const double blocks = layers.Blocks();
     double seconds = blocks * g * DecodeWeightSeconds() + blocks * DecodeKvSeconds(contextSum);
-    if (layers.last == m_profile.model.layers)
+    if (layers.IncludesHead(m_profile.model.layers))
     {
         seconds += g * m_profile.HeadDecodeStepSeconds(1) * DecodeScale();
     }
@@ -248,8 +248,8 @@ double
 ProfiledCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) const
 {
     CheckRange(layers);
-    const double blocks = layers.last - layers.first;
-    const bool withHead = layers.last == m_profile.model.layers;
+    const double blocks = layers.Blocks();
+    const bool withHead = layers.IncludesHead(m_profile.model.layers);
     double prefill = 0;
     if (!step.prefillTokens.empty())
     {

@@ -151,7 +151,7 @@ double
 RooflineCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) const
 {
     CheckRange(layers);
-    const double blocks = layers.last - layers.first;
+    const double blocks = layers.Blocks();
     const double layerWeightBytes = m_model.ParamsPerLayer() * m_model.WeightBytesPerParam();
     const double kvBytesPerTokenPerLayer = m_model.KvBytesPerToken() / m_model.layers;
     double flops = 0;
@@ -181,7 +181,7 @@ RooflineCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
     }
     // Weights are read once per iteration however many sequences share it.
     double seconds = blocks * Roofline(flops, layerWeightBytes + kvBytes);
-    if (layers.last == m_model.layers)
+    if (layers.IncludesHead(m_model.layers))
     {
         seconds += HeadSeconds(sequences, tokens);
     }

@@ -132,7 +132,7 @@ void
 LiveCostModel::CheckWholeModel(LayerRange layers) const
 {
     CheckRange(layers);
-    if (layers.first != 0 || layers.last != m_model.layers)
+    if (layers.first != 0 || layers.last != m_model.layers || !layers.head)
     {
         throw std::invalid_argument("LiveCostModel runs the whole model only: layer range [" +
                                     std::to_string(layers.first) + ", " +

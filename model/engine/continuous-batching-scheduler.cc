@@ -286,6 +286,8 @@ ContinuousBatchingScheduler::Plan()
     }
     NotifyBusy(true);
     BatchStep step;
+    m_prefillLayers.clear();
+    m_decodeLayers.clear();
     for (const Sequence& s : m_running)
     {
         if (s.scheduled == 0)
@@ -296,13 +298,16 @@ ContinuousBatchingScheduler::Plan()
         {
             step.prefillTokens.push_back(s.scheduled);
             step.prefillCached.push_back(s.cached);
+            m_prefillLayers.push_back(s.job.layers);
         }
         else
         {
             step.decodeContexts.push_back(s.cached);
+            m_decodeLayers.push_back(s.job.layers);
         }
     }
-    const Time duration = Seconds(m_cost->BatchStepSeconds(step, m_held));
+    const Time duration =
+        Seconds(m_cost->MixedBatchStepSeconds(step, m_prefillLayers, m_decodeLayers));
     m_windowStart = Simulator::Now();
     m_boundaries.assign(1, m_windowStart + duration);
     m_decodeWindow = false;
@@ -350,7 +355,7 @@ ContinuousBatchingScheduler::PlanWindow(const BatchStep& first)
         {
             break;
         }
-        end += Seconds(m_cost->BatchStepSeconds(step, m_held));
+        end += Seconds(m_cost->MixedBatchStepSeconds(step, m_prefillLayers, m_decodeLayers));
         m_boundaries.push_back(end);
     }
     m_decodeWindow = m_boundaries.size() > 1;

@@ -97,6 +97,9 @@ class ContinuousBatchingScheduler : public LlmScheduler
     Time m_windowStart;
     std::vector<Time> m_boundaries; //!< end time of each step of the current window
     bool m_decodeWindow{false};     //!< the current event ends a stretch of decode-only steps
+    // The layer range of each sequence of the current iteration, in the step's order.
+    std::vector<LayerRange> m_prefillLayers;
+    std::vector<LayerRange> m_decodeLayers;
 };
 
 } // namespace ns3

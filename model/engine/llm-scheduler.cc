@@ -61,7 +61,7 @@ void
 LlmScheduler::NotifyFirstToken(InferenceJob& job)
 {
     // Only the model's end produces tokens: middle layers hand on hidden states.
-    if (job.layers.last != m_cost->GetModel().layers)
+    if (!job.layers.IncludesHead(m_cost->GetModel().layers))
     {
         return;
     }

@@ -88,6 +88,16 @@ RequestLog::Row::NetworkSeconds() const
     return LatencySeconds() - QueueWaitSeconds() - ComputeSeconds();
 }
 
+int
+RequestLog::Row::SlaMet() const
+{
+    if (record.slaSeconds <= 0 || record.status == "pending")
+    {
+        return -1;
+    }
+    return record.status == "completed" && LatencySeconds() <= record.slaSeconds ? 1 : 0;
+}
+
 void
 RequestLog::WatchClient(Ptr<LlmUserApplication> client)
 {
@@ -106,8 +116,10 @@ RequestLog::WatchEngine(Ptr<LlmEngine> engine, uint32_t node)
         Callback<void, const InferenceJob&>(
             [this, node](const InferenceJob& job) { OnEnqueued(node, job); }));
     engine->TraceConnectWithoutContext("Started", MakeCallback(&RequestLog::OnStarted, this));
-    engine->TraceConnectWithoutContext("Completed",
-                                       MakeCallback(&RequestLog::OnEngineCompleted, this));
+    engine->TraceConnectWithoutContext(
+        "Completed",
+        Callback<void, const InferenceJob&>(
+            [this, node](const InferenceJob& job) { OnEngineCompleted(node, job); }));
     engine->TraceConnectWithoutContext(
         "Dropped",
         Callback<void, const InferenceJob&, const std::string&>(
@@ -152,10 +164,12 @@ RequestLog::OnStarted(const InferenceJob& job)
 }
 
 void
-RequestLog::OnEngineCompleted(const InferenceJob& job)
+RequestLog::OnEngineCompleted(uint32_t node, const InferenceJob& job)
 {
     Row& row = m_rows[job.requestId];
-    row.workSeconds += (job.completed - job.started).GetSeconds();
+    const double work = (job.completed - job.started).GetSeconds();
+    row.workSeconds += work;
+    row.ownWorkSeconds += node == job.origin ? work : 0;
     row.preemptions += job.preemptions;
     if (!row.engineDone)
     {
@@ -196,7 +210,8 @@ RequestLog::CsvHeader()
     return "request_id,node,kind,server,arrival_s,first_token_s,completion_s,status,reason,"
            "prompt_tokens,output_tokens,latency_s,ttft_s,queue_wait_s,compute_s,network_s,"
            "bytes_sent,bytes_received,jobs,work_s,moa_layers,moa_k,layer_done_s,"
-           "layer_prompt_tokens,peers,retries,itl_s,preemptions";
+           "layer_prompt_tokens,peers,retries,itl_s,preemptions,placement,switches,predicted_s,"
+           "client_compute_s,server_compute_s,sla_s,sla_met";
 }
 
 void
@@ -240,9 +255,12 @@ RequestLog::WriteCsv(const std::string& path) const
                 }
             }
         }
+        // A split request's server is its edge server, whichever engine ran it first.
+        const bool split = !r.placement.empty();
+        const bool engineNamesServer = !split && (row.served || !row.engineDrop.empty());
         out << id << ',' << r.node << ',' << r.kind << ','
-            << (row.served || !row.engineDrop.empty() ? std::to_string(row.server)
-                                                      : (r.server ? std::to_string(*r.server) : ""))
+            << (engineNamesServer ? std::to_string(row.server)
+                                  : (r.server ? std::to_string(*r.server) : ""))
             << ',' << number(r.arrival.GetSeconds()) << ',' << time(r.firstToken) << ','
             << (r.status == "pending" ? "" : number(r.completion.GetSeconds())) << ',' << r.status
             << ',' << r.reason << ',' << r.promptTokens << ',' << r.outputTokens << ','
@@ -266,8 +284,13 @@ RequestLog::WriteCsv(const std::string& path) const
                         }
                         return text;
                     })
-            << ',' << r.retries << ',' << number(row.ItlSeconds()) << ',' << row.preemptions
-            << "\n";
+            << ',' << r.retries << ',' << number(row.ItlSeconds()) << ',' << row.preemptions << ','
+            << r.placement << ',' << (split ? std::to_string(r.switches) : "") << ','
+            << (split ? number(r.predictedSeconds) : "") << ','
+            << (split ? number(r.clientComputeSeconds) : "") << ','
+            << (split ? number(row.workSeconds - row.ownWorkSeconds) : "") << ','
+            << (r.slaSeconds > 0 ? number(r.slaSeconds) : "") << ','
+            << (row.SlaMet() < 0 ? "" : std::to_string(row.SlaMet())) << "\n";
     }
     out.close();
     if (!out || std::rename(partial.c_str(), path.c_str()) != 0)

@@ -38,10 +38,11 @@ class RequestLog : public Object
         Time started;           //!< engine began prefill
         bool engineDone{false}; //!< the engine produced its last token
         Time engineCompleted;
-        std::string engineDrop;  //!< engine drop reason, if any
-        uint32_t jobs{0};        //!< engine jobs accepted for it (MoA: (k+1)M + 1 and retries)
-        double workSeconds{0};   //!< compute seconds of all its jobs, on every engine
-        uint32_t preemptions{0}; //!< KV-cache evictions of its jobs, on every engine
+        std::string engineDrop;   //!< engine drop reason, if any
+        uint32_t jobs{0};         //!< engine jobs accepted for it (MoA: (k+1)M + 1 and retries)
+        double workSeconds{0};    //!< compute seconds of all its jobs, on every engine
+        double ownWorkSeconds{0}; //!< of those, on the user's own node (split inference)
+        uint32_t preemptions{0};  //!< KV-cache evictions of its jobs, on every engine
 
         // The decomposition of a one-job request; NaN for requests of several jobs (MoA).
         double QueueWaitSeconds() const; //!< NaN unless started
@@ -52,6 +53,9 @@ class RequestLog : public Object
         /// Mean inter-token latency the user saw: (completion - first token) / (G - 1); NaN
         /// unless completed with more than one output token.
         double ItlSeconds() const;
+        /// 1 when a request with an SLA completed within it, 0 when it ended otherwise (late
+        /// or failed), -1 without an SLA or while pending.
+        int SlaMet() const;
     };
 
     static TypeId GetTypeId();
@@ -72,7 +76,7 @@ class RequestLog : public Object
     void OnRecord(const RequestRecord& record);
     void OnEnqueued(uint32_t node, const InferenceJob& job);
     void OnStarted(const InferenceJob& job);
-    void OnEngineCompleted(const InferenceJob& job);
+    void OnEngineCompleted(uint32_t node, const InferenceJob& job);
     void OnDropped(uint32_t node, const InferenceJob& job, const std::string& reason);
 
     std::map<uint64_t, Row> m_rows;

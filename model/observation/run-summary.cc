@@ -89,9 +89,34 @@ RunSummary::Compute(const RequestLog& requests,
     std::vector<double> itl;
     double outputTokens = 0;
     std::vector<std::pair<std::string, std::vector<double>>> layerTimes;
+    std::vector<double> serverWork;
+    std::vector<double> clientCompute;
+    std::vector<double> switches;
+    std::vector<double> overPredicted;
+    double bytesUp = 0;
+    double bytesDown = 0;
     for (const auto& [id, row] : requests.GetRows())
     {
         ++s.requests;
+        const RequestRecord& r = row.record;
+        if (!r.placement.empty())
+        {
+            ++s.split.requests;
+            s.split.ended += r.status != "pending";
+            s.split.slaMet += row.SlaMet() == 1;
+            if (r.status == "completed")
+            {
+                serverWork.push_back(row.workSeconds - row.ownWorkSeconds);
+                clientCompute.push_back(r.clientComputeSeconds);
+                switches.push_back(r.switches);
+                if (r.predictedSeconds > 0)
+                {
+                    overPredicted.push_back(row.LatencySeconds() / r.predictedSeconds);
+                }
+                bytesUp += r.bytesSent;
+                bytesDown += r.bytesReceived;
+            }
+        }
         s.applicationBytes += row.record.bytesSent + row.record.bytesReceived;
         if (!std::isnan(row.TtftSeconds()))
         {
@@ -123,6 +148,22 @@ RunSummary::Compute(const RequestLog& requests,
     s.compute = Distribution::Of(compute);
     s.network = Distribution::Of(network);
     s.itl = Distribution::Of(itl);
+    if (s.split.requests > 0)
+    {
+        SplitSummary& split = s.split;
+        split.slaAttainment = split.ended > 0 ? double(split.slaMet) / split.ended : std::nan("");
+        split.serverWork = Distribution::Of(serverWork);
+        split.clientCompute = Distribution::Of(clientCompute);
+        split.switches = Distribution::Of(switches);
+        split.latencyOverPredicted = Distribution::Of(overPredicted);
+        if (!serverWork.empty())
+        {
+            split.serverRequestsPerBusySecond =
+                split.serverWork.mean > 0 ? 1.0 / split.serverWork.mean : std::nan("");
+            split.bytesUpPerRequest = bytesUp / serverWork.size();
+            split.bytesDownPerRequest = bytesDown / serverWork.size();
+        }
+    }
     // "aggregation" last, whatever M the rows had.
     std::stable_partition(layerTimes.begin(), layerTimes.end(), [](const auto& entry) {
         return entry.first != "aggregation";
@@ -274,6 +315,21 @@ RunSummary::WriteJson(const std::string& path) const
         }
         j["moa"] = {{"layer_latency_s", layers}, {"retries", moaRetries}};
     }
+    if (split.requests > 0)
+    {
+        auto number = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
+        j["split"] = {{"requests", split.requests},
+                      {"ended", split.ended},
+                      {"sla_met", split.slaMet},
+                      {"sla_attainment", number(split.slaAttainment)},
+                      {"server_work_s", ToJson(split.serverWork)},
+                      {"client_compute_s", ToJson(split.clientCompute)},
+                      {"switches", ToJson(split.switches)},
+                      {"latency_over_predicted", ToJson(split.latencyOverPredicted)},
+                      {"server_requests_per_busy_s", number(split.serverRequestsPerBusySecond)},
+                      {"bytes_up_per_request", number(split.bytesUpPerRequest)},
+                      {"bytes_down_per_request", number(split.bytesDownPerRequest)}};
+    }
     const std::string tmp = path + ".partial";
     {
         std::ofstream out(tmp);
@@ -326,6 +382,8 @@ RunSummary::Table() const
     {
         row(("  " + label).c_str(), d);
     }
+    row("server work", split.serverWork);
+    row("device work", split.clientCompute);
     std::snprintf(line,
                   sizeof(line),
                   "throughput: %.4f req/s, %.2f output tokens/s over %.1f s simulated\n",
@@ -353,6 +411,18 @@ RunSummary::Table() const
             os << line;
         }
         os << "\n";
+    }
+    if (split.requests > 0)
+    {
+        std::snprintf(line,
+                      sizeof(line),
+                      "split: SLA met by %llu of %llu ended requests (%.1f %%); measured/planned "
+                      "latency %.3f (mean)\n",
+                      static_cast<unsigned long long>(split.slaMet),
+                      static_cast<unsigned long long>(split.ended),
+                      100.0 * split.slaAttainment,
+                      split.latencyOverPredicted.mean);
+        os << line;
     }
     if (!stability.empty())
     {

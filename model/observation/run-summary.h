@@ -55,6 +55,25 @@ struct EngineSummary
     double outputTokensPerSecond{0}; //!< tokens generated per simulated second
 };
 
+/// Split-inference requests (those with a placement) over the run.
+struct SplitSummary
+{
+    uint64_t requests{0};               //!< split requests issued (0: the run had none)
+    uint64_t ended{0};                  //!< of those, ended (completed or failed)
+    uint64_t slaMet{0};                 //!< of those ended, completed within their SLA
+    double slaAttainment{std::nan("")}; //!< slaMet / ended
+    Distribution serverWork;            //!< server compute seconds per completed request
+    Distribution clientCompute;         //!< device compute seconds per completed request
+    Distribution switches;              //!< side changes per step, completed requests
+    /// Measured over predicted latency, completed requests (1: the plan held).
+    Distribution latencyOverPredicted;
+    /// Completed requests per second of server compute: what the server could carry if it
+    /// did nothing else (1 / mean server work).
+    double serverRequestsPerBusySecond{std::nan("")};
+    double bytesUpPerRequest{std::nan("")};   //!< mean, completed requests
+    double bytesDownPerRequest{std::nan("")}; //!< mean, completed requests
+};
+
 /**
  * \ingroup edge-llm
  * \brief Counts by final state, latency and time-to-first-token distributions of completed
@@ -93,6 +112,7 @@ struct RunSummary
     /// "aggregation".
     std::vector<std::pair<std::string, Distribution>> layerLatency;
     uint64_t moaRetries{0}; //!< peer requests re-sent elsewhere, all MoA requests
+    SplitSummary split;     //!< split inference; split.requests == 0 without any
 
     static RunSummary Compute(const RequestLog& requests,
                               const QueueLog& queues,

@@ -47,15 +47,6 @@ namespace
 
 constexpr double INF = std::numeric_limits<double>::infinity();
 
-/// `value` in whole steps of `step`, rounded up (a hair of float noise forgiven); -1 if it
-/// cannot fit `limit` steps.
-int64_t
-Steps(double value, double step, int64_t limit)
-{
-    const double steps = std::ceil(value / step - 1e-9);
-    return steps > static_cast<double>(limit) ? -1 : static_cast<int64_t>(std::max(0.0, steps));
-}
-
 /// The placement of least latency, ignoring the SLA and memory (two states per unit).
 std::vector<bool>
 FastestPlacement(const SplitCosts& costs)
@@ -111,118 +102,115 @@ DpSplitPlanner::Plan(const SplitCosts& costs, double sla) const
     }
     const double step = sla / R;
     const double memoryStep = memoryBinds ? costs.clientMemoryLimit / M : 1;
+    const double slack = 1e-12 * sla; // float noise forgiven
 
-    // Steps of every unit on each side, of every crossing, of every unit's memory.
-    std::vector<std::array<int64_t, 2>> unitSteps(n);
-    std::vector<int64_t> memorySteps(n, 0);
-    std::vector<std::array<int64_t, 2>> crossSteps(n + 1); // [up, down]
-    for (size_t u = 0; u < n; ++u)
-    {
-        unitSteps[u] = {Steps(costs.units[u].clientSeconds, step, R),
-                        Steps(costs.units[u].serverSeconds, step, R)};
-        if (memoryBinds)
-        {
-            memorySteps[u] = Steps(costs.units[u].clientMemory, memoryStep, M);
-        }
-    }
-    for (size_t i = 0; i <= n; ++i)
-    {
-        crossSteps[i] = {Steps(costs.boundaryUp[i], step, R),
-                         Steps(costs.boundaryDown[i], step, R)};
-    }
-
-    // work[((u * 2 + s) * (R + 1) + b) * (M + 1) + m]: least server work with unit u on side
-    // s, b latency steps and m memory steps used; from[...] the previous unit's side.
+    // A cell (u, s, b, m): unit u on side s, the path's exact latency in [b, b+1) steps of
+    // SLA / R and its exact client memory in [m, m+1) steps. It keeps the path of least server
+    // work (ties: least latency) with that path's exact latency and memory, so feasibility is
+    // judged on exact sums; only paths sharing a cell are compared by their rounded position.
     const size_t perUnitSide = static_cast<size_t>(R + 1) * (M + 1);
-    std::vector<double> work(n * 2 * perUnitSide, INF);
-    std::vector<int8_t> from(work.size(), -1);
-    auto at = [&](size_t u, int s, int64_t b, int64_t m) {
-        return (u * 2 + s) * perUnitSide + static_cast<size_t>(b) * (M + 1) + m;
+    const size_t cells = n * 2 * perUnitSide;
+    std::vector<double> work(cells, INF);
+    std::vector<double> latency(cells, INF);
+    std::vector<double> memory(cells, 0);
+    std::vector<int8_t> fromSide(cells, -1);
+    std::vector<uint32_t> fromCell(cells, 0); // b * (M + 1) + m of the previous unit's cell
+    auto at = [&](size_t u, int s, size_t cell) { return (u * 2 + s) * perUnitSide + cell; };
+    auto cellOf = [&](double l, double mem) {
+        const int64_t b = std::min<int64_t>(static_cast<int64_t>(l / step), R);
+        const int64_t m =
+            memoryBinds ? std::min<int64_t>(static_cast<int64_t>(mem / memoryStep), M) : 0;
+        return static_cast<size_t>(b * (M + 1) + m);
+    };
+    auto relax = [&](size_t u, int s, double w, double l, double mem, int p, size_t previous) {
+        if (l > sla + slack || (memoryBinds && mem > costs.clientMemoryLimit))
+        {
+            return;
+        }
+        const size_t to = at(u, s, cellOf(l, mem));
+        if (w < work[to] || (w == work[to] && l < latency[to]))
+        {
+            work[to] = w;
+            latency[to] = l;
+            memory[to] = mem;
+            fromSide[to] = static_cast<int8_t>(p);
+            fromCell[to] = static_cast<uint32_t>(previous);
+        }
     };
     for (size_t u = 0; u < n; ++u)
     {
+        const SplitUnit& unit = costs.units[u];
         for (int s = 0; s < 2; ++s)
         {
-            const int64_t own = unitSteps[u][s];
-            const int64_t mem = s == 0 ? memorySteps[u] : 0;
-            if (own < 0 || mem < 0)
+            const double own = s ? unit.serverSeconds : unit.clientSeconds;
+            const double mem = s ? 0 : unit.clientMemory;
+            const double addWork = s ? unit.serverWork : 0;
+            const double cross = s ? costs.boundaryUp[u] : costs.boundaryDown[u];
+            if (u == 0)
             {
-                continue; // this unit alone cannot run there within the SLA or memory
+                // The user starts on the client.
+                relax(0, s, addWork, own + (s ? cross : 0), mem, 0, 0);
+                continue;
             }
-            const double addWork = s ? costs.units[u].serverWork : 0;
             for (int p = 0; p < 2; ++p)
             {
-                const int64_t cross = p == s ? 0 : crossSteps[u][s ? 0 : 1];
-                if (cross < 0 || (u == 0 && p != 0))
+                const double switchCost = p == s ? 0 : cross;
+                for (size_t cell = 0; cell < perUnitSide; ++cell)
                 {
-                    continue; // the user starts on the client
-                }
-                for (int64_t b = 0; b + own + cross <= R; ++b)
-                {
-                    for (int64_t m = 0; m + mem <= M; ++m)
+                    const size_t i = at(u - 1, p, cell);
+                    if (work[i] == INF)
                     {
-                        const double before =
-                            u == 0 ? (b == 0 && m == 0 ? 0 : INF) : work[at(u - 1, p, b, m)];
-                        if (before == INF)
-                        {
-                            continue;
-                        }
-                        const size_t to = at(u, s, b + own + cross, m + mem);
-                        if (before + addWork < work[to])
-                        {
-                            work[to] = before + addWork;
-                            from[to] = static_cast<int8_t>(p);
-                        }
+                        continue;
                     }
+                    relax(u,
+                          s,
+                          work[i] + addWork,
+                          latency[i] + switchCost + own,
+                          memory[i] + mem,
+                          p,
+                          cell);
                 }
             }
         }
     }
     // The answer goes back to the user on the client.
     double bestWork = INF;
-    int64_t bestTotal = R + 1;
-    int bestSide = 0;
-    int64_t bestB = 0;
-    int64_t bestM = 0;
+    double bestLatency = INF;
+    size_t best = cells;
     for (int s = 0; s < 2; ++s)
     {
-        const int64_t back = s ? crossSteps[n][1] : 0;
-        if (back < 0)
+        const double back = s ? costs.boundaryDown[n] : 0;
+        for (size_t cell = 0; cell < perUnitSide; ++cell)
         {
-            continue;
-        }
-        for (int64_t b = 0; b + back <= R; ++b)
-        {
-            for (int64_t m = 0; m <= M; ++m)
+            const size_t i = at(n - 1, s, cell);
+            const double total = latency[i] + back;
+            if (work[i] == INF || total > sla + slack)
             {
-                const double w = work[at(n - 1, s, b, m)];
-                if (w < bestWork || (w == bestWork && b + back < bestTotal))
-                {
-                    bestWork = w;
-                    bestTotal = b + back;
-                    bestSide = s;
-                    bestB = b;
-                    bestM = m;
-                }
+                continue;
+            }
+            if (work[i] < bestWork || (work[i] == bestWork && total < bestLatency))
+            {
+                bestWork = work[i];
+                bestLatency = total;
+                best = i;
             }
         }
     }
-    if (bestWork == INF)
+    if (best == cells)
     {
         // No placement meets the SLA within memory: the fastest, run best effort.
         return SplitPlacement::Evaluate(costs, FastestPlacement(costs), sla);
     }
     std::vector<bool> onServer(n);
-    int s = bestSide;
-    int64_t b = bestB;
-    int64_t m = bestM;
+    size_t i = best;
     for (size_t u = n; u-- > 0;)
     {
+        const int s = static_cast<int>((i / perUnitSide) % 2);
         onServer[u] = s == 1;
-        const int p = from[at(u, s, b, m)];
-        b -= unitSteps[u][s] + (p == s ? 0 : crossSteps[u][s ? 0 : 1]);
-        m -= s == 0 ? memorySteps[u] : 0;
-        s = p;
+        if (u > 0)
+        {
+            i = at(u - 1, fromSide[i], fromCell[i]);
+        }
     }
     return SplitPlacement::Evaluate(costs, onServer, sla);
 }

@@ -14,9 +14,12 @@ namespace ns3
  * \brief Minimises server work subject to latency <= SLA and client memory <= its limit, as
  * Mudvari, Jiang and Tassiulas (2024): states (unit, side, latency used in Resolution steps of
  * SLA / Resolution); each unit stays on its side or switches (a switch pays the boundary's
- * transfer). Costs are rounded up to whole steps, so a placement it calls feasible is; it can
- * miss placements within a few steps of the SLA. When the client cannot hold every unit, the
- * client memory is a second dimension (MemoryResolution steps of the limit, also rounded up).
+ * transfer). Each state keeps the path of least server work that reaches it with that path's
+ * exact latency, so feasibility is judged on exact sums (what it calls feasible is) and
+ * rounding costs nothing along a path; it can only miss a placement whose prefix shared a state
+ * with a cheaper but slower one (within one step of SLA / Resolution). When the client cannot
+ * hold every unit, the client memory is a second dimension (MemoryResolution steps of the
+ * limit, judged exactly in the same way).
  * Cost: O(units x Resolution) (x MemoryResolution when memory binds) time and memory.
  */
 class DpSplitPlanner : public SplitPlanner

@@ -3,6 +3,7 @@
 #include "kv-cache-memory.h"
 #include "number-text.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -11,7 +12,7 @@ namespace ns3
 
 namespace
 {
-constexpr double TOKEN_ID_BYTES = 4; //!< a sampled or prompt token id on the wire
+constexpr uint32_t TOKEN_ID_BYTES = 4; //!< a sampled or prompt token id on the wire
 
 /// Seconds to send `messages` messages of `bytes` bytes each, plus one of `firstBytes`.
 double
@@ -85,50 +86,51 @@ SplitCosts::Compute(const InferenceCostModel& client,
     costs.units.push_back(
         {"head", clientHead, serverHead, serverHead, model.HeadParams() * bytesPerParam});
 
-    const double hidden = model.HiddenStateBytesPerToken();
     const uint32_t boundaries = costs.units.size() + 1;
     for (uint32_t i = 0; i < boundaries; ++i)
     {
-        double up;
-        double down;
-        if (i == 0)
-        {
-            // Token ids into the embedding: the prompt, then one per decode step.
-            up = Crossing(P * TOKEN_ID_BYTES,
-                          TOKEN_ID_BYTES,
-                          G - 1,
-                          link.upBitsPerSecond,
-                          link.rttSeconds);
-            down = Crossing(P * TOKEN_ID_BYTES,
-                            TOKEN_ID_BYTES,
-                            G - 1,
-                            link.downBitsPerSecond,
-                            link.rttSeconds);
-        }
-        else if (i == boundaries - 1)
-        {
-            // Sampled token ids out of the head: one after the prefill and each decode step.
-            up = Crossing(TOKEN_ID_BYTES,
-                          TOKEN_ID_BYTES,
-                          G - 1,
-                          link.upBitsPerSecond,
-                          link.rttSeconds);
-            down = Crossing(TOKEN_ID_BYTES,
-                            TOKEN_ID_BYTES,
-                            G - 1,
-                            link.downBitsPerSecond,
-                            link.rttSeconds);
-        }
-        else
-        {
-            // Hidden states: the whole prompt's, then one token's per decode step.
-            up = Crossing(P * hidden, hidden, G - 1, link.upBitsPerSecond, link.rttSeconds);
-            down = Crossing(P * hidden, hidden, G - 1, link.downBitsPerSecond, link.rttSeconds);
-        }
-        costs.boundaryUp.push_back(up);
-        costs.boundaryDown.push_back(down);
+        // The prefill carries the whole prompt, each decode step one token.
+        const double prefill = BoundaryBytes(model, i, P);
+        const double step = BoundaryBytes(model, i, 1);
+        costs.boundaryUp.push_back(
+            Crossing(prefill, step, G - 1, link.upBitsPerSecond, link.rttSeconds));
+        costs.boundaryDown.push_back(
+            Crossing(prefill, step, G - 1, link.downBitsPerSecond, link.rttSeconds));
     }
     return costs;
+}
+
+uint32_t
+SplitCosts::BoundaryBytes(const ModelSpec& model, uint32_t boundary, uint32_t tokens)
+{
+    if (boundary == 0)
+    {
+        return tokens * TOKEN_ID_BYTES;
+    }
+    if (boundary >= model.layers + 2)
+    {
+        return TOKEN_ID_BYTES; // the sampled token
+    }
+    return static_cast<uint32_t>(tokens * model.HiddenStateBytesPerToken());
+}
+
+LayerRange
+SplitCosts::UnitLayers(const ModelSpec& model, uint32_t firstUnit, uint32_t lastUnit)
+{
+    const uint32_t L = model.layers;
+    LayerRange range;
+    range.first = std::min(std::max(firstUnit, 1u) - 1, L);
+    range.last = std::min(lastUnit, L);
+    range.head = lastUnit >= L + 1;
+    if (range.last < range.first)
+    {
+        range.last = range.first;
+    }
+    if (range.Blocks() == 0 && range.head)
+    {
+        range.first = range.last = L; // the head alone
+    }
+    return range;
 }
 
 SplitPlacement

@@ -52,6 +52,14 @@ struct SplitCosts
     std::vector<double> boundaryDown; //!< L+1 seconds (server to client)
     double clientMemoryLimit{0};      //!< bytes the client may use
 
+    /// Bytes crossing boundary `boundary` (before unit `boundary`; units + 1 after the head)
+    /// in one step of `tokens` tokens: token ids (4 bytes) into the embedding, one sampled
+    /// token id out of the head, hidden states (tokens x hidden x 2 bytes) anywhere else.
+    static uint32_t BoundaryBytes(const ModelSpec& model, uint32_t boundary, uint32_t tokens);
+    /// The blocks (and head) that units [firstUnit, lastUnit] run (embedding 0, blocks 1..L,
+    /// head L+1); Blocks() == 0 and no head when they are the embedding alone.
+    static LayerRange UnitLayers(const ModelSpec& model, uint32_t firstUnit, uint32_t lastUnit);
+
     /// From the two sides' cost models (same model) and the link; throws
     /// std::invalid_argument naming the bad value.
     static SplitCosts Compute(const InferenceCostModel& client,

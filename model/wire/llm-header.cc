@@ -33,12 +33,23 @@ LlmHeader::Print(std::ostream& os) const
     {
         os << " reason=" << ReasonName(m_reason);
     }
+    if (m_type == SPLIT_HIDDEN)
+    {
+        os << " step=" << m_step << " units=" << m_firstUnit << "-" << m_lastUnit
+           << " residence=" << m_residenceMicros << "us";
+    }
+}
+
+uint32_t
+LlmHeader::SerializedSizeOf(uint8_t type)
+{
+    return type == SPLIT_HIDDEN ? MAX_SERIALIZED_SIZE : SERIALIZED_SIZE;
 }
 
 uint32_t
 LlmHeader::GetSerializedSize() const
 {
-    return SERIALIZED_SIZE;
+    return SerializedSizeOf(m_type);
 }
 
 void
@@ -56,6 +67,13 @@ LlmHeader::Serialize(Buffer::Iterator start) const
     i.WriteHtonU32(m_promptTokens);
     i.WriteHtonU32(m_outputTokens);
     i.WriteHtonU32(m_payloadBytes);
+    if (m_type == SPLIT_HIDDEN)
+    {
+        i.WriteHtonU32(m_step);
+        i.WriteHtonU16(m_firstUnit);
+        i.WriteHtonU16(m_lastUnit);
+        i.WriteHtonU32(m_residenceMicros);
+    }
 }
 
 uint32_t
@@ -73,6 +91,13 @@ LlmHeader::Deserialize(Buffer::Iterator start)
     m_promptTokens = i.ReadNtohU32();
     m_outputTokens = i.ReadNtohU32();
     m_payloadBytes = i.ReadNtohU32();
+    if (m_type == SPLIT_HIDDEN)
+    {
+        m_step = i.ReadNtohU32();
+        m_firstUnit = i.ReadNtohU16();
+        m_lastUnit = i.ReadNtohU16();
+        m_residenceMicros = i.ReadNtohU32();
+    }
     return i.GetDistanceFrom(start);
 }
 
@@ -88,9 +113,15 @@ LlmHeader::Validate() const
         return "unsupported version " + std::to_string(m_version) + " (expected " +
                std::to_string(VERSION) + ")";
     }
-    if (m_type < REQUEST || m_type > ERROR)
+    if (m_type < REQUEST || m_type > LAST_TYPE)
     {
-        return "unknown message type " + std::to_string(m_type) + " (accepted 1-4)";
+        return "unknown message type " + std::to_string(m_type) + " (accepted 1-" +
+               std::to_string(LAST_TYPE) + ")";
+    }
+    if (m_type == SPLIT_HIDDEN && m_firstUnit > m_lastUnit)
+    {
+        return "split units " + std::to_string(m_firstUnit) + "-" + std::to_string(m_lastUnit) +
+               " are not a range (accepted: first <= last)";
     }
     if (m_reason > LAST_REASON)
     {
@@ -118,6 +149,8 @@ LlmHeader::TypeName(uint8_t type)
         return "final-chunk";
     case ERROR:
         return "error";
+    case SPLIT_HIDDEN:
+        return "split-hidden";
     default:
         return "unknown(" + std::to_string(type) + ")";
     }
@@ -144,6 +177,8 @@ LlmHeader::ReasonName(uint8_t reason)
         return "kv-cache-too-small";
     case OVER_TOKEN_BUDGET:
         return "over-token-budget";
+    case BAD_SPLIT_STEP:
+        return "bad-split-step";
     default:
         return "unknown(" + std::to_string(reason) + ")";
     }

@@ -15,26 +15,39 @@ namespace ns3
 /**
  * \ingroup edge-llm
  * \brief 32 bytes in network order: magic, version, type, reason, reserved, layer,
- * request id, origin, prompt tokens, output tokens, payload length.
+ * request id, origin, prompt tokens, output tokens, payload length; split messages add
+ * 12 bytes: step, first unit, last unit, residence.
  *
  * A message is this header followed by `payload length` bytes, sized like the real content
  * (tokens x bytes per token); the bytes are zero-filled ns-3 payload and cost no memory.
+ *
+ * A SPLIT_HIDDEN message hands one step of a split request to the other side: the hidden
+ * states (or token ids) entering unit `first unit`, and the units [first unit, last unit]
+ * (embedding 0, blocks 1..L, head L+1) it is to run. Prompt and output tokens are the
+ * request's P and G; step 0 is the prefill (P tokens carried), step k >= 1 the k-th decode
+ * step (one token, P + k - 1 cached). `residence` is how long the sender held the step
+ * before answering, in microseconds (0 when it starts the step): what the client measures
+ * the link and the server's load by.
  */
 class LlmHeader : public Header
 {
   public:
     static constexpr uint16_t MAGIC = 0xED11;
     static constexpr uint8_t VERSION = 1;
-    static constexpr uint32_t SERIALIZED_SIZE = 32;
+    static constexpr uint32_t SERIALIZED_SIZE = 32; //!< every message's fixed part
+    static constexpr uint32_t SPLIT_EXTENSION_SIZE = 12;
+    static constexpr uint32_t MAX_SERIALIZED_SIZE = SERIALIZED_SIZE + SPLIT_EXTENSION_SIZE;
     static constexpr uint32_t MAX_PAYLOAD = 64 * 1024 * 1024; //!< larger is malformed
 
     /// What the message is. Values are on the wire: append, never renumber.
     enum Type : uint8_t
     {
-        REQUEST = 1,     //!< a prompt to serve
-        FIRST_CHUNK = 2, //!< the first output token (time to first token)
-        FINAL_CHUNK = 3, //!< the rest of the output; the response is complete
-        ERROR = 4,       //!< the request failed; see reason
+        REQUEST = 1,      //!< a prompt to serve
+        FIRST_CHUNK = 2,  //!< the first output token (time to first token)
+        FINAL_CHUNK = 3,  //!< the rest of the output; the response is complete
+        ERROR = 4,        //!< the request failed; see reason
+        SPLIT_HIDDEN = 5, //!< one step of a split request for the other side (extension)
+        LAST_TYPE = SPLIT_HIDDEN,
     };
 
     /// Why a request failed. Values are on the wire: append, never renumber.
@@ -48,7 +61,8 @@ class LlmHeader : public Header
         SERVER_ERROR = 5,
         KV_CACHE_TOO_SMALL = 6, //!< the job's tokens can never fit the engine's KV cache
         OVER_TOKEN_BUDGET = 7,  //!< the prompt exceeds one iteration's token budget
-        LAST_REASON = OVER_TOKEN_BUDGET,
+        BAD_SPLIT_STEP = 8,     //!< a split step's units or step do not fit the server's model
+        LAST_REASON = BAD_SPLIT_STEP,
     };
 
     LlmHeader();
@@ -62,6 +76,8 @@ class LlmHeader : public Header
     /// Empty when the header read is well formed; otherwise what is wrong with it.
     std::string Validate() const;
 
+    /// Bytes of the header of a message of `type`: 32, or 44 with the split extension.
+    static uint32_t SerializedSizeOf(uint8_t type);
     static std::string TypeName(uint8_t type);
     static std::string ReasonName(uint8_t reason);
     /// The wire reason for an engine drop reason ("queue-full" -> QUEUE_FULL, ...).
@@ -77,6 +93,11 @@ class LlmHeader : public Header
     uint32_t m_promptTokens{0};
     uint32_t m_outputTokens{0};
     uint32_t m_payloadBytes{0};
+    // The split extension (SPLIT_HIDDEN only).
+    uint32_t m_step{0};            //!< 0: prefill; k: the k-th decode step
+    uint16_t m_firstUnit{0};       //!< first unit the receiver runs
+    uint16_t m_lastUnit{0};        //!< last unit the receiver runs
+    uint32_t m_residenceMicros{0}; //!< how long the sender held the step
 };
 
 } // namespace ns3

@@ -22,7 +22,7 @@ LlmMessageFramer::Push(Ptr<const Packet> bytes)
     // After a malformed header nothing more is read: the stream is unusable.
     while (offset < size && m_malformed.empty())
     {
-        if (m_headFill < LlmHeader::SERIALIZED_SIZE)
+        if (m_headFill < m_headSize)
         {
             if (!copied)
             {
@@ -31,13 +31,18 @@ LlmMessageFramer::Push(Ptr<const Packet> bytes)
                 bytes->CopyData(m_segment.data(), size);
                 copied = true;
             }
-            const uint32_t take = std::min(LlmHeader::SERIALIZED_SIZE - m_headFill, size - offset);
+            const uint32_t take = std::min(m_headSize - m_headFill, size - offset);
             std::memcpy(m_headBytes.data() + m_headFill, m_segment.data() + offset, take);
             m_headFill += take;
             offset += take;
-            if (m_headFill < LlmHeader::SERIALIZED_SIZE)
+            if (m_headFill == LlmHeader::SERIALIZED_SIZE)
             {
-                return;
+                // The type byte says whether an extension follows the fixed part.
+                m_headSize = LlmHeader::SerializedSizeOf(m_headBytes[3]);
+            }
+            if (m_headFill < m_headSize)
+            {
+                continue;
             }
             DecodeHeader();
             if (!m_malformed.empty())
@@ -52,6 +57,7 @@ LlmMessageFramer::Push(Ptr<const Packet> bytes)
         {
             m_complete.push_back(m_current);
             m_headFill = 0;
+            m_headSize = LlmHeader::SERIALIZED_SIZE;
             m_payloadFill = 0;
         }
     }
@@ -61,8 +67,8 @@ void
 LlmMessageFramer::DecodeHeader()
 {
     Buffer buffer;
-    buffer.AddAtStart(LlmHeader::SERIALIZED_SIZE);
-    buffer.Begin().Write(m_headBytes.data(), LlmHeader::SERIALIZED_SIZE);
+    buffer.AddAtStart(m_headSize);
+    buffer.Begin().Write(m_headBytes.data(), m_headSize);
     m_current.Deserialize(buffer.Begin());
     m_malformed = m_current.Validate();
 }
@@ -81,7 +87,7 @@ LlmMessageFramer::Pop(LlmHeader& header, Ptr<Packet>& payload)
     }
     header = m_complete.front();
     m_complete.pop_front();
-    m_buffered -= LlmHeader::SERIALIZED_SIZE + header.m_payloadBytes;
+    m_buffered -= header.GetSerializedSize() + header.m_payloadBytes;
     payload = Create<Packet>(header.m_payloadBytes);
     return true;
 }

@@ -27,7 +27,8 @@ namespace ns3
  * until it returns false. A malformed header makes the stream unusable (HasError()): the
  * caller closes the connection.
  *
- * Only headers are read: Push() keeps a header's bytes until all 32 are in, then counts the
+ * Only headers are read: Push() keeps a header's bytes until all are in (32, or 44 for a
+ * split message, known from the type byte), then counts the
  * payload's bytes without keeping them (payloads are zero-filled sizes), so each segment costs
  * time in its own size, never in the message's. Pop() hands out a fresh zero-filled payload
  * of the header's length.
@@ -52,10 +53,11 @@ class LlmMessageFramer
     /// Reads the header from its 32 bytes; on a malformed one, remembers why.
     void DecodeHeader();
 
-    std::deque<LlmHeader> m_complete;                              //!< whole, not yet popped
-    std::array<uint8_t, LlmHeader::SERIALIZED_SIZE> m_headBytes{}; //!< the current header so far
-    uint32_t m_headFill{0};    //!< bytes of m_headBytes received
-    LlmHeader m_current;       //!< the current message's header, once m_headFill is 32
+    std::deque<LlmHeader> m_complete;                                  //!< whole, not yet popped
+    std::array<uint8_t, LlmHeader::MAX_SERIALIZED_SIZE> m_headBytes{}; //!< the header so far
+    uint32_t m_headFill{0};                          //!< bytes of m_headBytes received
+    uint32_t m_headSize{LlmHeader::SERIALIZED_SIZE}; //!< the current header's size, by type
+    LlmHeader m_current;       //!< the current message's header, once all of it is in
     uint32_t m_payloadFill{0}; //!< payload bytes of the current message received
     uint64_t m_buffered{0};
     std::vector<uint8_t> m_segment; //!< a segment's bytes, copied when it holds header bytes

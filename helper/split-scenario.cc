@@ -1,0 +1,245 @@
+#include "split-scenario.h"
+
+#include "device-profile.h"
+#include "llm-app-helper.h"
+#include "llm-engine-helper.h"
+#include "llm-engine.h"
+#include "llm-run-helper.h"
+#include "model-spec.h"
+#include "number-text.h"
+#include "split-planner.h"
+#include "wifi-star-helper.h"
+#include "wired-lan-helper.h"
+
+#include "ns3/config.h"
+#include "ns3/double.h"
+#include "ns3/pointer.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ns3
+{
+
+namespace
+{
+
+[[noreturn]] void
+Bad(const std::string& message)
+{
+    throw std::invalid_argument(message);
+}
+
+std::string
+Constant(uint32_t value)
+{
+    return "ns3::ConstantRandomVariable[Constant=" + std::to_string(value) + "]";
+}
+
+std::string
+CostModelType(const std::string& cost)
+{
+    return cost == "profiled" ? "ns3::ProfiledCostModel" : "ns3::RooflineCostModel";
+}
+
+} // namespace
+
+SplitScenario::SplitScenario(const SplitScenarioConfig& config)
+    : m_config(config)
+{
+    Validate();
+}
+
+void
+SplitScenario::Validate() const
+{
+    const SplitScenarioConfig& c = m_config;
+    if (c.clients < 1 || c.clients > WifiStarHelper::MAX_STATIONS)
+    {
+        Bad("clients " + std::to_string(c.clients) + ": accepted 1 to " +
+            std::to_string(WifiStarHelper::MAX_STATIONS));
+    }
+    if (c.access == "lte")
+    {
+        Bad("access 'lte' is not built yet (LTE access is an open issue); accepted: wifi, wired");
+    }
+    if (c.access != "wifi" && c.access != "wired")
+    {
+        Bad("access '" + c.access + "' is not one of: wifi, wired");
+    }
+    if (c.cost != "roofline" && c.cost != "profiled")
+    {
+        Bad("cost '" + c.cost + "' is not one of: roofline, profiled");
+    }
+    SplitPlanner::ByName(c.planner); // throws, listing the planners
+    if (!(c.sla > 0 && std::isfinite(c.sla)))
+    {
+        Bad("sla " + NumberText(c.sla) + " must be > 0 seconds");
+    }
+    if (!(c.load > 0 && c.load <= 1000))
+    {
+        Bad("load " + NumberText(c.load) + ": accepted (0, 1000] requests per second per client");
+    }
+    if (!(c.distance > 0 && c.distance <= 10000))
+    {
+        Bad("distance " + NumberText(c.distance) + ": accepted (0, 10000] metres");
+    }
+    if (!(c.duration > 0 && c.duration <= 1e7) || !(c.drain >= 0 && c.drain <= 1e7) ||
+        !(c.timeout > 0 && c.timeout <= 1e7))
+    {
+        Bad("duration and timeout must be in (0, 1e7] s, drain in [0, 1e7] s");
+    }
+    if (c.seed < 1 || c.run < 1)
+    {
+        Bad("seed and run must be >= 1");
+    }
+    if (c.clientDevices.empty())
+    {
+        Bad("give at least one client device");
+    }
+    const ModelSpec model = ModelSpec::Preset(c.model); // throws, listing the presets
+    if (c.promptTokens + static_cast<uint64_t>(c.outputTokens) > model.maxContext)
+    {
+        Bad("prompt-tokens + output-tokens = " +
+            std::to_string(c.promptTokens + static_cast<uint64_t>(c.outputTokens)) +
+            " exceed the model's context of " + std::to_string(model.maxContext));
+    }
+    DeviceProfile::Preset(c.serverDevice);
+    for (const auto& device : c.clientDevices)
+    {
+        DeviceProfile::Preset(device);
+    }
+}
+
+SplitScenarioResult
+SplitScenario::Run()
+{
+    const SplitScenarioConfig& c = m_config;
+    RngSeedManager::SetSeed(c.seed);
+    RngSeedManager::SetRun(c.run);
+    // Full-size segments: ns-3's default TCP MSS is 536 bytes.
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+
+    // --- the network --------------------------------------------------------------------
+    NodeContainer clientNodes;
+    Ptr<Node> serverNode;
+    Ipv4Address serverAddress;
+    WiredLanHelper lanHelper;
+    WifiStarHelper starHelper;
+    WiredLan lan;
+    WifiStar star;
+    if (c.access == "wired")
+    {
+        lan = lanHelper.Install(c.clients);
+        clientNodes = lan.clients;
+        serverNode = lan.server.Get(0);
+        serverAddress = lan.serverAddress;
+    }
+    else
+    {
+        starHelper.SetDistance(c.distance);
+        starHelper.SetStandard(c.standard);
+        star = starHelper.Install(c.clients, 100);
+        clientNodes = star.stations;
+        serverNode = star.server.Get(0);
+        serverAddress = star.serverAddress;
+    }
+
+    // --- engines: a batching server, one user per device --------------------------------
+    LlmEngineHelper serverEngines;
+    serverEngines.SetCostModel(CostModelType(c.cost));
+    serverEngines.SetCostModelAttribute("Model", StringValue(c.model));
+    serverEngines.SetCostModelAttribute("Device", StringValue(c.serverDevice));
+    serverEngines.SetScheduler("ns3::ContinuousBatchingScheduler");
+    serverEngines.SetEngineAttribute("QueueCapacity", UintegerValue(100000));
+    Ptr<LlmEngine> serverEngine = serverEngines.Install(serverNode);
+
+    std::vector<Ptr<LlmEngine>> clientEngines;
+    for (uint32_t i = 0; i < c.clients; ++i)
+    {
+        LlmEngineHelper device;
+        device.SetCostModel(CostModelType(c.cost));
+        device.SetCostModelAttribute("Model", StringValue(c.model));
+        device.SetCostModelAttribute("Device",
+                                     StringValue(c.clientDevices[i % c.clientDevices.size()]));
+        device.SetScheduler("ns3::FcfsScheduler");
+        clientEngines.push_back(device.Install(clientNodes.Get(i)));
+    }
+
+    // --- applications -------------------------------------------------------------------
+    const uint16_t port = 8200;
+    SplitClientHelper::InstallServer(NodeContainer(serverNode), port).Start(Seconds(0));
+    SplitClientHelper clientHelper(serverAddress, port);
+    clientHelper.SetAttribute("Planner", PointerValue(SplitPlanner::ByName(c.planner)));
+    clientHelper.SetAttribute("ServerCostModel", PointerValue(serverEngine->GetCostModel()));
+    clientHelper.SetAttribute("Sla", TimeValue(Seconds(c.sla)));
+    clientHelper.SetAttribute("Timeout", TimeValue(Seconds(c.timeout)));
+    clientHelper.SetWorkloadAttribute(
+        "Interarrival",
+        StringValue("ns3::ExponentialRandomVariable[Mean=" + NumberText(1.0 / c.load) + "]"));
+    if (c.promptTokens > 0)
+    {
+        clientHelper.SetWorkloadAttribute("PromptTokens", StringValue(Constant(c.promptTokens)));
+    }
+    if (c.outputTokens > 0)
+    {
+        clientHelper.SetWorkloadAttribute("OutputTokens", StringValue(Constant(c.outputTokens)));
+    }
+    ApplicationContainer clientApps = clientHelper.Install(clientNodes);
+    LlmClientHelper::AssignStreams(clientApps, 1000);
+    clientApps.Start(Seconds(1)); // after association on Wi-Fi
+
+    // --- outputs ------------------------------------------------------------------------
+    LlmRunHelper runner(c.out);
+    if (c.pcap)
+    {
+        if (c.access == "wired")
+        {
+            lanHelper.EnablePcap(runner.Path("lan"), lan);
+        }
+        else
+        {
+            starHelper.EnablePcap(runner.Path("wifi"), runner.Path("wired"), star);
+        }
+    }
+    runner.WatchClients(clientApps);
+    runner.WatchEngine(serverEngine, serverNode->GetId());
+    for (uint32_t i = 0; i < c.clients; ++i)
+    {
+        runner.WatchEngine(clientEngines[i], clientNodes.Get(i)->GetId());
+    }
+    std::string devices;
+    for (const auto& d : c.clientDevices)
+    {
+        devices += (devices.empty() ? "" : ",") + d;
+    }
+    runner.SetScenario("example", "edge-llm-split");
+    runner.SetScenario("clients", std::to_string(c.clients));
+    runner.SetScenario("client_devices", devices);
+    runner.SetScenario("model", c.model);
+    runner.SetScenario("server_device", c.serverDevice);
+    runner.SetScenario("cost", c.cost);
+    runner.SetScenario("planner", c.planner);
+    runner.SetScenario("sla_s", NumberText(c.sla));
+    runner.SetScenario("load_rps_per_client", NumberText(c.load));
+    runner.SetScenario("prompt_tokens", c.promptTokens ? std::to_string(c.promptTokens) : "azure");
+    runner.SetScenario("output_tokens", c.outputTokens ? std::to_string(c.outputTokens) : "azure");
+    runner.SetScenario("access", c.access);
+    runner.SetScenario("distance_m", c.access == "wifi" ? NumberText(c.distance) : "");
+    runner.SetScenario("duration_s", NumberText(c.duration));
+    runner.SetScenario("seed", std::to_string(c.seed));
+    runner.SetScenario("run", std::to_string(c.run));
+
+    SplitScenarioResult result;
+    result.summary = runner.Run(Seconds(1 + c.duration), Seconds(c.drain));
+    result.serverUtilisation =
+        result.summary.engines.empty() ? 0 : result.summary.engines[0].utilisation;
+    Simulator::Destroy();
+    return result;
+}
+
+} // namespace ns3
