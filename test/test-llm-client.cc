@@ -3,6 +3,7 @@
  * Topology: client ==== 100 Mb/s point-to-point ==== server (LlmServer + LlmEngine).
  */
 
+#include "client-watch.h"
 #include "edge-llm-test-fixture.h"
 #include "two-node-wire.h"
 
@@ -68,85 +69,6 @@ BuildTwoNodes(const std::string& model,
     return net;
 }
 
-/// Follows one client through its trace sources.
-struct ClientWatch
-{
-    std::vector<RequestRecord> issued;
-    std::vector<RequestRecord> firstTokens;
-    std::vector<RequestRecord> completed;
-    std::vector<RequestRecord> failed;
-    std::map<uint64_t, int> ends; //!< per request id
-    int open{0};
-    int maxOpen{0};
-
-    explicit ClientWatch(Ptr<Application> app)
-    {
-        app->TraceConnectWithoutContext("RequestIssued",
-                                        MakeCallback(&ClientWatch::OnIssued, this));
-        app->TraceConnectWithoutContext("FirstToken", MakeCallback(&ClientWatch::OnFirst, this));
-        app->TraceConnectWithoutContext("RequestCompleted",
-                                        MakeCallback(&ClientWatch::OnCompleted, this));
-        app->TraceConnectWithoutContext("RequestFailed",
-                                        MakeCallback(&ClientWatch::OnFailed, this));
-    }
-
-    void OnIssued(const RequestRecord& r)
-    {
-        EXPECT_EQ(r.status, "pending");
-        EXPECT_EQ(r.arrival, Simulator::Now());
-        issued.push_back(r);
-        maxOpen = std::max(maxOpen, ++open);
-    }
-
-    void OnFirst(const RequestRecord& r)
-    {
-        firstTokens.push_back(r);
-    }
-
-    void OnCompleted(const RequestRecord& r)
-    {
-        EXPECT_EQ(r.status, "completed");
-        EXPECT_EQ(r.reason, "");
-        completed.push_back(r);
-        ++ends[r.requestId];
-        --open;
-    }
-
-    void OnFailed(const RequestRecord& r)
-    {
-        EXPECT_EQ(r.status, "failed");
-        EXPECT_FALSE(r.reason.empty());
-        failed.push_back(r);
-        ++ends[r.requestId];
-        --open;
-    }
-
-    /// Every issued request ended exactly once, and nothing ended that was not issued.
-    void ExpectAllEndedOnce() const
-    {
-        EXPECT_EQ(completed.size() + failed.size(), issued.size());
-        std::set<uint64_t> ids;
-        for (const auto& r : issued)
-        {
-            EXPECT_TRUE(ids.insert(r.requestId).second) << "duplicate id " << r.requestId;
-            auto it = ends.find(r.requestId);
-            EXPECT_TRUE(it != ends.end() && it->second == 1) << "request " << r.requestId;
-        }
-        EXPECT_EQ(ends.size(), ids.size());
-        EXPECT_EQ(open, 0);
-    }
-
-    std::map<std::string, int> FailureReasons() const
-    {
-        std::map<std::string, int> reasons;
-        for (const auto& r : failed)
-        {
-            ++reasons[r.reason];
-        }
-        return reasons;
-    }
-};
-
 class LlmClientTest : public ns3::test::SimulationTest
 {
   protected:
@@ -189,7 +111,7 @@ TEST_F(LlmClientTest, PoissonArrivalCountAndPromptMean)
                        {"Interarrival", "ns3::ExponentialRandomVariable[Mean=0.5]"},
                        {"PromptTokens", "ns3::UniformRandomVariable[Min=10|Max=500]"},
                        {"OutputTokens", "ns3::UniformRandomVariable[Min=1|Max=100]"}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     client->SetStartTime(Seconds(0));
     client->SetStopTime(Seconds(T + 30));
     Simulator::Schedule(Seconds(T), &LlmClient::StopIssuing, client);
@@ -238,7 +160,7 @@ TEST_F(LlmClientTest, DefaultTokenDistributions)
     TwoNodes net = BuildTwoNodes("gpt2-124m", "h100-sxm");
     Ptr<LlmClient> client =
         InstallClient(net, {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=0.1]"}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     client->SetStopTime(Seconds(100));
     Simulator::Stop(Seconds(101));
     Simulator::Run();
@@ -274,7 +196,7 @@ TEST_F(LlmClientTest, ClosedLoopNeverExceedsUsers)
                        {"ThinkTime", "ns3::ExponentialRandomVariable[Mean=1]"},
                        {"PromptTokens", "ns3::UniformRandomVariable[Min=10|Max=200]"},
                        {"OutputTokens", "ns3::UniformRandomVariable[Min=1|Max=20]"}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     int maxGetOpen = 0;
     client->TraceConnectWithoutContext(
         "RequestIssued",
@@ -304,7 +226,7 @@ TEST_F(LlmClientTest, TraceReplaysStridedRowsAtScaledTimes)
                                            {"TraceOffset", "1"},
                                            {"TraceStride", "3"},
                                            {"TraceTimeScale", "0.5"}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     client->SetStartTime(Seconds(2));
     client->SetStopTime(Seconds(60));
     Simulator::Stop(Seconds(200)); // a bound, in case something never ends
@@ -326,7 +248,7 @@ TEST_F(LlmClientTest, TraceReplaysEveryRow)
 {
     TwoNodes net = BuildTwoNodes("gpt2-124m", "h100-sxm");
     Ptr<LlmClient> client = InstallClient(net, {{"Mode", "trace"}, {"TraceFile", g_replay}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     client->SetStopTime(Seconds(60));
     Simulator::Stop(Seconds(200)); // a bound, in case something never ends
     Simulator::Run();
@@ -357,9 +279,9 @@ TEST_F(LlmClientTest, MaxRequests)
                        {"ThinkTime", "ns3::ConstantRandomVariable[Constant=0.5]"},
                        {"PromptTokens", "ns3::ConstantRandomVariable[Constant=50]"},
                        {"MaxRequests", "9"}});
-    ClientWatch pw(poisson);
-    ClientWatch tw(trace);
-    ClientWatch cw(closed);
+    test::ClientWatch pw(poisson);
+    test::ClientWatch tw(trace);
+    test::ClientWatch cw(closed);
     for (auto app : {poisson, trace, closed})
     {
         app->SetStopTime(Seconds(100));
@@ -390,7 +312,7 @@ TEST_F(LlmClientTest, NoServerListening)
     Ptr<LlmClient> client = InstallClient(
         net,
         {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=2]"}, {"Timeout", "10s"}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     client->SetStopTime(Seconds(60));
     Simulator::Schedule(Seconds(40), &LlmClient::StopIssuing, client);
     Simulator::Stop(Seconds(200)); // a bound, in case something never ends
@@ -417,8 +339,8 @@ TEST_F(LlmClientTest, NoRouteOrNoHost)
         net,
         {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=2]"}, {"Timeout", "10s"}},
         Ipv4Address("10.1.1.99"));
-    ClientWatch rw(noRoute);
-    ClientWatch hw(noHost);
+    test::ClientWatch rw(noRoute);
+    test::ClientWatch hw(noHost);
     for (auto app : {noRoute, noHost})
     {
         app->SetStopTime(Seconds(60));
@@ -453,7 +375,7 @@ TEST_F(LlmClientTest, StopFailsOpenRequestsAsUnfinished)
                       {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=1]"},
                        {"PromptTokens", "ns3::ConstantRandomVariable[Constant=100]"},
                        {"OutputTokens", "ns3::ConstantRandomVariable[Constant=30]"}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     client->SetStopTime(Seconds(30));
     Simulator::Stop(Seconds(40));
     Simulator::Run();
@@ -486,7 +408,7 @@ TEST_F(LlmClientTest, ServerQueueFullReachesTheClient)
                       {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=0.5]"},
                        {"PromptTokens", "ns3::ConstantRandomVariable[Constant=100]"},
                        {"OutputTokens", "ns3::ConstantRandomVariable[Constant=20]"}});
-    ClientWatch watch(client);
+    test::ClientWatch watch(client);
     client->SetStopTime(Seconds(100));
     Simulator::Schedule(Seconds(40), &LlmClient::StopIssuing, client);
     Simulator::Stop(Seconds(200)); // a bound, in case something never ends
@@ -517,8 +439,8 @@ TEST_F(LlmClientTest, FailedRequestsNameTheirServer)
     log->WatchClient(refused);
     log->WatchClient(noHost);
     log->WatchEngine(net.engine, net.server->GetId());
-    ClientWatch rw(refused);
-    ClientWatch hw(noHost);
+    test::ClientWatch rw(refused);
+    test::ClientWatch hw(noHost);
     for (auto app : {refused, noHost})
     {
         app->SetStopTime(Seconds(30));

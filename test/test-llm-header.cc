@@ -35,7 +35,7 @@ RoundTrip(const LlmHeader& in)
     Ptr<Packet> packet = Create<Packet>();
     packet->AddHeader(in);
     LlmHeader out;
-    EXPECT_EQ(packet->RemoveHeader(out), LlmHeader::SERIALIZED_SIZE);
+    EXPECT_EQ(packet->RemoveHeader(out), in.GetSerializedSize());
     EXPECT_EQ(packet->GetSize(), 0u);
     return out;
 }

@@ -82,6 +82,13 @@ SplitClient::GetTypeId()
                           TimeValue(Seconds(10)),
                           MakeTimeAccessor(&SplitClient::m_sla),
                           MakeTimeChecker(MicroSeconds(1)))
+            .AddAttribute("SlaHeadroom",
+                          "Share of the SLA the plan keeps free for what it does not model "
+                          "(TCP/IP and message headers, congestion control, other traffic): "
+                          "placements are planned against Sla x (1 - SlaHeadroom)",
+                          DoubleValue(0.05),
+                          MakeDoubleAccessor(&SplitClient::m_headroom),
+                          MakeDoubleChecker<double>(0, 0.9))
             .AddAttribute("InitialLinkRate",
                           "The link rate the planner assumes until transfers are measured",
                           DataRateValue(DataRate("20Mbps")),
@@ -159,6 +166,12 @@ double
 SplitClient::GetServerSlowdown() const
 {
     return m_serverSlowdown;
+}
+
+double
+SplitClient::GetDeviceSlowdown() const
+{
+    return m_deviceSlowdown;
 }
 
 void
@@ -300,12 +313,14 @@ SplitClient::Plan(uint64_t id, Open& open)
         End(id, "failed", "context-too-long");
         return false;
     }
-    // The server's seconds as measured lately (queueing and batching); its work is its own.
+    // Both sides' seconds as measured lately (queueing, batching, other requests of this
+    // device); the server's work is its own.
     for (SplitUnit& unit : costs.units)
     {
         unit.serverSeconds *= m_serverSlowdown;
+        unit.clientSeconds *= m_deviceSlowdown;
     }
-    const SplitPlacement placement = m_planner->Plan(costs, m_sla.GetSeconds());
+    const SplitPlacement placement = m_planner->Plan(costs, m_sla.GetSeconds() * (1 - m_headroom));
     m_plannedTrace(id, costs, placement);
     RequestRecord& record = open.record;
     record.placement = placement.Compact();
@@ -420,15 +435,29 @@ SplitClient::RunOnClient(uint64_t id, const Segment& segment)
         SegmentDone(id); // the embedding alone: a lookup, no compute charged
         return;
     }
+    Ptr<InferenceCostModel> cost = GetNode()->GetObject<LlmEngine>()->GetCostModel();
+    const double alone = open.step == 0 ? cost->PrefillSeconds(job.promptTokens, job.layers)
+                                        : cost->DecodeSeconds(1, job.contextTokens, job.layers);
     Ptr<SplitClient> self(this);
-    job.onCompleted = Callback<void, const InferenceJob&>([self, id](const InferenceJob& done) {
-        auto it = self->m_open.find(id);
-        if (it != self->m_open.end())
-        {
+    const Time submitted = Simulator::Now();
+    job.onCompleted =
+        Callback<void, const InferenceJob&>([self, id, alone, submitted](const InferenceJob& done) {
+            auto it = self->m_open.find(id);
+            if (it == self->m_open.end())
+            {
+                return;
+            }
             it->second.record.clientComputeSeconds += (done.completed - done.started).GetSeconds();
+            if (alone > 0)
+            {
+                // The device's own queue: other requests' steps run before this one.
+                const double slowdown =
+                    std::max((Simulator::Now() - submitted).GetSeconds() / alone, 1.0);
+                const double w = self->m_smoothing;
+                self->m_deviceSlowdown = (1 - w) * self->m_deviceSlowdown + w * slowdown;
+            }
             self->SegmentDone(id);
-        }
-    });
+        });
     job.onDropped = Callback<void, const InferenceJob&, const std::string&>(
         [self, id](const InferenceJob&, const std::string& reason) {
             self->End(id, "failed", reason);

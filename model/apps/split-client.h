@@ -33,7 +33,12 @@ namespace ns3
  * of this client (round-trip time and rate, from each answer's time less the server's
  * reported residence; InitialRtt and InitialLinkRate until measured) and the server's load as
  * measured: the ratio of reported residences to what the server's cost model predicts for the
- * same units, which multiplies the server's seconds in the plan (never its work).
+ * same units, which multiplies the server's seconds in the plan (never its work); likewise its
+ * own load: the time its engine took for its steps (queueing behind the device's other
+ * requests included) over their predicted compute multiplies the device's seconds.
+ *
+ * Plans aim at Sla x (1 - SlaHeadroom): the plan's sums leave out TCP/IP and message headers,
+ * congestion control and other traffic.
  *
  * Arrivals: "poisson" (the Workload's Interarrival) or "closed-loop" (Users users, each
  * waiting for its answer and then the Workload's ThinkTime). A request that no placement can
@@ -66,6 +71,8 @@ class SplitClient : public LlmUserApplication
     double GetEstimatedBitsPerSecond() const;
     /// Measured server residence over its predicted compute (>= 1; 1 before any answer).
     double GetServerSlowdown() const;
+    /// Measured time of the device's own steps over their predicted compute (>= 1).
+    double GetDeviceSlowdown() const;
 
     typedef void (*PlannedTracedCallback)(uint64_t requestId,
                                           const SplitCosts& costs,
@@ -125,6 +132,7 @@ class SplitClient : public LlmUserApplication
     Ptr<SplitPlanner> m_planner;
     Ptr<InferenceCostModel> m_serverCost;
     Time m_sla;
+    double m_headroom;
     DataRate m_initialRate;
     Time m_initialRtt;
     double m_smoothing;
@@ -141,6 +149,7 @@ class SplitClient : public LlmUserApplication
     double m_rttSeconds{0};
     double m_bitsPerSecond{0};
     double m_serverSlowdown{1};
+    double m_deviceSlowdown{1};
 
     TracedCallback<uint64_t, const SplitCosts&, const SplitPlacement&> m_plannedTrace;
 };

@@ -91,6 +91,10 @@ LlmHeader::Deserialize(Buffer::Iterator start)
     m_promptTokens = i.ReadNtohU32();
     m_outputTokens = i.ReadNtohU32();
     m_payloadBytes = i.ReadNtohU32();
+    m_step = 0; // fields of a header read before are not carried over
+    m_firstUnit = 0;
+    m_lastUnit = 0;
+    m_residenceMicros = 0;
     if (m_type == SPLIT_HIDDEN)
     {
         m_step = i.ReadNtohU32();
