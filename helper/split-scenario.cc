@@ -11,6 +11,7 @@
 #include "wifi-star-helper.h"
 #include "wired-lan-helper.h"
 
+#include "ns3/abort.h"
 #include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/pointer.h"
@@ -76,6 +77,10 @@ SplitScenario::Validate() const
         Bad("cost '" + c.cost + "' is not one of: roofline, profiled");
     }
     SplitPlanner::ByName(c.planner); // throws, listing the planners
+    for (const auto& name : c.shadowPlanners)
+    {
+        SplitPlanner::ByName(name);
+    }
     if (!(c.sla > 0 && std::isfinite(c.sla)))
     {
         Bad("sla " + NumberText(c.sla) + " must be > 0 seconds");
@@ -190,6 +195,42 @@ SplitScenario::Run()
         clientHelper.SetWorkloadAttribute("OutputTokens", StringValue(Constant(c.outputTokens)));
     }
     ApplicationContainer clientApps = clientHelper.Install(clientNodes);
+
+    // Shadow planners see each request's inputs as the client had them.
+    struct ShadowSamples
+    {
+        Ptr<SplitPlanner> planner;
+        std::vector<double> work;
+        std::vector<double> latency;
+        uint64_t feasible{0};
+    };
+
+    std::map<std::string, ShadowSamples> shadows;
+    for (const std::string& name : c.shadowPlanners)
+    {
+        shadows[name].planner = SplitPlanner::ByName(name);
+    }
+    if (!shadows.empty())
+    {
+        auto onPlanned =
+            [&shadows](uint64_t, const SplitCosts& costs, double sla, const SplitPlacement&) {
+                for (auto& [name, shadow] : shadows)
+                {
+                    const SplitPlacement p = shadow.planner->Plan(costs, sla);
+                    shadow.work.push_back(p.serverWork);
+                    shadow.latency.push_back(p.latency);
+                    shadow.feasible += p.feasible;
+                }
+            };
+        for (auto it = clientApps.Begin(); it != clientApps.End(); ++it)
+        {
+            const bool connected = (*it)->TraceConnectWithoutContext(
+                "Planned",
+                Callback<void, uint64_t, const SplitCosts&, double, const SplitPlacement&>(
+                    onPlanned));
+            NS_ABORT_MSG_UNLESS(connected, "SplitScenario: no Planned trace source");
+        }
+    }
     LlmClientHelper::AssignStreams(clientApps, 1000);
     clientApps.Start(Seconds(1)); // after association on Wi-Fi
 
@@ -238,6 +279,14 @@ SplitScenario::Run()
     result.summary = runner.Run(Seconds(1 + c.duration), Seconds(c.drain));
     result.serverUtilisation =
         result.summary.engines.empty() ? 0 : result.summary.engines[0].utilisation;
+    for (const auto& [name, shadow] : shadows)
+    {
+        ShadowPlanning& planning = result.shadows[name];
+        planning.serverWork = Distribution::Of(shadow.work);
+        planning.latency = Distribution::Of(shadow.latency);
+        planning.feasibleShare =
+            shadow.work.empty() ? 0 : double(shadow.feasible) / shadow.work.size();
+    }
     Simulator::Destroy();
     return result;
 }

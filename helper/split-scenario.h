@@ -6,6 +6,7 @@
 
 #include "run-summary.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,13 +36,25 @@ struct SplitScenarioConfig
     std::string out{"edge-llm-out/edge-llm-split"};
     uint32_t seed{1};
     uint32_t run{1};
+    /// Planners also asked, on every request, what they would place given exactly the
+    /// inputs the running planner had (they change nothing in the run).
+    std::vector<std::string> shadowPlanners;
+};
+
+/// What a shadow planner would have done on the requests of a run.
+struct ShadowPlanning
+{
+    Distribution serverWork; //!< planned server seconds per request
+    Distribution latency;    //!< planned latency per request
+    double feasibleShare{0}; //!< share of requests it could plan within the SLA and memory
 };
 
 /// What a run gave, beyond the summary written to out/summary.json.
 struct SplitScenarioResult
 {
     RunSummary summary;
-    double serverUtilisation{0}; //!< the server engine's busy share of the run
+    double serverUtilisation{0};                   //!< the server engine's busy share of the run
+    std::map<std::string, ShadowPlanning> shadows; //!< by planner name
 };
 
 /**

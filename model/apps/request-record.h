@@ -54,6 +54,7 @@ struct RequestRecord
     std::string placement;          //!< "C" or "S" per unit: embedding, blocks, head
     uint32_t switches{0};           //!< side changes per step, counting the return to the user
     double predictedSeconds{0};     //!< the planner's latency for the whole request
+    double plannedServerWork{0};    //!< the placement's server seconds (cost model, alone)
     double clientComputeSeconds{0}; //!< the device's own compute for it
     double slaSeconds{0};           //!< its latency bound (0: none)
 };

@@ -121,8 +121,8 @@ SplitClient::GetTypeId()
                           MakeStringAccessor(&SplitClient::m_kind),
                           MakeStringChecker())
             .AddTraceSource("Planned",
-                            "A request was planned: its costs as the client estimated them "
-                            "and the placement chosen",
+                            "A request was planned: its costs as the client estimated them, "
+                            "the latency bound planned against and the placement chosen",
                             MakeTraceSourceAccessor(&SplitClient::m_plannedTrace),
                             "ns3::SplitClient::PlannedTracedCallback");
     return tid;
@@ -320,11 +320,13 @@ SplitClient::Plan(uint64_t id, Open& open)
         unit.serverSeconds *= m_serverSlowdown;
         unit.clientSeconds *= m_deviceSlowdown;
     }
-    const SplitPlacement placement = m_planner->Plan(costs, m_sla.GetSeconds() * (1 - m_headroom));
-    m_plannedTrace(id, costs, placement);
+    const double sla = m_sla.GetSeconds() * (1 - m_headroom);
+    const SplitPlacement placement = m_planner->Plan(costs, sla);
+    m_plannedTrace(id, costs, sla, placement);
     RequestRecord& record = open.record;
     record.placement = placement.Compact();
     record.predictedSeconds = placement.latency;
+    record.plannedServerWork = placement.serverWork;
     if (placement.clientMemory > costs.clientMemoryLimit)
     {
         NS_LOG_WARN("request " << id << ": placement " << record.placement << " needs "

@@ -76,6 +76,7 @@ class SplitClient : public LlmUserApplication
 
     typedef void (*PlannedTracedCallback)(uint64_t requestId,
                                           const SplitCosts& costs,
+                                          double sla,
                                           const SplitPlacement& placement);
 
   protected:
@@ -151,7 +152,7 @@ class SplitClient : public LlmUserApplication
     double m_serverSlowdown{1};
     double m_deviceSlowdown{1};
 
-    TracedCallback<uint64_t, const SplitCosts&, const SplitPlacement&> m_plannedTrace;
+    TracedCallback<uint64_t, const SplitCosts&, double, const SplitPlacement&> m_plannedTrace;
 };
 
 } // namespace ns3

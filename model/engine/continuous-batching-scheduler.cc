@@ -425,6 +425,14 @@ ContinuousBatchingScheduler::IterationsDone()
         }
     }
     NotifyIterations(sequences, tokens, steps, duration, outputs);
+    // Each sequence's share of the window's compute, by its tokens per iteration.
+    for (Sequence& s : m_running)
+    {
+        if (s.scheduled > 0 && tokens > 0)
+        {
+            s.job.computeShare += duration * s.scheduled / tokens;
+        }
+    }
     for (size_t i : firstTokens)
     {
         m_running[i].firstTokenSent = true;

@@ -44,6 +44,9 @@ struct InferenceJob
     Time firstToken;
     Time completed;
     uint32_t preemptions{0}; //!< times a batching engine evicted it and redid its prefill
+    /// Its share of the compute of the iterations it ran in: each iteration's time split
+    /// among the sequences in it by their tokens (one job at a time: completed - started).
+    Time computeShare;
 
     /// Context plus prompt plus output: the KV-cache length at the end.
     uint32_t TotalTokens() const

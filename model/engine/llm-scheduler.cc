@@ -77,6 +77,10 @@ void
 LlmScheduler::NotifyCompleted(InferenceJob job)
 {
     job.completed = Simulator::Now();
+    if (job.computeShare.IsZero())
+    {
+        job.computeShare = job.completed - job.started; // it ran alone
+    }
     ++m_engine->m_completed;
     m_engine->m_completedTrace(job);
     if (!job.onCompleted.IsNull())

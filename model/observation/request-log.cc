@@ -167,7 +167,7 @@ void
 RequestLog::OnEngineCompleted(uint32_t node, const InferenceJob& job)
 {
     Row& row = m_rows[job.requestId];
-    const double work = (job.completed - job.started).GetSeconds();
+    const double work = job.computeShare.GetSeconds();
     row.workSeconds += work;
     row.ownWorkSeconds += node == job.origin ? work : 0;
     row.preemptions += job.preemptions;
@@ -211,7 +211,7 @@ RequestLog::CsvHeader()
            "prompt_tokens,output_tokens,latency_s,ttft_s,queue_wait_s,compute_s,network_s,"
            "bytes_sent,bytes_received,jobs,work_s,moa_layers,moa_k,layer_done_s,"
            "layer_prompt_tokens,peers,retries,itl_s,preemptions,placement,switches,predicted_s,"
-           "client_compute_s,server_compute_s,sla_s,sla_met";
+           "planned_server_work_s,client_compute_s,server_compute_s,sla_s,sla_met";
 }
 
 void
@@ -287,6 +287,7 @@ RequestLog::WriteCsv(const std::string& path) const
             << ',' << r.retries << ',' << number(row.ItlSeconds()) << ',' << row.preemptions << ','
             << r.placement << ',' << (split ? std::to_string(r.switches) : "") << ','
             << (split ? number(r.predictedSeconds) : "") << ','
+            << (split ? number(r.plannedServerWork) : "") << ','
             << (split ? number(r.clientComputeSeconds) : "") << ','
             << (split ? number(row.workSeconds - row.ownWorkSeconds) : "") << ','
             << (r.slaSeconds > 0 ? number(r.slaSeconds) : "") << ','

@@ -90,6 +90,7 @@ RunSummary::Compute(const RequestLog& requests,
     double outputTokens = 0;
     std::vector<std::pair<std::string, std::vector<double>>> layerTimes;
     std::vector<double> serverWork;
+    std::vector<double> plannedServerWork;
     std::vector<double> clientCompute;
     std::vector<double> switches;
     std::vector<double> overPredicted;
@@ -107,6 +108,7 @@ RunSummary::Compute(const RequestLog& requests,
             if (r.status == "completed")
             {
                 serverWork.push_back(row.workSeconds - row.ownWorkSeconds);
+                plannedServerWork.push_back(r.plannedServerWork);
                 clientCompute.push_back(r.clientComputeSeconds);
                 switches.push_back(r.switches);
                 if (r.predictedSeconds > 0)
@@ -153,6 +155,7 @@ RunSummary::Compute(const RequestLog& requests,
         SplitSummary& split = s.split;
         split.slaAttainment = split.ended > 0 ? double(split.slaMet) / split.ended : std::nan("");
         split.serverWork = Distribution::Of(serverWork);
+        split.plannedServerWork = Distribution::Of(plannedServerWork);
         split.clientCompute = Distribution::Of(clientCompute);
         split.switches = Distribution::Of(switches);
         split.latencyOverPredicted = Distribution::Of(overPredicted);
@@ -323,6 +326,7 @@ RunSummary::WriteJson(const std::string& path) const
                       {"sla_met", split.slaMet},
                       {"sla_attainment", number(split.slaAttainment)},
                       {"server_work_s", ToJson(split.serverWork)},
+                      {"planned_server_work_s", ToJson(split.plannedServerWork)},
                       {"client_compute_s", ToJson(split.clientCompute)},
                       {"switches", ToJson(split.switches)},
                       {"latency_over_predicted", ToJson(split.latencyOverPredicted)},

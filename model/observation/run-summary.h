@@ -62,9 +62,12 @@ struct SplitSummary
     uint64_t ended{0};                  //!< of those, ended (completed or failed)
     uint64_t slaMet{0};                 //!< of those ended, completed within their SLA
     double slaAttainment{std::nan("")}; //!< slaMet / ended
-    Distribution serverWork;            //!< server compute seconds per completed request
-    Distribution clientCompute;         //!< device compute seconds per completed request
-    Distribution switches;              //!< side changes per step, completed requests
+    /// Server compute per completed request, measured: its shares of the server's iterations.
+    Distribution serverWork;
+    /// Server compute per completed request as planned (the placement's, alone on the server).
+    Distribution plannedServerWork;
+    Distribution clientCompute; //!< device compute seconds per completed request
+    Distribution switches;      //!< side changes per step, completed requests
     /// Measured over predicted latency, completed requests (1: the plan held).
     Distribution latencyOverPredicted;
     /// Completed requests per second of server compute: what the server could carry if it
