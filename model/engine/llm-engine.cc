@@ -1,5 +1,6 @@
 #include "llm-engine.h"
 
+#include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
@@ -38,6 +39,13 @@ LlmEngine::GetTypeId()
                           UintegerValue(0),
                           MakeUintegerAccessor(&LlmEngine::m_lastLayer),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("CheckMemory",
+                          "Refuse, at set-up, a model whose held layers and the KV cache of one "
+                          "full-context sequence do not fit the device. A split-inference "
+                          "client turns it off: its planner keeps each placement within memory",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&LlmEngine::m_checkMemory),
+                          MakeBooleanChecker())
             .AddAttribute("Scheduler",
                           "How accepted jobs are ordered and batched",
                           StringValue("ns3::FcfsScheduler"),
@@ -166,7 +174,10 @@ LlmEngine::CheckSetUp()
             std::to_string(model.layers) + " blocks (accepted: 0 <= FirstLayer < LastLayer <= " +
             std::to_string(model.layers) + ", LastLayer 0 = the end)");
     }
-    m_costModel->CheckFitsDevice(held);
+    if (m_checkMemory)
+    {
+        m_costModel->CheckFitsDevice(held);
+    }
     if (m_scheduler)
     {
         m_scheduler->Configure(this, m_costModel, held);

@@ -84,6 +84,7 @@ class LlmEngine : public Object
     uint32_t m_queueCapacity;
     uint32_t m_firstLayer;
     uint32_t m_lastLayer;
+    bool m_checkMemory;
     bool m_configured{false};
 
     Time m_busyTime;
