@@ -13,6 +13,7 @@
 #include "ns3/wifi-mac-helper.h"
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -110,7 +111,14 @@ WifiStarHelper::Install(uint32_t stations, int64_t stream)
     wifi.SetRemoteStationManager("ns3::IdealWifiManager");
     WifiMacHelper mac;
     const Ssid ssid("edge-llm");
-    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
+    // Stations of a star never roam: one that misses beacons at the edge of range stays
+    // associated and keeps trying. (Dropping the association makes ns-3.37 abort on the
+    // re-association it then attempts: "No BSSID set for the link".)
+    mac.SetType("ns3::StaWifiMac",
+                "Ssid",
+                SsidValue(ssid),
+                "MaxMissedBeacons",
+                UintegerValue(std::numeric_limits<uint32_t>::max()));
     star.stationDevices = wifi.Install(m_phy, mac, star.stations);
     mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
     star.apDevice = wifi.Install(m_phy, mac, star.accessPoint);
