@@ -136,7 +136,7 @@ LlmClient::AssignStreams(int64_t stream)
 uint64_t
 LlmClient::GetIssued() const
 {
-    return m_issued;
+    return m_arrivals.GetIssued();
 }
 
 uint64_t
@@ -160,22 +160,20 @@ LlmClient::StartApplication()
         NS_FATAL_ERROR("LlmClient in trace mode needs a TraceFile");
     }
     m_idBase = RequestIdBase();
-    m_issuing = true;
-    m_traceIndex = m_traceOffset;
-    m_traceStart = Simulator::Now();
+    m_arrivals.SetMaxRequests(m_maxRequests);
+    auto issue = [this](uint64_t sequence, uint32_t prompt, uint32_t output, int user) {
+        Issue(sequence, prompt, output, user);
+    };
     switch (m_mode)
     {
     case POISSON:
-        ScheduleNextPoisson();
+        m_arrivals.StartPoisson(m_workload, Time(0), issue);
         break;
     case CLOSED_LOOP:
-        for (uint32_t user = 0; user < m_users; ++user)
-        {
-            IssueForUser(static_cast<int>(user));
-        }
+        m_arrivals.StartClosedLoop(m_workload, m_users, m_failureBackoff, issue);
         break;
     case TRACE:
-        ScheduleNextTrace();
+        m_arrivals.StartTrace(m_trace, m_traceOffset, m_traceStride, m_traceTimeScale, issue);
         break;
     }
 }
@@ -183,8 +181,7 @@ LlmClient::StartApplication()
 void
 LlmClient::StopIssuing()
 {
-    m_issuing = false;
-    Simulator::Cancel(m_nextArrival);
+    m_arrivals.Stop();
 }
 
 void
@@ -197,67 +194,14 @@ LlmClient::StopApplication()
     }
 }
 
-bool
-LlmClient::CanIssue() const
-{
-    return m_issuing && (m_maxRequests == 0 || m_issued < m_maxRequests);
-}
-
 void
-LlmClient::ScheduleNextPoisson()
+LlmClient::Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens, int user)
 {
-    if (!CanIssue())
-    {
-        return;
-    }
-    m_nextArrival = Simulator::Schedule(m_workload->NextInterarrival(), [this]() {
-        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), -1);
-        ScheduleNextPoisson();
-    });
-}
-
-void
-LlmClient::ScheduleNextTrace()
-{
-    const auto& rows = m_trace.GetRequests();
-    if (!CanIssue() || m_traceIndex >= rows.size())
-    {
-        return;
-    }
-    const TracedRequest row = rows[m_traceIndex];
-    m_traceIndex += m_traceStride;
-    // Trace time 0 is the application's start.
-    const Time at = m_traceStart + Seconds(row.arrivalSeconds * m_traceTimeScale);
-    m_nextArrival = Simulator::Schedule(Max(at - Simulator::Now(), Time(0)), [this, row]() {
-        Issue(row.promptTokens, row.outputTokens, -1);
-        ScheduleNextTrace();
-    });
-}
-
-void
-LlmClient::IssueForUser(int user)
-{
-    if (CanIssue())
-    {
-        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), user);
-    }
-}
-
-void
-LlmClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
-{
-    const uint64_t id = m_idBase | (m_issued & 0xFFFFFFFF);
-    ++m_issued;
+    const uint64_t id = m_idBase | (sequence & 0xFFFFFFFF);
     Open& open = m_open[id];
     open.user = user;
-    RequestRecord& record = open.record;
-    record.requestId = id;
-    record.node = GetNode()->GetId();
-    record.kind = m_kind;
-    record.promptTokens = promptTokens;
-    record.outputTokens = outputTokens;
-    record.arrival = Simulator::Now();
-    m_issuedTrace(record);
+    open.record = NewRecord(id, m_kind, promptTokens, outputTokens);
+    m_issuedTrace(open.record);
 
     LlmHeader request;
     request.m_type = LlmHeader::REQUEST;
@@ -350,16 +294,7 @@ LlmClient::End(uint64_t id, const std::string& status, const std::string& reason
     {
         m_failedTrace(open.record);
     }
-    if (open.user >= 0 && m_issuing)
-    {
-        const int user = open.user;
-        Time think = m_workload->NextThinkTime();
-        if (status != "completed")
-        {
-            think = Max(think, m_failureBackoff);
-        }
-        Simulator::Schedule(think, [this, user]() { IssueForUser(user); });
-    }
+    m_arrivals.Ended(open.user, status == "completed");
 }
 
 } // namespace ns3

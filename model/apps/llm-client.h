@@ -7,6 +7,7 @@
 #include "llm-request-sender.h"
 #include "llm-user-application.h"
 #include "llm-workload.h"
+#include "request-arrivals.h"
 #include "request-record.h"
 #include "request-trace.h"
 
@@ -69,16 +70,12 @@ class LlmClient : public LlmUserApplication
 
     void StartApplication() override;
     void StopApplication() override;
-    void ScheduleNextPoisson();
-    void ScheduleNextTrace();
-    void IssueForUser(int user);
-    void Issue(uint32_t promptTokens, uint32_t outputTokens, int user);
+    void Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens, int user);
     void HandleFirstToken(uint64_t id);
     void HandleEnd(uint64_t id, Ptr<LlmRequestSender> sender);
     void End(uint64_t id, const std::string& status, const std::string& reason);
     void SetTraceFile(const std::string& path);
     std::string GetTraceFile() const;
-    bool CanIssue() const;
     /// The node that owns RemoteAddress (looked up once), if any.
     std::optional<uint32_t> ServerNode();
 
@@ -98,12 +95,8 @@ class LlmClient : public LlmUserApplication
     uint32_t m_bytesPerToken;
     std::string m_kind;
 
-    bool m_issuing{false};
-    uint64_t m_issued{0};
+    RequestArrivals m_arrivals;
     uint64_t m_idBase{0};
-    size_t m_traceIndex{0};
-    Time m_traceStart; //!< trace time 0
-    EventId m_nextArrival;
     std::map<uint64_t, Open> m_open;
     bool m_serverLookedUp{false};
     std::optional<uint32_t> m_serverNode;

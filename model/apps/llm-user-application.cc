@@ -4,6 +4,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/node-list.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 
 namespace ns3
 {
@@ -51,6 +52,22 @@ LlmUserApplication::RequestIdBase() const
     NS_ABORT_MSG_IF(index > 0xFF || node > 0xFFFFFF,
                     "request ids need node id < 2^24 and < 256 applications per node");
     return (static_cast<uint64_t>(node) << 40) | (static_cast<uint64_t>(index) << 32);
+}
+
+RequestRecord
+LlmUserApplication::NewRecord(uint64_t id,
+                              const std::string& kind,
+                              uint32_t promptTokens,
+                              uint32_t outputTokens) const
+{
+    RequestRecord record;
+    record.requestId = id;
+    record.node = GetNode()->GetId();
+    record.kind = kind;
+    record.promptTokens = promptTokens;
+    record.outputTokens = outputTokens;
+    record.arrival = Simulator::Now();
+    return record;
 }
 
 std::optional<uint32_t>

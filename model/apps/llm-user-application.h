@@ -40,6 +40,11 @@ class LlmUserApplication : public Application
     /// The high bits of this application's request ids, unique per run: node id (24 bits),
     /// the application's index on its node (8 bits); a 32-bit counter fills the rest.
     uint64_t RequestIdBase() const;
+    /// A new request's record: id, this node, kind, token counts, arrival now, pending.
+    RequestRecord NewRecord(uint64_t id,
+                            const std::string& kind,
+                            uint32_t promptTokens,
+                            uint32_t outputTokens) const;
     /// The id of the node that owns IPv4 `address`, if any (a linear search: call once).
     static std::optional<uint32_t> NodeOwning(const Address& address);
 

@@ -145,7 +145,7 @@ MoaAgent::GetPeers() const
 uint64_t
 MoaAgent::GetIssued() const
 {
-    return m_issued;
+    return m_arrivals.GetIssued();
 }
 
 uint64_t
@@ -208,15 +208,18 @@ MoaAgent::StartApplication()
                         "MoaAgent cannot bind TCP port " << m_port << " on node " << node);
     }
     m_idBase = RequestIdBase();
-    m_issuing = true;
-    m_nextArrival = Simulator::Schedule(m_warmUp, &MoaAgent::ScheduleNextArrival, this);
+    m_arrivals.SetMaxRequests(m_maxRequests);
+    m_arrivals.StartPoisson(m_workload,
+                            m_warmUp,
+                            [this](uint64_t sequence, uint32_t prompt, uint32_t output, int) {
+                                Issue(sequence, prompt, output);
+                            });
 }
 
 void
 MoaAgent::StopIssuing()
 {
-    m_issuing = false;
-    Simulator::Cancel(m_nextArrival);
+    m_arrivals.Stop();
 }
 
 void
@@ -234,32 +237,13 @@ MoaAgent::StopApplication()
 }
 
 void
-MoaAgent::ScheduleNextArrival()
+MoaAgent::Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens)
 {
-    if (!m_issuing || (m_maxRequests != 0 && m_issued >= m_maxRequests))
-    {
-        return;
-    }
-    m_nextArrival = Simulator::Schedule(m_workload->NextInterarrival(), [this]() {
-        Issue();
-        ScheduleNextArrival();
-    });
-}
-
-void
-MoaAgent::Issue()
-{
-    const uint64_t id = m_idBase | (m_issued & 0xFFFFFFFF);
-    ++m_issued;
+    const uint64_t id = m_idBase | (sequence & 0xFFFFFFFF);
     Request& request = m_open[id];
+    request.record = NewRecord(id, "moa", promptTokens, outputTokens);
     RequestRecord& record = request.record;
-    record.requestId = id;
-    record.node = GetNode()->GetId();
-    record.kind = "moa";
     record.server = GetNode()->GetId(); // the origin runs the protocol and aggregates
-    record.promptTokens = m_workload->NextPromptTokens();
-    record.outputTokens = m_workload->NextOutputTokens(); // the answer, from the aggregation
-    record.arrival = Simulator::Now();
     record.moaLayers = m_layers;
     record.moaPeers = m_layers == 0 ? 0 : m_peers;
     request.prompt = record.promptTokens;

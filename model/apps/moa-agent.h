@@ -10,6 +10,7 @@
 #include "llm-user-application.h"
 #include "llm-workload.h"
 #include "peer-sampler.h"
+#include "request-arrivals.h"
 
 #include "ns3/event-id.h"
 #include "ns3/random-variable-stream.h"
@@ -123,8 +124,7 @@ class MoaAgent : public LlmUserApplication
     void StartApplication() override;
     void StopApplication() override;
     void CheckAttributes() const;
-    void ScheduleNextArrival();
-    void Issue();
+    void Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens);
     void StartLayer(uint64_t id);
     void SubmitOwn(uint64_t id, uint32_t outputTokens, bool aggregation);
     void OwnCompleted(uint64_t id, uint32_t layer, const InferenceJob& job);
@@ -170,11 +170,9 @@ class MoaAgent : public LlmUserApplication
     Ptr<LlmEngine> m_engine;
     Ptr<PeerSampler> m_sampler;
     Ptr<LlmRequestServer> m_server; //!< serves the peers' proposer requests
-    bool m_issuing{false};
-    uint64_t m_issued{0};
+    RequestArrivals m_arrivals;
     uint64_t m_idBase{0};
     uint64_t m_nextToken{1};
-    EventId m_nextArrival;
     std::map<uint64_t, Request> m_open;
 
     TracedCallback<uint64_t, uint32_t, uint32_t> m_peerSelectedTrace;

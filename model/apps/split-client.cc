@@ -141,7 +141,7 @@ SplitClient::AssignStreams(int64_t stream)
 uint64_t
 SplitClient::GetIssued() const
 {
-    return m_issued;
+    return m_arrivals.GetIssued();
 }
 
 uint64_t
@@ -201,23 +201,24 @@ SplitClient::StartApplication()
     m_serverNode = NodeOwning(m_remote);
     m_rttSeconds = m_initialRtt.GetSeconds();
     m_bitsPerSecond = m_initialRate.GetBitRate();
-    m_issuing = true;
+    m_arrivals.SetMaxRequests(m_maxRequests);
+    auto issue = [this](uint64_t sequence, uint32_t prompt, uint32_t output, int user) {
+        Issue(sequence, prompt, output, user);
+    };
     if (m_mode == POISSON)
     {
-        ScheduleNextArrival();
-        return;
+        m_arrivals.StartPoisson(m_workload, Time(0), issue);
     }
-    for (uint32_t user = 0; user < m_users; ++user)
+    else
     {
-        IssueForUser(static_cast<int>(user));
+        m_arrivals.StartClosedLoop(m_workload, m_users, m_failureBackoff, issue);
     }
 }
 
 void
 SplitClient::StopIssuing()
 {
-    m_issuing = false;
-    Simulator::Cancel(m_nextArrival);
+    m_arrivals.Stop();
 }
 
 void
@@ -230,51 +231,16 @@ SplitClient::StopApplication()
     }
 }
 
-bool
-SplitClient::CanIssue() const
-{
-    return m_issuing && (m_maxRequests == 0 || m_issued < m_maxRequests);
-}
-
 void
-SplitClient::ScheduleNextArrival()
+SplitClient::Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens, int user)
 {
-    if (!CanIssue())
-    {
-        return;
-    }
-    m_nextArrival = Simulator::Schedule(m_workload->NextInterarrival(), [this]() {
-        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), -1);
-        ScheduleNextArrival();
-    });
-}
-
-void
-SplitClient::IssueForUser(int user)
-{
-    if (CanIssue())
-    {
-        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), user);
-    }
-}
-
-void
-SplitClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
-{
-    const uint64_t id = m_idBase | (m_issued & 0xFFFFFFFF);
-    ++m_issued;
+    const uint64_t id = m_idBase | (sequence & 0xFFFFFFFF);
     Open& open = m_open[id];
     open.user = user;
-    RequestRecord& record = open.record;
-    record.requestId = id;
-    record.node = GetNode()->GetId();
-    record.server = m_serverNode;
-    record.kind = m_kind;
-    record.promptTokens = promptTokens;
-    record.outputTokens = outputTokens;
-    record.arrival = Simulator::Now();
-    record.slaSeconds = m_sla.GetSeconds();
-    m_issuedTrace(record);
+    open.record = NewRecord(id, m_kind, promptTokens, outputTokens);
+    open.record.server = m_serverNode;
+    open.record.slaSeconds = m_sla.GetSeconds();
+    m_issuedTrace(open.record);
     open.timeout = Simulator::Schedule(m_timeout, [this, id]() { End(id, "failed", "timeout"); });
     if (!Plan(id, open))
     {
@@ -608,16 +574,7 @@ SplitClient::End(uint64_t id, const std::string& status, const std::string& reas
     {
         m_failedTrace(record);
     }
-    if (open.user >= 0 && m_issuing)
-    {
-        const int user = open.user;
-        Time think = m_workload->NextThinkTime();
-        if (status != "completed")
-        {
-            think = Max(think, m_failureBackoff);
-        }
-        Simulator::Schedule(think, [this, user]() { IssueForUser(user); });
-    }
+    m_arrivals.Ended(open.user, status == "completed");
 }
 
 } // namespace ns3

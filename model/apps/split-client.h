@@ -9,6 +9,7 @@
 #include "llm-connection.h"
 #include "llm-user-application.h"
 #include "llm-workload.h"
+#include "request-arrivals.h"
 #include "split-planner.h"
 
 #include "ns3/address.h"
@@ -107,9 +108,7 @@ class SplitClient : public LlmUserApplication
 
     void StartApplication() override;
     void StopApplication() override;
-    void ScheduleNextArrival();
-    void IssueForUser(int user);
-    void Issue(uint32_t promptTokens, uint32_t outputTokens, int user);
+    void Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens, int user);
     /// Plans `open`'s request; false when it cannot run (then it has ended).
     bool Plan(uint64_t id, Open& open);
     void Connect(uint64_t id);
@@ -120,7 +119,6 @@ class SplitClient : public LlmUserApplication
     void SegmentDone(uint64_t id);
     void Measure(const Open& open, const Segment& segment, const LlmHeader& answer);
     void End(uint64_t id, const std::string& status, const std::string& reason);
-    bool CanIssue() const;
     /// The blocks of `segment` and the job of its step.
     InferenceJob StepJob(const Open& open, const Segment& segment) const;
 
@@ -141,10 +139,8 @@ class SplitClient : public LlmUserApplication
     Time m_timeout;
     std::string m_kind;
 
-    bool m_issuing{false};
-    uint64_t m_issued{0};
+    RequestArrivals m_arrivals;
     uint64_t m_idBase{0};
-    EventId m_nextArrival;
     std::map<uint64_t, Open> m_open;
     std::optional<uint32_t> m_serverNode;
     double m_rttSeconds{0};
