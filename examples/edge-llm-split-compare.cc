@@ -110,6 +110,7 @@ main(int argc, char* argv[])
     cmd.AddValue("model", "Model preset: " + ModelSpec::PresetList(), c.model);
     cmd.AddValue("server-device", "Edge server device preset", c.serverDevice);
     cmd.AddValue("sla", "Latency bound of a whole request in seconds", c.sla);
+    cmd.AddValue("headroom", "Share of the SLA the plans keep free (0 to 0.9)", c.slaHeadroom);
     cmd.AddValue("prompt-tokens", "Fixed prompt length (0: the Azure trace's)", c.promptTokens);
     cmd.AddValue("output-tokens", "Fixed output length (0: the Azure trace's)", c.outputTokens);
     cmd.AddValue("duration", "Seconds devices issue requests, per point", c.duration);

@@ -38,6 +38,9 @@ main(int argc, char* argv[])
     cmd.AddValue("cost", "Cost model: roofline or profiled", c.cost);
     cmd.AddValue("planner", "dp, greedy, server-only, client-only or split:K", c.planner);
     cmd.AddValue("sla", "Latency bound of a whole request in seconds (> 0)", c.sla);
+    cmd.AddValue("headroom",
+                 "Share of the SLA the plans keep free for what they do not model (0 to 0.9)",
+                 c.slaHeadroom);
     cmd.AddValue("load", "Requests per second per client (Poisson, > 0)", c.load);
     cmd.AddValue("prompt-tokens",
                  "Fixed prompt length (0: the Azure trace's distribution)",

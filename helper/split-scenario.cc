@@ -86,6 +86,10 @@ SplitScenario::Validate() const
     {
         Bad("sla " + NumberText(c.sla) + " must be > 0 seconds");
     }
+    if (!(c.slaHeadroom >= 0 && c.slaHeadroom <= 0.9))
+    {
+        Bad("headroom " + NumberText(c.slaHeadroom) + ": accepted 0 to 0.9 (a share of the SLA)");
+    }
     if (!(c.load > 0 && c.load <= 1000))
     {
         Bad("load " + NumberText(c.load) + ": accepted (0, 1000] requests per second per client");
@@ -127,8 +131,10 @@ SplitScenario::Run()
     const SplitScenarioConfig& c = m_config;
     RngSeedManager::SetSeed(c.seed);
     RngSeedManager::SetRun(c.run);
-    // Full-size segments: ns-3's default TCP MSS is 536 bytes.
+    // Full-size segments (ns-3's default MSS is 536 bytes) and Linux's initial window of 10
+    // segments (RFC 6928; ns-3's default is 1): every split request opens a connection.
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
 
     // --- the network --------------------------------------------------------------------
     NodeContainer clientNodes;
@@ -186,6 +192,7 @@ SplitScenario::Run()
     clientHelper.SetAttribute("Planner", PointerValue(SplitPlanner::ByName(c.planner)));
     clientHelper.SetAttribute("ServerCostModel", PointerValue(serverEngine->GetCostModel()));
     clientHelper.SetAttribute("Sla", TimeValue(Seconds(c.sla)));
+    clientHelper.SetAttribute("SlaHeadroom", DoubleValue(c.slaHeadroom));
     clientHelper.SetAttribute("Timeout", TimeValue(Seconds(c.timeout)));
     clientHelper.SetWorkloadAttribute(
         "Interarrival",
@@ -270,6 +277,7 @@ SplitScenario::Run()
     runner.SetScenario("cost", c.cost);
     runner.SetScenario("planner", c.planner);
     runner.SetScenario("sla_s", NumberText(c.sla));
+    runner.SetScenario("sla_headroom", NumberText(c.slaHeadroom));
     runner.SetScenario("load_rps_per_client", NumberText(c.load));
     runner.SetScenario("prompt_tokens", c.promptTokens ? std::to_string(c.promptTokens) : "azure");
     runner.SetScenario("output_tokens", c.outputTokens ? std::to_string(c.outputTokens) : "azure");

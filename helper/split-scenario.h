@@ -23,6 +23,7 @@ struct SplitScenarioConfig
     std::string cost{"roofline"}; //!< roofline | profiled
     std::string planner{"dp"};    //!< SplitPlanner::ByName
     double sla{4};                //!< seconds for a whole request
+    double slaHeadroom{0.05};     //!< SplitClient's SlaHeadroom
     double load{0.05};            //!< requests per second per client (Poisson)
     uint32_t promptTokens{256};   //!< 0: the Azure conversation trace's distribution
     uint32_t outputTokens{64};    //!< 0: the Azure conversation trace's distribution

@@ -279,12 +279,15 @@ SplitClient::Plan(uint64_t id, Open& open)
         End(id, "failed", "context-too-long");
         return false;
     }
-    // Both sides' seconds as measured lately (queueing, batching, other requests of this
-    // device); the server's work is its own.
+    // Both sides' seconds as measured lately (queueing, batching); the server's work is its
+    // own. The device also knows how many of its requests are running now: their steps take
+    // turns with this one's on its engine.
+    const double running = static_cast<double>(m_open.size() - 1);
+    const double deviceFactor = std::max(m_deviceSlowdown, 1.0 + running);
     for (SplitUnit& unit : costs.units)
     {
         unit.serverSeconds *= m_serverSlowdown;
-        unit.clientSeconds *= m_deviceSlowdown;
+        unit.clientSeconds *= deviceFactor;
     }
     const double sla = m_sla.GetSeconds() * (1 - m_headroom);
     const SplitPlacement placement = m_planner->Plan(costs, sla);

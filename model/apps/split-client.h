@@ -36,7 +36,8 @@ namespace ns3
  * measured: the ratio of reported residences to what the server's cost model predicts for the
  * same units, which multiplies the server's seconds in the plan (never its work); likewise its
  * own load: the time its engine took for its steps (queueing behind the device's other
- * requests included) over their predicted compute multiplies the device's seconds.
+ * requests included) over their predicted compute multiplies the device's seconds, or 1 + the
+ * number of its other requests running now when that is more (their steps take turns).
  *
  * Plans aim at Sla x (1 - SlaHeadroom): the plan's sums leave out TCP/IP and message headers,
  * congestion control and other traffic.
