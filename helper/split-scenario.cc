@@ -7,6 +7,8 @@
 #include "llm-run-helper.h"
 #include "model-spec.h"
 #include "number-text.h"
+#include "roofline-cost-model.h"
+#include "split-costs.h"
 #include "split-planner.h"
 #include "wifi-star-helper.h"
 #include "wired-lan-helper.h"
@@ -22,6 +24,7 @@
 #include "ns3/uinteger.h"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace ns3
@@ -122,6 +125,41 @@ SplitScenario::Validate() const
     for (const auto& device : c.clientDevices)
     {
         DeviceProfile::Preset(device);
+    }
+    // A fixed placement the user chose must fit every device (dp and greedy keep each
+    // placement within memory themselves).
+    Ptr<SplitPlanner> planner = SplitPlanner::ByName(c.planner);
+    if (planner->GetName() == "fixed")
+    {
+        Ptr<RooflineCostModel> server = CreateObject<RooflineCostModel>();
+        server->SetAttribute("Model", StringValue(c.model));
+        server->SetAttribute("Device", StringValue(c.serverDevice));
+        for (const auto& device : c.clientDevices)
+        {
+            Ptr<RooflineCostModel> client = CreateObject<RooflineCostModel>();
+            client->SetAttribute("Model", StringValue(c.model));
+            client->SetAttribute("Device", StringValue(device));
+            const SplitCosts costs = SplitCosts::Compute(*client,
+                                                         *server,
+                                                         SplitLink{1e9, 1e9, 0.001},
+                                                         std::max(c.promptTokens, 1u),
+                                                         std::max(c.outputTokens, 1u));
+            const SplitPlacement p = planner->Plan(costs, c.sla);
+            if (p.clientMemory > costs.clientMemoryLimit)
+            {
+                constexpr double GIB = 1024.0 * 1024 * 1024;
+                char sizes[128];
+                std::snprintf(sizes,
+                              sizeof(sizes),
+                              "%.1f GiB on device '%s' (the weights of its units and their KV "
+                              "cache), which has %.1f GiB",
+                              p.clientMemory / GIB,
+                              device.c_str(),
+                              costs.clientMemoryLimit / GIB);
+                Bad("planner '" + c.planner + "' puts " + sizes +
+                    "; accepted: a placement that fits, or --planner=dp or greedy");
+            }
+        }
     }
 }
 

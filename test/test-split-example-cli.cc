@@ -1,0 +1,84 @@
+/*
+ * The edge-llm-split example as a user meets it: bad options fail fast with one line naming
+ * the bad value, a good run writes its outputs with the split columns and section.
+ */
+
+#include "example-cli-fixture.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using ns3::test::ExampleRun;
+
+namespace
+{
+
+class SplitExampleCliTest : public ns3::test::ExampleCliFixture
+{
+  protected:
+    SplitExampleCliTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-split"))
+    {
+    }
+};
+
+} // namespace
+
+TEST_F(SplitExampleCliTest, LteIsNotBuiltYet)
+{
+    ExpectRejected("--access=lte", {"lte", "not built", "wifi", "wired"});
+}
+
+TEST_F(SplitExampleCliTest, UnknownPlannerListsThePlanners)
+{
+    ExpectRejected("--planner=magic", {"magic", "dp", "greedy", "server-only", "split:K"});
+}
+
+TEST_F(SplitExampleCliTest, BadNumbersNameTheirValue)
+{
+    ExpectRejected("--sla=-1", {"sla -1"});
+    ExpectRejected("--load=0", {"load 0"});
+    ExpectRejected("--headroom=0.95", {"headroom 0.95"});
+    ExpectRejected("--clients=0", {"clients 0"});
+    ExpectRejected("--distance=0", {"distance 0"});
+}
+
+TEST_F(SplitExampleCliTest, UnknownDeviceInTheList)
+{
+    ExpectRejected("--client-device=jetson-orin-nano,phone-x", {"phone-x"});
+}
+
+TEST_F(SplitExampleCliTest, FixedPlacementThatDoesNotFitNamesTheSizes)
+{
+    ExpectRejected("--planner=client-only --model=llama-3-8b --client-device=raspberry-pi-5",
+                   {"client-only", "raspberry-pi-5", "15.0 GiB", "8.0 GiB"});
+}
+
+TEST_F(SplitExampleCliTest, ShortRunWritesTheSplitColumnsAndSection)
+{
+    const std::string outDir = m_dir + "/run";
+    const ExampleRun run = Run("--access=wired --clients=2 --load=0.2 --duration=20 --drain=30 "
+                               "--model=tinyllama-1.1b --sla=2 --out='" +
+                               outDir + "'");
+    ExpectOutputs(run, outDir);
+    const auto rows = ns3::test::ReadCsv(outDir + "/requests.csv");
+    ASSERT_GT(rows.size(), 1u);
+    const auto& header = rows[0];
+    auto column = [&header](const std::string& name) {
+        return std::find(header.begin(), header.end(), name) - header.begin();
+    };
+    const size_t placement = column("placement");
+    const size_t slaMet = column("sla_met");
+    ASSERT_LT(placement, header.size());
+    ASSERT_LT(slaMet, header.size());
+    for (size_t i = 1; i < rows.size(); ++i)
+    {
+        ASSERT_EQ(rows[i].size(), header.size()) << "row " << i;
+        EXPECT_EQ(rows[i][placement].size(), 22u + 2) << "C/S per unit of TinyLlama";
+        EXPECT_TRUE(rows[i][slaMet] == "0" || rows[i][slaMet] == "1") << rows[i][slaMet];
+    }
+    const auto summary = nlohmann::json::parse(ns3::test::ReadFile(outDir + "/summary.json"));
+    ASSERT_TRUE(summary.contains("split"));
+    EXPECT_EQ(summary["split"]["requests"].get<uint64_t>(), rows.size() - 1);
+    EXPECT_GT(summary["split"]["server_work_s"]["count"].get<uint64_t>(), 0u);
+}
