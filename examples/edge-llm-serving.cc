@@ -4,6 +4,7 @@
  *
  *   client nodes (U users) ==== 1 Gb/s CSMA LAN ==== server (LlmServer + LlmEngine)
  *   client nodes (U users) ))) Wi-Fi AP ==== link ==== server            (--access=wifi)
+ *   client nodes (U users) ))) LTE eNB ==== EPC ==== server (behind the PGW; --access=lte)
  *
  * Outputs in --out: requests.csv (with itl_s and preemptions), queue.csv, summary.json (per
  * engine: mean batch size, KV utilisation, preemptions, tokens per second), pcaps with --pcap.
@@ -106,11 +107,15 @@ main(int argc, char* argv[])
                  "Continuous: share of device memory used, (0, 1]",
                  memoryUtilization);
     cmd.AddValue("queue-capacity", "Jobs that may wait at the server", queueCapacity);
-    cmd.AddValue("access", "Users' network: wired (CSMA LAN) or wifi (one AP)", access);
+    cmd.AddValue("access",
+                 "Users' network: wired (CSMA LAN), wifi (one AP) or lte (one cell)",
+                 access);
     cmd.AddValue("standard",
                  "Wi-Fi standard (--access=wifi): " + WifiStarHelper::StandardList(),
                  standard);
-    cmd.AddValue("distance", "Node-to-AP distance in metres (--access=wifi, > 0)", distance);
+    cmd.AddValue("distance",
+                 "Node-to-AP or -eNB distance in metres (--access=wifi or lte, > 0)",
+                 distance);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
     cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
@@ -155,9 +160,9 @@ main(int argc, char* argv[])
     {
         FailOnCommandLine("unknown --scheduler '" + scheduler + "'; accepted: fcfs, continuous");
     }
-    if (access != "wired" && access != "wifi")
+    if (access != "wired" && access != "wifi" && access != "lte")
     {
-        FailOnCommandLine("unknown --access '" + access + "'; accepted: wired, wifi");
+        FailOnCommandLine("unknown --access '" + access + "'; accepted: wired, wifi, lte");
     }
     if (!(traceScale > 0) || !(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
         !(timeout > 0 && timeout <= 1e7))
@@ -226,11 +231,29 @@ main(int argc, char* argv[])
     Ipv4Address serverAddress;
     WiredLanHelper lanHelper;
     WifiStarHelper starHelper;
+    LteCellHelper cellHelper;
     WiredLan lan;
     WifiStar star;
+    LteCell cell;
     try
     {
-        if (access == "wired")
+        if (access == "lte")
+        {
+            cellHelper.SetDistance(distance);
+            if (nodes + 1 > LteCellHelper::MAX_UES)
+            {
+                FailOnCommandLine("--access=lte holds " +
+                                  std::to_string(LteCellHelper::MAX_UES - 1) +
+                                  " client nodes at most (one sounding-reference-signal slot "
+                                  "each); asked " +
+                                  std::to_string(nodes) + ": raise --users-per-node");
+            }
+            cell = cellHelper.Install(nodes, 100);
+            clientNodes = cell.ues;
+            serverNode = cell.server.Get(0);
+            serverAddress = cell.serverAddress;
+        }
+        else if (access == "wired")
         {
             lan = lanHelper.Install(nodes);
             clientNodes = lan.clients;
@@ -319,7 +342,7 @@ main(int argc, char* argv[])
         FailOnCommandLine(e.what());
     }
     LlmClientHelper::AssignStreams(clientApps, 1000);
-    clientApps.Start(Seconds(1)); // after association on Wi-Fi; harmless on the LAN
+    clientApps.Start(Seconds(1)); // after association on Wi-Fi, attachment on LTE
 
     // --- outputs ------------------------------------------------------------------------
     std::unique_ptr<LlmRunHelper> runner;
@@ -333,7 +356,11 @@ main(int argc, char* argv[])
     }
     if (pcap)
     {
-        if (access == "wired")
+        if (access == "lte")
+        {
+            cellHelper.EnablePcap(runner->Path("sgi"), cell);
+        }
+        else if (access == "wired")
         {
             lanHelper.EnablePcap(runner->Path("lan"), lan);
         }

@@ -6,6 +6,7 @@
  *
  *   devices (SplitClient + LlmEngine, fcfs) ))) Wi-Fi AP ==== 1 Gb/s ==== edge server
  *                                                   (SplitServer + LlmEngine, continuous batching)
+ *   devices ))) LTE eNB ==== EPC (SGW/PGW) ==== 10 Gb/s ==== edge server     (--access=lte)
  *   devices ==== 1 Gb/s CSMA LAN ==== edge server                          (--access=wired)
  *
  * Outputs in --out: requests.csv (placement, switches, predicted latency, device and server
@@ -48,9 +49,14 @@ main(int argc, char* argv[])
     cmd.AddValue("output-tokens",
                  "Fixed output length (0: the Azure trace's distribution)",
                  c.outputTokens);
-    cmd.AddValue("access", "Devices' network: wifi (one AP) or wired (CSMA LAN)", c.access);
+    cmd.AddValue("access",
+                 "Devices' network: wifi (one AP), lte (one cell, the server behind the PGW) or "
+                 "wired (CSMA LAN)",
+                 c.access);
     cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), c.standard);
-    cmd.AddValue("distance", "Device-to-AP distance in metres (wifi, > 0)", c.distance);
+    cmd.AddValue("distance",
+                 "Device-to-AP or -eNB distance in metres (wifi, lte; > 0)",
+                 c.distance);
     cmd.AddValue("duration", "Seconds during which devices issue requests (> 0)", c.duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", c.drain);
     cmd.AddValue("timeout", "Seconds after which a device gives up on a request (> 0)", c.timeout);

@@ -5,6 +5,7 @@
 #include "llm-engine-helper.h"
 #include "llm-engine.h"
 #include "llm-run-helper.h"
+#include "lte-cell-helper.h"
 #include "model-spec.h"
 #include "number-text.h"
 #include "roofline-cost-model.h"
@@ -68,13 +69,14 @@ SplitScenario::Validate() const
         Bad("clients " + std::to_string(c.clients) + ": accepted 1 to " +
             std::to_string(WifiStarHelper::MAX_STATIONS));
     }
-    if (c.access == "lte")
+    if (c.access != "wifi" && c.access != "wired" && c.access != "lte")
     {
-        Bad("access 'lte' is not built yet (LTE access is an open issue); accepted: wifi, wired");
+        Bad("access '" + c.access + "' is not one of: wifi, wired, lte");
     }
-    if (c.access != "wifi" && c.access != "wired")
+    if (c.access == "lte" && c.clients + 1 > LteCellHelper::MAX_UES)
     {
-        Bad("access '" + c.access + "' is not one of: wifi, wired");
+        Bad("clients " + std::to_string(c.clients) + ": an LTE cell holds 1 to " +
+            std::to_string(LteCellHelper::MAX_UES - 1) + " UEs");
     }
     if (c.cost != "roofline" && c.cost != "profiled")
     {
@@ -180,9 +182,19 @@ SplitScenario::Run()
     Ipv4Address serverAddress;
     WiredLanHelper lanHelper;
     WifiStarHelper starHelper;
+    LteCellHelper cellHelper;
     WiredLan lan;
     WifiStar star;
-    if (c.access == "wired")
+    LteCell cell;
+    if (c.access == "lte")
+    {
+        cellHelper.SetDistance(c.distance);
+        cell = cellHelper.Install(c.clients, 100);
+        clientNodes = cell.ues;
+        serverNode = cell.server.Get(0);
+        serverAddress = cell.serverAddress;
+    }
+    else if (c.access == "wired")
     {
         lan = lanHelper.Install(c.clients);
         clientNodes = lan.clients;
@@ -281,13 +293,17 @@ SplitScenario::Run()
         }
     }
     LlmClientHelper::AssignStreams(clientApps, 1000);
-    clientApps.Start(Seconds(1)); // after association on Wi-Fi
+    clientApps.Start(Seconds(1)); // after association on Wi-Fi and attachment on LTE
 
     // --- outputs ------------------------------------------------------------------------
     LlmRunHelper runner(c.out);
     if (c.pcap)
     {
-        if (c.access == "wired")
+        if (c.access == "lte")
+        {
+            cellHelper.EnablePcap(runner.Path("sgi"), cell);
+        }
+        else if (c.access == "wired")
         {
             lanHelper.EnablePcap(runner.Path("lan"), lan);
         }
@@ -320,7 +336,7 @@ SplitScenario::Run()
     runner.SetScenario("prompt_tokens", c.promptTokens ? std::to_string(c.promptTokens) : "azure");
     runner.SetScenario("output_tokens", c.outputTokens ? std::to_string(c.outputTokens) : "azure");
     runner.SetScenario("access", c.access);
-    runner.SetScenario("distance_m", c.access == "wifi" ? NumberText(c.distance) : "");
+    runner.SetScenario("distance_m", c.access != "wired" ? NumberText(c.distance) : "");
     runner.SetScenario("duration_s", NumberText(c.duration));
     runner.SetScenario("seed", std::to_string(c.seed));
     runner.SetScenario("run", std::to_string(c.run));

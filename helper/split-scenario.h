@@ -27,7 +27,7 @@ struct SplitScenarioConfig
     double load{0.05};            //!< requests per second per client (Poisson)
     uint32_t promptTokens{256};   //!< 0: the Azure conversation trace's distribution
     uint32_t outputTokens{64};    //!< 0: the Azure conversation trace's distribution
-    std::string access{"wifi"};   //!< wifi | wired
+    std::string access{"wifi"};   //!< wifi | wired | lte
     std::string standard{"80211ax"};
     double distance{10};  //!< metres from the access point (wifi)
     double duration{300}; //!< seconds clients issue requests
@@ -61,10 +61,10 @@ struct SplitScenarioResult
 /**
  * \ingroup edge-llm
  * \brief Builds and runs a split-inference scenario: client devices (presets cycled) around
- * a Wi-Fi access point, or on a wired LAN, each with its own LlmEngine (fcfs: one user) and a
- * SplitClient; an edge server wired to the AP with a continuously batching LlmEngine and a
- * SplitServer. Every client plans each request with the named planner. Runs, writes
- * requests.csv, queue.csv and summary.json to `out`. Wiring only.
+ * a Wi-Fi access point, in an LTE cell (the server behind the PGW), or on a wired LAN, each with
+ * its own LlmEngine (fcfs: one user) and a SplitClient; an edge server wired to the AP with a
+ * continuously batching LlmEngine and a SplitServer. Every client plans each request with the named
+ * planner. Runs, writes requests.csv, queue.csv and summary.json to `out`. Wiring only.
  */
 class SplitScenario
 {

@@ -24,9 +24,10 @@ class SplitExampleCliTest : public ns3::test::ExampleCliFixture
 
 } // namespace
 
-TEST_F(SplitExampleCliTest, LteIsNotBuiltYet)
+TEST_F(SplitExampleCliTest, UnknownAccessListsTheKinds)
 {
-    ExpectRejected("--access=lte", {"lte", "not built", "wifi", "wired"});
+    ExpectRejected("--access=5g", {"5g", "wifi", "wired", "lte"});
+    ExpectRejected("--access=lte --clients=400", {"400", "319"});
 }
 
 TEST_F(SplitExampleCliTest, UnknownPlannerListsThePlanners)

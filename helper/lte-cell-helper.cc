@@ -1,0 +1,161 @@
+#include "lte-cell-helper.h"
+
+#include "number-text.h"
+
+#include "ns3/config.h"
+#include "ns3/double.h"
+#include "ns3/enum.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/lte-enb-net-device.h"
+#include "ns3/lte-enb-phy.h"
+#include "ns3/lte-enb-rrc.h"
+#include "ns3/lte-ue-net-device.h"
+#include "ns3/lte-ue-phy.h"
+#include "ns3/mobility-helper.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ns3
+{
+
+namespace
+{
+/// Band 3 (1.8 GHz FDD): downlink EARFCN 1575 (1842.5 MHz), uplink 19575 (1747.5 MHz).
+constexpr uint32_t DL_EARFCN = 1575;
+constexpr uint32_t UL_EARFCN = 19575;
+constexpr uint32_t RESOURCE_BLOCKS = 100; // 20 MHz
+constexpr uint32_t RLC_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/// The smallest SRS periodicity the eNB accepts that gives every UE a slot.
+uint32_t
+SrsPeriodicityFor(uint32_t ues)
+{
+    for (uint32_t p : {2u, 5u, 10u, 20u, 40u, 80u, 160u, 320u})
+    {
+        if (p >= ues + 1) // the eNB keeps one slot aside
+        {
+            return p;
+        }
+    }
+    return 320;
+}
+} // namespace
+
+LteCellHelper::LteCellHelper()
+{
+    m_sgi.SetDeviceAttribute("DataRate", StringValue("10Gbps"));
+    m_sgi.SetDeviceAttribute("Mtu", UintegerValue(1500));
+    m_sgi.SetChannelAttribute("Delay", StringValue("1ms"));
+}
+
+void
+LteCellHelper::SetDistance(double metres)
+{
+    if (!(metres > 0 && metres <= 100000))
+    {
+        throw std::invalid_argument("LTE distance " + NumberText(metres) +
+                                    " m: accepted (0, 100000] metres");
+    }
+    m_distance = metres;
+}
+
+LteCell
+LteCellHelper::Install(uint32_t ues, int64_t stream)
+{
+    if (ues < 1 || ues + 1 > MAX_UES)
+    {
+        throw std::invalid_argument("an LTE cell holds 1 to " + std::to_string(MAX_UES - 1) +
+                                    " UEs (one sounding-reference-signal slot each, 320 in "
+                                    "all, one kept by the eNB); asked " +
+                                    std::to_string(ues));
+    }
+    Config::SetDefault("ns3::LteRlcAm::MaxTxBufferSize", UintegerValue(RLC_BUFFER_BYTES));
+    Config::SetDefault("ns3::LteRlcUm::MaxTxBufferSize", UintegerValue(RLC_BUFFER_BYTES));
+
+    LteCell cell;
+    cell.lte = CreateObject<LteHelper>();
+    cell.epc = CreateObject<PointToPointEpcHelper>();
+    cell.lte->SetEpcHelper(cell.epc);
+    cell.lte->SetSchedulerType("ns3::PfFfMacScheduler");
+    cell.lte->SetPathlossModelType(TypeId::LookupByName("ns3::Cost231PropagationLossModel"));
+    cell.lte->SetPathlossModelAttribute("BSAntennaHeight", DoubleValue(30));
+    cell.lte->SetPathlossModelAttribute("SSAntennaHeight", DoubleValue(1.5));
+    // A macro sector antenna's gain (15 dBi), pointed everywhere: ns-3's default isotropic
+    // 0 dBi antenna leaves UEs 200 m away a couple of megabits per second uplink.
+    cell.lte->SetEnbAntennaModelType("ns3::IsotropicAntennaModel");
+    cell.lte->SetEnbAntennaModelAttribute("Gain", DoubleValue(15));
+    cell.lte->SetEnbDeviceAttribute("DlEarfcn", UintegerValue(DL_EARFCN));
+    cell.lte->SetEnbDeviceAttribute("UlEarfcn", UintegerValue(UL_EARFCN));
+    cell.lte->SetEnbDeviceAttribute("DlBandwidth", UintegerValue(RESOURCE_BLOCKS));
+    cell.lte->SetEnbDeviceAttribute("UlBandwidth", UintegerValue(RESOURCE_BLOCKS));
+    cell.lte->SetUeDeviceAttribute("DlEarfcn", UintegerValue(DL_EARFCN));
+
+    cell.pgw = cell.epc->GetPgwNode();
+
+    // The edge server behind the PGW (SGi).
+    cell.server.Create(1);
+    InternetStackHelper internet;
+    internet.Install(cell.server);
+    cell.sgiDevices = m_sgi.Install(cell.pgw, cell.server.Get(0));
+    Ipv4AddressHelper sgiAddresses;
+    sgiAddresses.SetBase("1.0.0.0", "255.0.0.0");
+    const Ipv4InterfaceContainer sgi = sgiAddresses.Assign(cell.sgiDevices);
+    cell.serverAddress = sgi.GetAddress(1);
+    Ipv4StaticRoutingHelper routing;
+    routing.GetStaticRouting(cell.server.Get(0)->GetObject<Ipv4>())
+        ->AddNetworkRouteTo(Ipv4Address("7.0.0.0"), Ipv4Mask("255.0.0.0"), 1);
+
+    // The eNB in the middle, the UEs on a circle around it.
+    cell.enb.Create(1);
+    cell.ues.Create(ues);
+    Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
+    positions->Add(Vector(0, 0, 30));
+    for (uint32_t i = 0; i < ues; ++i)
+    {
+        const double angle = 2 * M_PI * i / ues;
+        positions->Add(Vector(m_distance * std::cos(angle), m_distance * std::sin(angle), 1.5));
+    }
+    MobilityHelper mobility;
+    mobility.SetPositionAllocator(positions);
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(cell.enb);
+    mobility.Install(cell.ues);
+
+    cell.enbDevice = cell.lte->InstallEnbDevice(cell.enb);
+    // A macro eNB (43 dBm; ns-3's default is 30) and 3GPP power class 3 UEs (23 dBm at most;
+    // uplink power control lowers it near the eNB).
+    DynamicCast<LteEnbNetDevice>(cell.enbDevice.Get(0))->GetPhy()->SetTxPower(43);
+    Ptr<LteEnbRrc> rrc = DynamicCast<LteEnbNetDevice>(cell.enbDevice.Get(0))->GetRrc();
+    rrc->SetAttribute("SrsPeriodicity", UintegerValue(SrsPeriodicityFor(ues)));
+    // TCP runs over every bearer: acknowledged mode, as operators configure data bearers.
+    rrc->SetAttribute("EpsBearerToRlcMapping", EnumValue(LteEnbRrc::RLC_AM_ALWAYS));
+    cell.ueDevices = cell.lte->InstallUeDevice(cell.ues);
+    for (uint32_t i = 0; i < ues; ++i)
+    {
+        DynamicCast<LteUeNetDevice>(cell.ueDevices.Get(i))->GetPhy()->SetTxPower(23);
+    }
+    internet.Install(cell.ues);
+    cell.epc->AssignUeIpv4Address(cell.ueDevices);
+    for (uint32_t i = 0; i < ues; ++i)
+    {
+        routing.GetStaticRouting(cell.ues.Get(i)->GetObject<Ipv4>())
+            ->SetDefaultRoute(cell.epc->GetUeDefaultGatewayAddress(), 1);
+    }
+    cell.lte->Attach(cell.ueDevices, cell.enbDevice.Get(0));
+    NetDeviceContainer all(cell.enbDevice, cell.ueDevices);
+    stream += cell.lte->AssignStreams(all, stream);
+    return cell;
+}
+
+void
+LteCellHelper::EnablePcap(const std::string& prefix, const LteCell& cell)
+{
+    m_sgi.EnablePcap(prefix, cell.sgiDevices);
+}
+
+} // namespace ns3

@@ -1,0 +1,76 @@
+/*
+ * LteCellHelper: user equipments in one LTE cell, and a server behind the cell's core network.
+ */
+#ifndef EDGE_LLM_LTE_CELL_HELPER_H
+#define EDGE_LLM_LTE_CELL_HELPER_H
+
+#include "ns3/ipv4-address.h"
+#include "ns3/lte-helper.h"
+#include "ns3/net-device-container.h"
+#include "ns3/node-container.h"
+#include "ns3/point-to-point-epc-helper.h"
+#include "ns3/point-to-point-helper.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/// The nodes, devices and server address of a built LTE cell.
+struct LteCell
+{
+    NodeContainer ues;             //!< user equipments (the clients)
+    NodeContainer enb;             //!< the base station
+    NodeContainer server;          //!< the edge server behind the PGW
+    Ptr<Node> pgw;                 //!< the core network's gateway
+    NetDeviceContainer ueDevices;  //!< LTE devices of the UEs
+    NetDeviceContainer enbDevice;  //!< LTE device of the eNB
+    NetDeviceContainer sgiDevices; //!< the PGW-server link: PGW side, then server side
+    Ipv4Address serverAddress;
+    Ptr<LteHelper> lte; //!< kept for its traces (EnableTraces)
+    Ptr<PointToPointEpcHelper> epc;
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief Builds an LTE cell with ns-3's lte module (LENA) and its EPC: one eNB 30 m high,
+ * N UEs 1.5 m high evenly on a circle of radius Distance around it, 20 MHz (100 resource
+ * blocks) in band 3 (1.8 GHz, FDD), eNB 43 dBm, UEs 23 dBm (3GPP power class 3), COST-231
+ * Hata urban path loss, proportional-fair
+ * scheduling, RLC acknowledged mode for every bearer (TCP runs over it), ideal RRC; the edge
+ * server behind the PGW on a 10 Gb/s, 1 ms point-to-point link (the SGi interface). UEs get
+ * 7.0.0.0/8 addresses from the EPC and route through it; the server routes 7.0.0.0/8 to the
+ * PGW. Wiring only: every LTE random stream is fixed from the given one.
+ *
+ * Sets two global defaults when it installs, because RLC entities are made per bearer at
+ * attach time: ns3::LteRlcAm::MaxTxBufferSize and ns3::LteRlcUm::MaxTxBufferSize to 4 MiB
+ * (ns-3's 10 KiB default drops most of a TCP window at the eNB; real eNBs buffer megabytes).
+ */
+class LteCellHelper
+{
+  public:
+    LteCellHelper();
+
+    /// UE-to-eNB distance in metres (default 100); throws std::invalid_argument if <= 0.
+    void SetDistance(double metres);
+
+    /**
+     * The most UEs one cell holds here: the eNB gives each UE a sounding-reference-signal
+     * slot, at most 320 (LteEnbRrc::SrsPeriodicity); ns-3 aborts when they run out.
+     */
+    static constexpr uint32_t MAX_UES = 320;
+
+    /// Throws std::invalid_argument, before building anything, for 0 or more than MAX_UES.
+    LteCell Install(uint32_t ues, int64_t stream);
+    /// Pcaps of the SGi link (PGW and server sides), named prefix-<node>-<device>.pcap: the
+    /// radio's own layers have no pcap in ns-3 (LteHelper::EnableTraces writes their stats).
+    void EnablePcap(const std::string& prefix, const LteCell& cell);
+
+  private:
+    double m_distance{100};
+    PointToPointHelper m_sgi;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_LTE_CELL_HELPER_H
