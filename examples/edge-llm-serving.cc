@@ -162,7 +162,8 @@ main(int argc, char* argv[])
     }
     if (access != "wired" && access != "wifi" && access != "lte")
     {
-        FailOnCommandLine("unknown --access '" + access + "'; accepted: wired, wifi, lte");
+        FailOnCommandLine("unknown --access '" + access +
+                          "'; accepted: " + AccessNetworkHelper::KindList());
     }
     if (!(traceScale > 0) || !(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
         !(timeout > 0 && timeout <= 1e7))
@@ -226,61 +227,23 @@ main(int argc, char* argv[])
     }
 
     // --- the network --------------------------------------------------------------------
-    NodeContainer clientNodes;
-    Ptr<Node> serverNode;
-    Ipv4Address serverAddress;
-    WiredLanHelper lanHelper;
-    WifiStarHelper starHelper;
-    LteCellHelper cellHelper;
-    WiredLan lan;
-    WifiStar star;
-    LteCell cell;
+    AccessNetworkHelper accessHelper;
+    AccessNetwork net;
     try
     {
-        if (access == "lte")
-        {
-            cellHelper.SetDistance(distance);
-            if (nodes + 1 > LteCellHelper::MAX_UES)
-            {
-                FailOnCommandLine("--access=lte holds " +
-                                  std::to_string(LteCellHelper::MAX_UES - 1) +
-                                  " client nodes at most (one sounding-reference-signal slot "
-                                  "each); asked " +
-                                  std::to_string(nodes) + ": raise --users-per-node");
-            }
-            cell = cellHelper.Install(nodes, 100);
-            clientNodes = cell.ues;
-            serverNode = cell.server.Get(0);
-            serverAddress = cell.serverAddress;
-        }
-        else if (access == "wired")
-        {
-            lan = lanHelper.Install(nodes);
-            clientNodes = lan.clients;
-            serverNode = lan.server.Get(0);
-            serverAddress = lan.serverAddress;
-        }
-        else
-        {
-            starHelper.SetDistance(distance);
-            starHelper.SetStandard(standard);
-            if (nodes > WifiStarHelper::MAX_STATIONS)
-            {
-                FailOnCommandLine(
-                    "--access=wifi holds " + std::to_string(WifiStarHelper::MAX_STATIONS) +
-                    " client nodes at most (802.11 association IDs per access point); asked " +
-                    std::to_string(nodes) + ": raise --users-per-node");
-            }
-            star = starHelper.Install(nodes, 100);
-            clientNodes = star.stations;
-            serverNode = star.server.Get(0);
-            serverAddress = star.serverAddress;
-        }
+        accessHelper.SetKind(access);
+        accessHelper.SetDistance(distance);
+        accessHelper.SetStandard(standard);
+        net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
     {
-        FailOnCommandLine(e.what());
+        FailOnCommandLine(std::string(e.what()) +
+                          (nodes > 1 && mode == "closed-loop" ? ": raise --users-per-node" : ""));
     }
+    const NodeContainer& clientNodes = net.clients;
+    const Ptr<Node> serverNode = net.server;
+    const Ipv4Address serverAddress = net.serverAddress;
     Ptr<LlmEngine> engine;
     try
     {
@@ -356,18 +319,7 @@ main(int argc, char* argv[])
     }
     if (pcap)
     {
-        if (access == "lte")
-        {
-            cellHelper.EnablePcap(runner->Path("sgi"), cell);
-        }
-        else if (access == "wired")
-        {
-            lanHelper.EnablePcap(runner->Path("lan"), lan);
-        }
-        else
-        {
-            starHelper.EnablePcap(runner->Path("wifi"), runner->Path("wired"), star);
-        }
+        accessHelper.EnablePcap(runner->GetOutDir(), net);
     }
     runner->WatchClients(clientApps);
     runner->WatchEngine(engine, serverNode->GetId());

@@ -1,18 +1,16 @@
 #include "split-scenario.h"
 
+#include "access-network-helper.h"
 #include "device-profile.h"
 #include "llm-app-helper.h"
 #include "llm-engine-helper.h"
 #include "llm-engine.h"
 #include "llm-run-helper.h"
-#include "lte-cell-helper.h"
 #include "model-spec.h"
 #include "number-text.h"
 #include "roofline-cost-model.h"
 #include "split-costs.h"
 #include "split-planner.h"
-#include "wifi-star-helper.h"
-#include "wired-lan-helper.h"
 
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
@@ -64,19 +62,14 @@ void
 SplitScenario::Validate() const
 {
     const SplitScenarioConfig& c = m_config;
-    if (c.clients < 1 || c.clients > WifiStarHelper::MAX_STATIONS)
+    AccessNetworkHelper access;
+    access.SetKind(c.access); // throws, listing the kinds
+    access.SetStandard(c.standard);
+    access.SetDistance(c.distance);
+    if (c.clients < 1 || c.clients > AccessNetworkHelper::MaxClients(c.access))
     {
-        Bad("clients " + std::to_string(c.clients) + ": accepted 1 to " +
-            std::to_string(WifiStarHelper::MAX_STATIONS));
-    }
-    if (c.access != "wifi" && c.access != "wired" && c.access != "lte")
-    {
-        Bad("access '" + c.access + "' is not one of: wifi, wired, lte");
-    }
-    if (c.access == "lte" && c.clients + 1 > LteCellHelper::MAX_UES)
-    {
-        Bad("clients " + std::to_string(c.clients) + ": an LTE cell holds 1 to " +
-            std::to_string(LteCellHelper::MAX_UES - 1) + " UEs");
+        Bad("clients " + std::to_string(c.clients) + ": --access=" + c.access + " holds 1 to " +
+            std::to_string(AccessNetworkHelper::MaxClients(c.access)));
     }
     if (c.cost != "roofline" && c.cost != "profiled")
     {
@@ -98,10 +91,6 @@ SplitScenario::Validate() const
     if (!(c.load > 0 && c.load <= 1000))
     {
         Bad("load " + NumberText(c.load) + ": accepted (0, 1000] requests per second per client");
-    }
-    if (!(c.distance > 0 && c.distance <= 10000))
-    {
-        Bad("distance " + NumberText(c.distance) + ": accepted (0, 10000] metres");
     }
     if (!(c.duration > 0 && c.duration <= 1e7) || !(c.drain >= 0 && c.drain <= 1e7) ||
         !(c.timeout > 0 && c.timeout <= 1e7))
@@ -177,39 +166,14 @@ SplitScenario::Run()
     Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
 
     // --- the network --------------------------------------------------------------------
-    NodeContainer clientNodes;
-    Ptr<Node> serverNode;
-    Ipv4Address serverAddress;
-    WiredLanHelper lanHelper;
-    WifiStarHelper starHelper;
-    LteCellHelper cellHelper;
-    WiredLan lan;
-    WifiStar star;
-    LteCell cell;
-    if (c.access == "lte")
-    {
-        cellHelper.SetDistance(c.distance);
-        cell = cellHelper.Install(c.clients, 100);
-        clientNodes = cell.ues;
-        serverNode = cell.server.Get(0);
-        serverAddress = cell.serverAddress;
-    }
-    else if (c.access == "wired")
-    {
-        lan = lanHelper.Install(c.clients);
-        clientNodes = lan.clients;
-        serverNode = lan.server.Get(0);
-        serverAddress = lan.serverAddress;
-    }
-    else
-    {
-        starHelper.SetDistance(c.distance);
-        starHelper.SetStandard(c.standard);
-        star = starHelper.Install(c.clients, 100);
-        clientNodes = star.stations;
-        serverNode = star.server.Get(0);
-        serverAddress = star.serverAddress;
-    }
+    AccessNetworkHelper access;
+    access.SetKind(c.access);
+    access.SetDistance(c.distance);
+    access.SetStandard(c.standard);
+    const AccessNetwork net = access.Install(c.clients, 100);
+    const NodeContainer& clientNodes = net.clients;
+    const Ptr<Node> serverNode = net.server;
+    const Ipv4Address serverAddress = net.serverAddress;
 
     // --- engines: a batching server, one user per device --------------------------------
     LlmEngineHelper serverEngines;
@@ -299,18 +263,7 @@ SplitScenario::Run()
     LlmRunHelper runner(c.out);
     if (c.pcap)
     {
-        if (c.access == "lte")
-        {
-            cellHelper.EnablePcap(runner.Path("sgi"), cell);
-        }
-        else if (c.access == "wired")
-        {
-            lanHelper.EnablePcap(runner.Path("lan"), lan);
-        }
-        else
-        {
-            starHelper.EnablePcap(runner.Path("wifi"), runner.Path("wired"), star);
-        }
+        access.EnablePcap(runner.GetOutDir(), net);
     }
     runner.WatchClients(clientApps);
     runner.WatchEngine(serverEngine, serverNode->GetId());

@@ -47,10 +47,11 @@ WiredLan
 WiredLanHelper::Install(uint32_t clients)
 {
     // A /16 has 65,534 host addresses: the server and the clients.
-    if (clients == 0 || clients > 65533)
+    if (clients == 0 || clients > MAX_CLIENTS)
     {
         throw std::invalid_argument("a LAN of " + std::to_string(clients) +
-                                    " clients: accepted 1 to 65533 (one /16 subnet)");
+                                    " clients: accepted 1 to " + std::to_string(MAX_CLIENTS) +
+                                    " (one /16 subnet)");
     }
     WiredLan lan;
     lan.clients.Create(clients);

@@ -41,6 +41,10 @@ class WiredLanHelper
     void SetDelay(double seconds);
 
     /// Throws std::invalid_argument for 0 clients or more than the address plan holds.
+    /// The most clients one LAN holds (one /16 subnet less the server and the network and
+    /// broadcast addresses).
+    static constexpr uint32_t MAX_CLIENTS = 65533;
+
     WiredLan Install(uint32_t clients);
     void EnablePcap(const std::string& prefix, const WiredLan& lan);
 

@@ -63,7 +63,8 @@ TEST_F(ServingExampleTest, BadOptionsAreOneLine)
 {
     ExpectRejected("--scheduler=magic", {"magic", "fcfs", "continuous"});
     ExpectRejected("--mode=burst", {"burst", "closed-loop"});
-    ExpectRejected("--access=lte", {"lte", "wired", "wifi"});
+    ExpectRejected("--access=5g", {"5g", "wired", "wifi", "lte"});
+    ExpectRejected("--access=lte --users=400 --users-per-node=1", {"400", "319"});
     ExpectRejected("--users=0", {"--users=0"});
     ExpectRejected("--max-num-seqs=0", {"MaxNumSeqs=0"});
     ExpectRejected("--max-batched-tokens=8", {"MaxNumBatchedTokens=8"});
