@@ -106,7 +106,14 @@ LlmClient::GetTypeId()
                           "Workload kind written to the request log",
                           StringValue("chat"),
                           MakeStringAccessor(&LlmClient::m_kind),
-                          MakeStringChecker());
+                          MakeStringChecker())
+            .AddAttribute("Classes",
+                          "Prompt classes to draw each request's class from (expert routing); "
+                          "the class names its kind and, but in trace mode, gives its lengths "
+                          "(null: none)",
+                          PointerValue(),
+                          MakePointerAccessor(&LlmClient::m_classes),
+                          MakePointerChecker<PromptClassMix>());
     return tid;
 }
 
@@ -130,7 +137,8 @@ LlmClient::GetTraceFile() const
 int64_t
 LlmClient::AssignStreams(int64_t stream)
 {
-    return m_workload->AssignStreams(stream);
+    const int64_t used = m_workload->AssignStreams(stream);
+    return used + (m_classes ? m_classes->AssignStreams(stream + used) : 0);
 }
 
 uint64_t
@@ -211,7 +219,7 @@ LlmClient::ScheduleNextPoisson()
         return;
     }
     m_nextArrival = Simulator::Schedule(m_workload->NextInterarrival(), [this]() {
-        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), -1);
+        IssueDrawn(-1);
         ScheduleNextPoisson();
     });
 }
@@ -229,6 +237,7 @@ LlmClient::ScheduleNextTrace()
     // Trace time 0 is the application's start.
     const Time at = m_traceStart + Seconds(row.arrivalSeconds * m_traceTimeScale);
     m_nextArrival = Simulator::Schedule(Max(at - Simulator::Now(), Time(0)), [this, row]() {
+        m_class = m_classes ? static_cast<int>(m_classes->Draw()) : -1;
         Issue(row.promptTokens, row.outputTokens, -1);
         ScheduleNextTrace();
     });
@@ -239,8 +248,22 @@ LlmClient::IssueForUser(int user)
 {
     if (CanIssue())
     {
-        Issue(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), user);
+        IssueDrawn(user);
     }
+}
+
+void
+LlmClient::IssueDrawn(int user)
+{
+    Ptr<LlmWorkload> lengths = m_workload;
+    m_class = -1;
+    if (m_classes)
+    {
+        m_class = static_cast<int>(m_classes->Draw());
+        lengths = m_classes->GetWorkload(m_class);
+    }
+    const uint32_t promptTokens = lengths->NextPromptTokens();
+    Issue(promptTokens, lengths->NextOutputTokens(), user);
 }
 
 void
@@ -253,7 +276,7 @@ LlmClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
     RequestRecord& record = open.record;
     record.requestId = id;
     record.node = GetNode()->GetId();
-    record.kind = m_kind;
+    record.kind = m_class >= 0 ? m_classes->GetName(m_class) : m_kind;
     record.promptTokens = promptTokens;
     record.outputTokens = outputTokens;
     record.arrival = Simulator::Now();
@@ -266,6 +289,7 @@ LlmClient::Issue(uint32_t promptTokens, uint32_t outputTokens, int user)
     request.m_promptTokens = promptTokens;
     request.m_outputTokens = outputTokens;
     request.m_payloadBytes = promptTokens * m_bytesPerToken;
+    request.m_promptClass = m_class >= 0 ? static_cast<uint8_t>(m_class) : 0;
     open.sender =
         Create<LlmRequestSender>(GetNode(),
                                  InetSocketAddress(Ipv4Address::ConvertFrom(m_remote), m_port),

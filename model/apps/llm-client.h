@@ -7,6 +7,7 @@
 #include "llm-request-sender.h"
 #include "llm-user-application.h"
 #include "llm-workload.h"
+#include "prompt-class-mix.h"
 #include "request-record.h"
 #include "request-trace.h"
 
@@ -31,6 +32,8 @@ namespace ns3
  * users, each waiting for its answer and then the Workload's ThinkTime), or "trace"
  * (arrivals and sizes from TraceFile,
  * rows TraceOffset, TraceOffset + TraceStride, ..., times scaled by TraceTimeScale).
+ * With Classes set, each request draws a prompt class, which names its kind and rides in its
+ * header, and (poisson and closed-loop) its lengths come from that class's workload.
  * Every request ends in exactly one of the RequestCompleted or RequestFailed traces;
  * requests still open when the application stops fail with reason "unfinished".
  */
@@ -72,6 +75,8 @@ class LlmClient : public LlmUserApplication
     void ScheduleNextPoisson();
     void ScheduleNextTrace();
     void IssueForUser(int user);
+    /// Draws the class (with Classes) and the lengths, then issues.
+    void IssueDrawn(int user);
     void Issue(uint32_t promptTokens, uint32_t outputTokens, int user);
     void HandleFirstToken(uint64_t id);
     void HandleEnd(uint64_t id, Ptr<LlmRequestSender> sender);
@@ -97,6 +102,8 @@ class LlmClient : public LlmUserApplication
     Time m_timeout;
     uint32_t m_bytesPerToken;
     std::string m_kind;
+    Ptr<PromptClassMix> m_classes;
+    int m_class{-1}; //!< the class of the request being issued (-1: none)
 
     bool m_issuing{false};
     uint64_t m_issued{0};
