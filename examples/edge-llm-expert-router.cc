@@ -365,7 +365,10 @@ main(int argc, char* argv[])
                     expert,
                     engineHelper(expertSpecs[i].model, expertSpecs[i].device).Install(expert));
                 LlmServerHelper(port).Install(NodeContainer(expert)).Start(Seconds(0));
-                routerHelper.AddExpert(expert, interfaces.GetAddress(1), port);
+                routerHelper.AddExpert(expert,
+                                       interfaces.GetAddress(1),
+                                       port,
+                                       interfaces.GetAddress(0));
             }
             router = routerHelper.Install(entryNode);
             router->AssignStreams(2000);

@@ -1,5 +1,7 @@
 #include "expert-router-helper.h"
 
+#include "expert-load-reporter.h"
+
 #include "ns3/inet-socket-address.h"
 #include "ns3/pointer.h"
 #include "ns3/uinteger.h"
@@ -12,6 +14,13 @@ ExpertRouterHelper::ExpertRouterHelper(uint16_t port)
     m_router.SetTypeId(ExpertRouter::GetTypeId());
     m_router.Set("Port", UintegerValue(port));
     m_classifier.SetTypeId(PromptClassifier::GetTypeId());
+    m_reporter.SetTypeId(ExpertLoadReporter::GetTypeId());
+}
+
+void
+ExpertRouterHelper::SetReporterAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_reporter.Set(name, value);
 }
 
 void
@@ -40,9 +49,12 @@ ExpertRouterHelper::SetClassifierAttribute(const std::string& name, const Attrib
 }
 
 void
-ExpertRouterHelper::AddExpert(Ptr<Node> node, Ipv4Address address, uint16_t port)
+ExpertRouterHelper::AddExpert(Ptr<Node> node,
+                              Ipv4Address address,
+                              uint16_t port,
+                              Ipv4Address gateway)
 {
-    m_experts.push_back({node, address, port});
+    m_experts.push_back({node, address, port, gateway});
 }
 
 Ptr<ExpertRouter>
@@ -60,6 +72,19 @@ ExpertRouterHelper::Install(Ptr<Node> gateway) const
     for (const ExpertAt& expert : m_experts)
     {
         router->AddExpert(expert.node, InetSocketAddress(expert.address, expert.port));
+    }
+    UintegerValue reportPort;
+    router->GetAttribute("ReportPort", reportPort);
+    for (const ExpertAt& expert : m_experts)
+    {
+        if (reportPort.Get() == 0)
+        {
+            break; // the gateway takes no reports
+        }
+        Ptr<ExpertLoadReporter> reporter = m_reporter.Create<ExpertLoadReporter>();
+        reporter->SetAttribute("RemoteAddress", AddressValue(expert.gateway));
+        reporter->SetAttribute("RemotePort", reportPort);
+        expert.node->AddApplication(reporter);
     }
     gateway->AddApplication(router);
     return router;

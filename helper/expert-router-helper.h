@@ -19,7 +19,8 @@ namespace ns3
 /**
  * \ingroup edge-llm
  * \brief Creates an ExpertRouter from its attributes, with its policy chosen by name
- * (RoutingPolicy::ByName), and gives it the experts in class order. Wiring only.
+ * (RoutingPolicy::ByName), gives it the experts in class order, and puts an
+ * ExpertLoadReporter on each expert's node that reports to the gateway. Wiring only.
  */
 class ExpertRouterHelper
 {
@@ -30,8 +31,10 @@ class ExpertRouterHelper
     void SetPolicy(const std::string& name);
     void SetPolicyAttribute(const std::string& name, const AttributeValue& value);
     void SetClassifierAttribute(const std::string& name, const AttributeValue& value);
-    /// Expert of the next class: its node (for its load reports) and where it listens.
-    void AddExpert(Ptr<Node> node, Ipv4Address address, uint16_t port);
+    void SetReporterAttribute(const std::string& name, const AttributeValue& value);
+    /// Expert of the next class: its node, where it listens, and the gateway's address as the
+    /// expert reaches it (where its load reports go).
+    void AddExpert(Ptr<Node> node, Ipv4Address address, uint16_t port, Ipv4Address gateway);
     Ptr<ExpertRouter> Install(Ptr<Node> gateway) const;
 
   private:
@@ -40,12 +43,14 @@ class ExpertRouterHelper
         Ptr<Node> node;
         Ipv4Address address;
         uint16_t port;
+        Ipv4Address gateway;
     };
 
     ObjectFactory m_router;
     std::string m_policy{"by-class"};
     std::vector<std::pair<std::string, Ptr<AttributeValue>>> m_policyAttributes;
     ObjectFactory m_classifier;
+    ObjectFactory m_reporter;
     std::vector<ExpertAt> m_experts;
 };
 

@@ -17,6 +17,7 @@
 #include "ns3/llm-client.h"
 #include "ns3/llm-engine-helper.h"
 #include "ns3/llm-header.h"
+#include "ns3/load-report-header.h"
 #include "ns3/overflow-routing-policy.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/pointer.h"
@@ -334,8 +335,9 @@ struct RouterNet
     Ptr<Node> users;
     Ptr<Node> gateway;
     std::vector<Ptr<Node>> experts;
-    std::vector<Ipv4Address> expertAddresses; //!< as the gateway reaches them
-    Ipv4Address entry;                        //!< where the users send
+    std::vector<Ipv4Address> expertAddresses;  //!< as the gateway reaches them
+    std::vector<Ipv4Address> gatewayAddresses; //!< as each expert reaches the gateway
+    Ipv4Address entry;                         //!< where the users send
     std::vector<Ptr<LlmEngine>> engines;
 };
 
@@ -390,6 +392,7 @@ BuildRouterNet(const std::vector<std::string>& models, bool direct, uint32_t que
             const std::string subnet = "10.9." + std::to_string(i + 1) + ".0";
             Wire(net.gateway, net.experts[i], subnet, &mine, &theirs);
             net.expertAddresses.push_back(theirs);
+            net.gatewayAddresses.push_back(mine);
         }
     }
     for (size_t i = 0; i < models.size(); ++i)
@@ -480,7 +483,7 @@ RunStress(Time gatewayTimeout, Time userTimeout)
                                   StringValue("0.8 0.1 0.1;0.1 0.8 0.1;0.1 0.1 0.8"));
     for (size_t i = 0; i < net.experts.size(); ++i)
     {
-        helper.AddExpert(net.experts[i], net.expertAddresses[i], g_port);
+        helper.AddExpert(net.experts[i], net.expertAddresses[i], g_port, net.gatewayAddresses[i]);
     }
     Ptr<ExpertRouter> router = helper.Install(net.gateway);
     router->AssignStreams(50);
@@ -586,7 +589,10 @@ TEST_F(ExpertRouterTest, OneClassOneExpertIsTheDirectRunPlusTheGatewaysOverhead)
         if (routed)
         {
             ExpertRouterHelper helper(g_port);
-            helper.AddExpert(net.experts[0], net.expertAddresses[0], g_port);
+            helper.AddExpert(net.experts[0],
+                             net.expertAddresses[0],
+                             g_port,
+                             net.gatewayAddresses[0]);
             router = helper.Install(net.gateway);
         }
         Ptr<LlmClient> client = InstallUsers(net, 1, requests, nullptr, 70);
@@ -633,4 +639,97 @@ TEST_F(ExpertRouterTest, OneClassOneExpertIsTheDirectRunPlusTheGatewaysOverhead)
         EXPECT_GE(extraTtft, 4 * d - 1e-9) << i;
         EXPECT_LE(extraTtft, 4 * d + 1e-3) << i;
     }
+}
+
+TEST(RouterLoadReport, HeaderRoundTripsAndRefusesBadBytes)
+{
+    LoadReportHeader in;
+    in.m_node = 7;
+    in.m_waiting = 12;
+    in.m_running = 250;
+    Ptr<Packet> packet = Create<Packet>();
+    packet->AddHeader(in);
+    EXPECT_EQ(packet->GetSize(), LoadReportHeader::SERIALIZED_SIZE);
+    LoadReportHeader out;
+    packet->RemoveHeader(out);
+    EXPECT_EQ(out.Validate(), "");
+    EXPECT_EQ(out.m_node, 7u);
+    EXPECT_EQ(out.m_waiting, 12u);
+    EXPECT_EQ(out.m_running, 250u);
+    // Too short: nothing read past the datagram, and said so.
+    Ptr<Packet> shortPacket = Create<Packet>(5);
+    LoadReportHeader truncated;
+    EXPECT_EQ(shortPacket->RemoveHeader(truncated), 0u);
+    EXPECT_NE(truncated.Validate().find("shorter"), std::string::npos);
+    // Someone else's datagram of the right size.
+    LoadReportHeader stranger;
+    Ptr<Packet> zeros = Create<Packet>(LoadReportHeader::SERIALIZED_SIZE);
+    zeros->RemoveHeader(stranger);
+    EXPECT_NE(stranger.Validate().find("magic"), std::string::npos);
+}
+
+TEST_F(ExpertRouterTest, PowerOfTwoFollowsTheReportsThatCrossTheNetwork)
+{
+    // A fast and a slow expert (the same model on an A100 and on a Jetson AGX Orin). With two
+    // experts every draw compares both, so the reported loads decide: reports over UDP send
+    // most prompts to the fast one; without reports (ReportPort 0) every draw is a tie and
+    // the split is even.
+    std::map<uint16_t, std::vector<uint64_t>> routed;
+    std::map<uint16_t, std::vector<uint32_t>> reports;
+    for (uint16_t reportPort : {uint16_t(8001), uint16_t(0)})
+    {
+        Simulator::Destroy();
+        RouterNet net = BuildRouterNet({"llama-3-8b", "llama-3-8b"}, false);
+        // BuildRouterNet puts every expert on an L4: expert 0 moves to an A100 (2,039 GB/s),
+        // expert 1 to a Jetson AGX Orin (204.8 GB/s), ten times slower at decoding.
+        const char* devices[] = {"a100-80gb", "jetson-agx-orin"};
+        for (uint32_t i = 0; i < 2; ++i)
+        {
+            Ptr<RooflineCostModel> cost = CreateObject<RooflineCostModel>();
+            cost->SetModel(ModelSpec::Preset("llama-3-8b"));
+            cost->SetDevice(DeviceProfile::Preset(devices[i]));
+            net.engines[i]->SetAttribute("CostModel", PointerValue(cost));
+        }
+        ExpertRouterHelper helper(g_port);
+        helper.SetPolicy("power-of-two");
+        helper.SetAttribute("ReportPort", UintegerValue(reportPort));
+        helper.SetReporterAttribute("Interval", TimeValue(MilliSeconds(100)));
+        for (size_t i = 0; i < net.experts.size(); ++i)
+        {
+            helper.AddExpert(net.experts[i],
+                             net.expertAddresses[i],
+                             g_port,
+                             net.gatewayAddresses[i]);
+        }
+        Ptr<ExpertRouter> router = helper.Install(net.gateway);
+        router->AssignStreams(90);
+        std::vector<uint32_t> count(2, 0);
+        router->TraceConnectWithoutContext(
+            "LoadReported",
+            Callback<void, uint32_t, uint32_t>(
+                [&count](uint32_t expert, uint32_t) { ++count.at(expert); }));
+        std::vector<uint64_t> perExpert(2, 0);
+        router->TraceConnectWithoutContext(
+            "Routed",
+            Callback<void, const RoutingRecord&>(
+                [&perExpert](const RoutingRecord& r) { ++perExpert.at(r.expert); }));
+        Ptr<LlmClient> client = InstallUsers(net, 30, 300, nullptr, 80);
+        test::ClientWatch watch(client);
+        Simulator::Stop(Seconds(100));
+        Simulator::Run();
+        EXPECT_EQ(watch.issued.size(), 300u) << "report port " << reportPort;
+        routed[reportPort] = perExpert;
+        reports[reportPort] = count;
+    }
+    // Reports every 0.1 s for 100 s from each expert.
+    EXPECT_NEAR(reports[8001][0], 1000, 2);
+    EXPECT_NEAR(reports[8001][1], 1000, 2);
+    EXPECT_EQ(reports[0][0] + reports[0][1], 0u);
+    const double fastShare = double(routed[8001][0]) / (routed[8001][0] + routed[8001][1]);
+    const double blindShare = double(routed[0][0]) / (routed[0][0] + routed[0][1]);
+    // Joining the shorter queue would send about 10/11 of the prompts to the expert that is
+    // ten times faster; reports 0.1 s old, at least three quarters. Blind: half, within
+    // about 3.5 standard errors of 300 draws.
+    EXPECT_GT(fastShare, 0.75);
+    EXPECT_NEAR(blindShare, 0.5, 0.1);
 }

@@ -1,12 +1,13 @@
 #include "expert-router.h"
 
-#include "llm-engine.h"
+#include "load-report-header.h"
 
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/tcp-socket-factory.h"
+#include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -52,12 +53,12 @@ ExpertRouter::GetTypeId()
                           TimeValue(Seconds(300)),
                           MakeTimeAccessor(&ExpertRouter::m_timeout),
                           MakeTimeChecker(MilliSeconds(1)))
-            .AddAttribute("LoadReportInterval",
-                          "How often the experts report their load (jobs waiting and running) "
-                          "to the gateway (0: never; reports stay 0)",
-                          TimeValue(Seconds(1)),
-                          MakeTimeAccessor(&ExpertRouter::m_reportInterval),
-                          MakeTimeChecker(Time(0)))
+            .AddAttribute("ReportPort",
+                          "UDP port the experts' load reports arrive on (0: no reports; the "
+                          "reported loads stay 0)",
+                          UintegerValue(8001),
+                          MakeUintegerAccessor(&ExpertRouter::m_reportPort),
+                          MakeUintegerChecker<uint16_t>())
             .AddTraceSource("Received",
                             "A REQUEST reached the gateway",
                             MakeTraceSourceAccessor(&ExpertRouter::m_receivedTrace),
@@ -73,7 +74,11 @@ ExpertRouter::GetTypeId()
             .AddTraceSource("Ended",
                             "A request in the gateway ended, with its outcome",
                             MakeTraceSourceAccessor(&ExpertRouter::m_endedTrace),
-                            "ns3::ExpertRouter::RoutingTracedCallback");
+                            "ns3::ExpertRouter::RoutingTracedCallback")
+            .AddTraceSource("LoadReported",
+                            "A load report from an expert arrived: its index and load",
+                            MakeTraceSourceAccessor(&ExpertRouter::m_loadTrace),
+                            "ns3::ExpertRouter::LoadTracedCallback");
     return tid;
 }
 
@@ -129,6 +134,12 @@ ExpertRouter::GetReceived() const
     return m_received;
 }
 
+uint32_t
+ExpertRouter::GetReported(uint32_t index) const
+{
+    return m_experts.at(index).reported;
+}
+
 uint64_t
 ExpertRouter::GetRefused() const
 {
@@ -171,16 +182,25 @@ ExpertRouter::StartApplication()
     m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                   MakeCallback(&ExpertRouter::HandleAccept, this));
     m_classifierFree = Simulator::Now();
-    if (m_reportInterval.IsStrictlyPositive())
+    if (m_reportPort > 0)
     {
-        ReportLoads();
+        m_reports = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+        NS_ABORT_MSG_IF(m_reports->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_reportPort)) !=
+                            0,
+                        "ExpertRouter cannot bind report port " << m_reportPort);
+        m_reports->SetRecvCallback(MakeCallback(&ExpertRouter::HandleReport, this));
     }
 }
 
 void
 ExpertRouter::StopApplication()
 {
-    Simulator::Cancel(m_reportEvent);
+    if (m_reports)
+    {
+        m_reports->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_reports->Close();
+        m_reports = nullptr;
+    }
     while (!m_pending.empty())
     {
         Finish(m_pending.begin()->first, "unfinished");
@@ -200,14 +220,29 @@ ExpertRouter::StopApplication()
 }
 
 void
-ExpertRouter::ReportLoads()
+ExpertRouter::HandleReport(Ptr<Socket> socket)
 {
-    for (Expert& expert : m_experts)
+    Address from;
+    while (Ptr<Packet> packet = socket->RecvFrom(from))
     {
-        Ptr<LlmEngine> engine = expert.node->GetObject<LlmEngine>();
-        expert.reported = engine ? engine->GetQueueLength() + engine->GetRunning() : 0;
+        LoadReportHeader report;
+        packet->RemoveHeader(report);
+        const std::string error = report.Validate();
+        if (!error.empty() || !InetSocketAddress::IsMatchingType(from))
+        {
+            NS_LOG_WARN("gateway drops a load report: " << error);
+            continue;
+        }
+        const Ipv4Address source = InetSocketAddress::ConvertFrom(from).GetIpv4();
+        for (uint32_t i = 0; i < m_experts.size(); ++i)
+        {
+            if (m_experts[i].address.GetIpv4() == source)
+            {
+                m_experts[i].reported = report.m_waiting + report.m_running;
+                m_loadTrace(i, m_experts[i].reported);
+            }
+        }
     }
-    m_reportEvent = Simulator::Schedule(m_reportInterval, &ExpertRouter::ReportLoads, this);
 }
 
 void

@@ -37,8 +37,9 @@ namespace ns3
  * own refusal (queue-full, ...) is passed on. A user that goes away cancels its request to
  * the expert.
  *
- * Experts report their load (jobs waiting and running on their engine) every
- * LoadReportInterval; the reports are read from the experts' engines, not sent as packets.
+ * Experts report their load (jobs waiting and running on their engine) in UDP datagrams
+ * (ExpertLoadReporter) to ReportPort; a report counts for the expert whose address it comes
+ * from, and stands until the next one arrives (0 before the first).
  */
 class ExpertRouter : public Application
 {
@@ -47,7 +48,8 @@ class ExpertRouter : public Application
     ExpertRouter();
     ~ExpertRouter() override;
 
-    /// Adds an expert reached at `address` whose engine is on `node`; returns its index.
+    /// Adds an expert on `node` reached at `address` (its reports come from that IP); returns
+    /// its index.
     uint32_t AddExpert(Ptr<Node> node, const InetSocketAddress& address);
     uint32_t GetNExperts() const;
     /// The expert of class `promptClass`.
@@ -61,12 +63,15 @@ class ExpertRouter : public Application
     uint64_t GetOpen() const;     //!< received, not ended
     /// Requests forwarded to expert `index` that have not ended.
     uint32_t GetOutstanding(uint32_t index) const;
+    /// The load expert `index` last reported (0 before any report).
+    uint32_t GetReported(uint32_t index) const;
 
     /// Assigns fixed streams to the classifier and the policy; returns how many were used.
     int64_t AssignStreams(int64_t stream);
 
     typedef void (*RoutingTracedCallback)(const RoutingRecord& record);
     typedef void (*RefusedTracedCallback)(const LlmHeader& request, const std::string& reason);
+    typedef void (*LoadTracedCallback)(uint32_t expert, uint32_t load);
 
   protected:
     void DoDispose() override;
@@ -99,7 +104,7 @@ class ExpertRouter : public Application
     void HandleExpertEnd(uint64_t key, Ptr<LlmRequestSender> sender);
     /// Ends a pending request: records `outcome`, frees its place, fires Ended.
     void Finish(uint64_t key, const std::string& outcome);
-    void ReportLoads();
+    void HandleReport(Ptr<Socket> socket);
     /// Sends an ERROR for `request` with `reason` on `client` if it is still open.
     static void Refuse(Ptr<LlmConnection> client, const LlmHeader& request, uint8_t reason);
 
@@ -108,7 +113,7 @@ class ExpertRouter : public Application
     Ptr<PromptClassifier> m_classifier;
     uint32_t m_maxConcurrent;
     Time m_timeout;
-    Time m_reportInterval;
+    uint16_t m_reportPort;
 
     std::vector<Expert> m_experts;
     Ptr<Socket> m_listener;
@@ -116,7 +121,7 @@ class ExpertRouter : public Application
     std::map<uint64_t, Pending> m_pending; //!< by arrival order at the gateway
     uint64_t m_nextKey{0};
     Time m_classifierFree; //!< when the classifier finishes the prompts it holds
-    EventId m_reportEvent;
+    Ptr<Socket> m_reports; //!< where load reports arrive
     uint64_t m_received{0};
     uint64_t m_refused{0};
     uint64_t m_routed{0};
@@ -125,6 +130,7 @@ class ExpertRouter : public Application
     TracedCallback<const LlmHeader&, const std::string&> m_refusedTrace;
     TracedCallback<const RoutingRecord&> m_routedTrace;
     TracedCallback<const RoutingRecord&> m_endedTrace;
+    TracedCallback<uint32_t, uint32_t> m_loadTrace;
 };
 
 } // namespace ns3
