@@ -344,6 +344,8 @@ main(int argc, char* argv[])
             ExpertRouterHelper routerHelper(port);
             routerHelper.SetPolicy(policy);
             routerHelper.SetAttribute("MaxConcurrent", UintegerValue(maxConcurrent));
+            // The gateway waits for an expert as long as the users wait for the gateway.
+            routerHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
             routerHelper.SetClassifierAttribute(
                 "CostModel",
                 StringValue("ns3::RooflineCostModel[Model=bert-base-110m|Device=" +

@@ -182,6 +182,12 @@ ExpertRouter::StartApplication()
     m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                   MakeCallback(&ExpertRouter::HandleAccept, this));
     m_classifierFree = Simulator::Now();
+    for (Expert& expert : m_experts)
+    {
+        expert.channel = Create<ExpertChannel>(GetNode(), expert.address, m_timeout);
+        expert.channel->SetCallbacks(MakeCallback(&ExpertRouter::HandleExpertFirstToken, this),
+                                     MakeCallback(&ExpertRouter::HandleExpertEnd, this));
+    }
     if (m_reportPort > 0)
     {
         m_reports = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
@@ -204,6 +210,14 @@ ExpertRouter::StopApplication()
     while (!m_pending.empty())
     {
         Finish(m_pending.begin()->first, "unfinished");
+    }
+    for (Expert& expert : m_experts)
+    {
+        if (expert.channel)
+        {
+            expert.channel->Close();
+            expert.channel = nullptr;
+        }
     }
     for (const auto& [client, keys] : m_clients)
     {
@@ -339,24 +353,23 @@ ExpertRouter::Forward(uint64_t key)
     record.expertNode = expert.node->GetId();
     record.misrouted = chosen != ExpertOfClass(record.promptClass);
     record.forwarded = Simulator::Now();
-    pending.sender =
-        Create<LlmRequestSender>(GetNode(), expert.address, pending.request, m_timeout);
-    Ptr<LlmConnection> client = pending.client;
-    pending.sender->SetFirstTokenCallback(LlmRequestSender::FirstTokenCallback(
-        [client](Ptr<LlmRequestSender>, const LlmHeader& answer) {
-            if (client->IsOpen())
-            {
-                client->Send(answer);
-            }
-        }));
-    pending.sender->SetEndCallback(LlmRequestSender::EndCallback(
-        [this, key](Ptr<LlmRequestSender> sender) { HandleExpertEnd(key, sender); }));
+    pending.forwarded = true;
     m_routedTrace(record);
-    pending.sender->Start();
+    expert.channel->Send(key, pending.request);
 }
 
 void
-ExpertRouter::HandleExpertEnd(uint64_t key, Ptr<LlmRequestSender> sender)
+ExpertRouter::HandleExpertFirstToken(uint64_t key, const LlmHeader& answer)
+{
+    auto it = m_pending.find(key);
+    if (it != m_pending.end() && it->second.client->IsOpen())
+    {
+        it->second.client->Send(answer);
+    }
+}
+
+void
+ExpertRouter::HandleExpertEnd(uint64_t key, const std::string& why, const LlmHeader& answer)
 {
     auto it = m_pending.find(key);
     if (it == m_pending.end())
@@ -364,18 +377,16 @@ ExpertRouter::HandleExpertEnd(uint64_t key, Ptr<LlmRequestSender> sender)
         return;
     }
     const Pending& pending = it->second;
-    if (sender->IsCompleted())
+    if (why.empty())
     {
         if (pending.client->IsOpen())
         {
-            pending.client->Send(sender->GetAnswer()); // the expert's FINAL_CHUNK, as it came
+            pending.client->Send(answer); // the expert's FINAL_CHUNK, as it came
         }
         Finish(key, "completed");
         return;
     }
-    const std::string& why = sender->GetReason();
     uint8_t reason = LlmHeader::EXPERT_UNREACHABLE;
-    const LlmHeader& answer = sender->GetAnswer();
     if (answer.m_type == LlmHeader::ERROR && why == LlmHeader::ReasonName(answer.m_reason))
     {
         reason = answer.m_reason; // the expert's own refusal, passed on
@@ -416,10 +427,14 @@ ExpertRouter::Finish(uint64_t key, const std::string& outcome)
     Pending pending = it->second;
     m_pending.erase(it);
     Simulator::Cancel(pending.classified);
-    if (pending.sender)
+    if (pending.forwarded)
     {
-        pending.sender->Cancel(); // no-op when the sender ended by itself
-        --m_experts[pending.record.expert].outstanding;
+        Expert& expert = m_experts[pending.record.expert];
+        if (expert.channel)
+        {
+            expert.channel->Cancel(key); // no-op when the expert's answer ended it
+        }
+        --expert.outstanding;
     }
     auto client = m_clients.find(pending.client);
     if (client != m_clients.end())

@@ -4,9 +4,9 @@
 #ifndef EDGE_LLM_EXPERT_ROUTER_H
 #define EDGE_LLM_EXPERT_ROUTER_H
 
+#include "expert-channel.h"
 #include "llm-connection.h"
 #include "llm-header.h"
-#include "llm-request-sender.h"
 #include "prompt-classifier.h"
 #include "routing-policy.h"
 #include "routing-record.h"
@@ -27,8 +27,8 @@ namespace ns3
  * \brief The Expert Router's gateway, an application on its own node. It accepts REQUESTs on
  * TCP Port, classifies each prompt with its Classifier (one prompt at a time on the gateway's
  * device, first come first served), picks an expert with its Policy, forwards the request
- * unchanged over a TCP connection of its own (LlmRequestSender) and relays the expert's
- * FIRST_CHUNK and FINAL_CHUNK, or an ERROR, back on the user's connection.
+ * unchanged over its persistent TCP connection to that expert (ExpertChannel) and relays the
+ * expert's FIRST_CHUNK and FINAL_CHUNK, or an ERROR, back on the user's connection.
  *
  * Expert i serves class i (class c goes to expert c mod N when there are fewer experts than
  * classes). Refusals answer an ERROR: gateway-full when MaxConcurrent requests are already in
@@ -83,14 +83,15 @@ class ExpertRouter : public Application
         RoutingRecord record;
         LlmHeader request;
         Ptr<LlmConnection> client;
-        Ptr<LlmRequestSender> sender; //!< null until forwarded
-        EventId classified;           //!< the classifier's end
+        bool forwarded{false}; //!< sent to its expert
+        EventId classified;    //!< the classifier's end
     };
 
     struct Expert
     {
         Ptr<Node> node;
         InetSocketAddress address;
+        Ptr<ExpertChannel> channel; //!< made at start
         uint32_t outstanding{0};
         uint32_t reported{0};
     };
@@ -101,7 +102,8 @@ class ExpertRouter : public Application
     void HandleMessage(Ptr<LlmConnection> client, const LlmHeader& header);
     void HandleClientEnd(Ptr<LlmConnection> client);
     void Forward(uint64_t key);
-    void HandleExpertEnd(uint64_t key, Ptr<LlmRequestSender> sender);
+    void HandleExpertFirstToken(uint64_t key, const LlmHeader& answer);
+    void HandleExpertEnd(uint64_t key, const std::string& why, const LlmHeader& answer);
     /// Ends a pending request: records `outcome`, frees its place, fires Ended.
     void Finish(uint64_t key, const std::string& outcome);
     void HandleReport(Ptr<Socket> socket);
