@@ -59,12 +59,13 @@ class RouterScenario
 {
   public:
     explicit RouterScenario(const RouterScenarioConfig& config);
-    /// Prints a one-line description to `banner` when given.
+    /// Throws std::invalid_argument (one line) when a parameter is bad; builds nothing.
+    void Validate();
+    /// Validates, builds, runs and writes the outputs; prints a one-line description to
+    /// `banner` when given.
     RunSummary Run(std::ostream* banner = nullptr);
 
   private:
-    void Validate();
-
     RouterScenarioConfig m_config;
 };
 
