@@ -139,3 +139,52 @@ TEST_F(ExpertRouterExampleTest, TpBaselineIsOneEngineOnThePooledDevice)
         EXPECT_TRUE(value == "chat" || value == "code") << value;
     }
 }
+
+namespace
+{
+
+class ExpertRouterSweepTest : public ns3::test::ExampleCliFixture
+{
+  protected:
+    ExpertRouterSweepTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-expert-router-sweep"))
+    {
+    }
+};
+
+} // namespace
+
+TEST_F(ExpertRouterSweepTest, BadOptionsAreRefusedBeforeAnyRun)
+{
+    ExpectRejected("--users-list=1,0", {"'0'", "1 to 100000"});
+    ExpectRejected("--policies=fastest", {"'fastest'", "by-class"});
+    ExpectRejected("--access=lte", {"not built yet"});
+}
+
+TEST_F(ExpertRouterSweepTest, WritesOneRowPerConfigurationAndUserCount)
+{
+    const std::string dir = m_dir + "/sweep";
+    const ExampleRun run = Run(
+        "--users-list=1,4 --policies=by-class,least-outstanding --duration=20 --out='" + dir + "'");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    const auto rows = ReadCsv(dir + "/sweep.csv");
+    ASSERT_EQ(rows.size(), 1u + 3 * 2); // header, then 3 configurations x 2 user counts
+    const auto config = Column(rows, "config");
+    const auto users = Column(rows, "users");
+    const auto gateway = Column(rows, "gateway_mean_s");
+    EXPECT_EQ(config,
+              (std::vector<std::string>{"by-class",
+                                        "by-class",
+                                        "least-outstanding",
+                                        "least-outstanding",
+                                        "tp",
+                                        "tp"}));
+    EXPECT_EQ(users, (std::vector<std::string>{"1", "4", "1", "4", "1", "4"}));
+    // The baseline has no gateway; the router configurations do.
+    EXPECT_FALSE(gateway[0].empty());
+    EXPECT_TRUE(gateway[5].empty());
+    for (const char* point : {"by-class-1", "least-outstanding-4", "tp-4"})
+    {
+        EXPECT_TRUE(std::filesystem::exists(dir + "/" + point + "/summary.json")) << point;
+    }
+}
