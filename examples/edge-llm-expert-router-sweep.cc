@@ -51,7 +51,9 @@ main(int argc, char* argv[])
     cmd.AddValue("users-list",
                  "Concurrent users at each point (comma list, 1 to 100000)",
                  usersList);
-    cmd.AddValue("policies", "Router configurations: routing policies (comma list)", policies);
+    cmd.AddValue("policies",
+                 "Router configurations: routing policies (comma list; none: baseline only)",
+                 policies);
     cmd.AddValue("baseline", "Also run the TP baseline", baseline);
     cmd.AddValue("classes", "Prompt classes name[:weight[:trace.csv]],...", c.classes);
     cmd.AddValue("experts", "Expert per class, model@device,...", c.experts);
@@ -84,7 +86,11 @@ main(int argc, char* argv[])
         }
         users.push_back(n);
     }
-    std::vector<std::string> configs = CommaList(policies);
+    std::vector<std::string> configs;
+    if (policies != "none")
+    {
+        configs = CommaList(policies);
+    }
     if (users.empty() || (configs.empty() && !baseline))
     {
         FailOnCommandLine("nothing to run: give --users-list and --policies or --baseline=true");
@@ -192,6 +198,10 @@ main(int argc, char* argv[])
                       NumberText(c.duration) + " s per point)");
         plot.SetLegend("concurrent users", f.ylabel);
         plot.AppendExtra("set logscale x");
+        if (f.name != "throughput")
+        {
+            plot.AppendExtra("set logscale y"); // seconds span four decades
+        }
         plot.AppendExtra("set grid");
         plot.AppendExtra("set key top left");
         for (const std::string& config : configs)
