@@ -735,3 +735,24 @@ TEST_F(ExpertRouterTest, PowerOfTwoFollowsTheReportsThatCrossTheNetwork)
     EXPECT_GT(fastShare, 0.75);
     EXPECT_NEAR(blindShare, 0.5, 0.1);
 }
+
+TEST(RouterClassifier, AnEncoderCannotServeGeneration)
+{
+    Ptr<Node> node = CreateObject<Node>();
+    LlmEngineHelper engines;
+    engines.SetCostModel("ns3::RooflineCostModel");
+    engines.SetCostModelAttribute("Model", StringValue("bert-base-110m"));
+    engines.SetCostModelAttribute("Device", StringValue("edge-server-l4"));
+    try
+    {
+        engines.Install(node);
+        FAIL() << "an encoder was installed as an engine";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("'bert-base-110m' is an encoder"), std::string::npos) << what;
+    }
+    EXPECT_EQ(node->GetObject<LlmEngine>(), nullptr);
+    node->Dispose();
+}
