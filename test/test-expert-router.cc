@@ -362,7 +362,10 @@ Wire(Ptr<Node> a,
 
 /// `models` one per expert (llama-style presets on an L4), continuous batching.
 RouterNet
-BuildRouterNet(const std::vector<std::string>& models, bool direct, uint32_t queueCapacity = 1000)
+BuildRouterNet(const std::vector<std::string>& models,
+               bool direct,
+               uint32_t queueCapacity = 1000,
+               const std::string& scheduler = "ns3::ContinuousBatchingScheduler")
 {
     RouterNet net;
     net.users = CreateObject<Node>();
@@ -401,7 +404,7 @@ BuildRouterNet(const std::vector<std::string>& models, bool direct, uint32_t que
         engines.SetCostModel("ns3::RooflineCostModel");
         engines.SetCostModelAttribute("Model", StringValue(models[i]));
         engines.SetCostModelAttribute("Device", StringValue("edge-server-l4"));
-        engines.SetScheduler("ns3::ContinuousBatchingScheduler");
+        engines.SetScheduler(scheduler);
         engines.SetEngineAttribute("QueueCapacity", UintegerValue(queueCapacity));
         net.engines.push_back(engines.Install(net.experts[i]));
         LlmServerHelper servers(g_port);
@@ -755,4 +758,41 @@ TEST(RouterClassifier, AnEncoderCannotServeGeneration)
     }
     EXPECT_EQ(node->GetObject<LlmEngine>(), nullptr);
     node->Dispose();
+}
+
+TEST_F(ExpertRouterTest, ExpertRefusalsAndUnreachableExpertsReachTheUser)
+{
+    // Two classes: class 0's expert serves one prompt at a time with room for one waiting
+    // (fcfs, queue capacity 1), so a crowd gets queue-full from it; class 1's expert is
+    // given at a port nobody listens on, so its prompts cannot be forwarded.
+    RouterNet net = BuildRouterNet({"llama-3-8b", "llama-3-8b"}, false, 1, "ns3::FcfsScheduler");
+    ExpertRouterHelper helper(g_port);
+    helper.AddExpert(net.experts[0], net.expertAddresses[0], g_port, net.gatewayAddresses[0]);
+    helper.AddExpert(net.experts[1], net.expertAddresses[1], 9999, net.gatewayAddresses[1]);
+    Ptr<ExpertRouter> router = helper.Install(net.gateway);
+    router->AssignStreams(40);
+    Ptr<LlmClient> client = InstallUsers(net, 20, 200, UniformClasses({"chat", "code"}), 30);
+    test::ClientWatch watch(client);
+    Ptr<RequestLog> log = CreateObject<RequestLog>();
+    log->WatchClient(client);
+    log->WatchRouter(router);
+    Simulator::Stop(Seconds(3000));
+    Simulator::Run();
+
+    ASSERT_EQ(watch.issued.size(), 200u);
+    watch.ExpectAllEndedOnce();
+    EXPECT_EQ(router->GetOpen(), 0u);
+    std::map<std::string, std::map<std::string, int>> byClass; // kind -> status or reason
+    for (const auto& [id, row] : log->GetRows())
+    {
+        const RequestRecord& r = row.record;
+        ++byClass[r.kind][r.status == "completed" ? "completed" : r.reason];
+    }
+    // Every code prompt failed as unreachable; chat prompts completed or were refused by the
+    // expert with its own reason, passed on unchanged.
+    EXPECT_GT(byClass["code"]["expert-unreachable"], 0);
+    EXPECT_EQ(byClass["code"].size(), 1u);
+    EXPECT_GT(byClass["chat"]["completed"], 0);
+    EXPECT_GT(byClass["chat"]["queue-full"], 0);
+    EXPECT_EQ(byClass["chat"].size(), 2u);
 }
