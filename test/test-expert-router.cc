@@ -231,6 +231,8 @@ TEST(RouterClassifier, ConfusionMatrixIsRealisedWithinTheSamplingError)
                         "class " + std::to_string(t) + " as " + std::to_string(c));
         }
     }
+    // A class beyond the matrix (it comes off the network) is taken as it is.
+    EXPECT_EQ(classifier->Classify(7), 7u);
     // Perfect by default.
     Ptr<PromptClassifier> perfect = CreateObject<PromptClassifier>();
     for (uint32_t t = 0; t < 5; ++t)

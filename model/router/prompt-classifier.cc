@@ -165,12 +165,11 @@ PromptClassifier::Cost(uint32_t promptTokens) const
 uint32_t
 PromptClassifier::Classify(uint32_t trueClass)
 {
-    if (m_matrix.empty())
+    if (m_matrix.empty() || trueClass >= m_matrix.size())
     {
+        // The class comes off the network: one the matrix does not know is taken as it is.
         return trueClass;
     }
-    NS_ABORT_MSG_IF(trueClass >= m_matrix.size(),
-                    "prompt class " << trueClass << " beyond the confusion matrix");
     const std::vector<double>& row = m_matrix[trueClass];
     const double u = m_draw->GetValue();
     double cumulative = 0;

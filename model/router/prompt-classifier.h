@@ -35,7 +35,8 @@ class PromptClassifier : public Object
     Time Cost(uint32_t promptTokens) const;
     /// Tokens the encoder reads of a prompt of `promptTokens`: at most its context.
     uint32_t TokensRead(uint32_t promptTokens) const;
-    /// The class given to a prompt of class `trueClass` (< the matrix's size, when set).
+    /// The class given to a prompt of class `trueClass`: drawn from the matrix's row, or
+    /// `trueClass` itself when the matrix is empty or has no such row.
     uint32_t Classify(uint32_t trueClass);
     /// Throws std::invalid_argument (one line) unless the matrix is empty or `classes` square.
     void CheckClasses(uint32_t classes) const;
