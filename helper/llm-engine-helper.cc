@@ -2,6 +2,8 @@
 
 #include "ns3/node.h"
 
+#include <stdexcept>
+
 namespace ns3
 {
 
@@ -46,6 +48,13 @@ Ptr<LlmEngine>
 LlmEngineHelper::Install(Ptr<Node> node) const
 {
     Ptr<InferenceCostModel> costModel = m_costModel.Create<InferenceCostModel>();
+    if (costModel->GetModel().IsEncoder())
+    {
+        // An encoder (the router's classifier) has no decode: it cannot serve generation.
+        throw std::invalid_argument("model '" + costModel->GetModel().name +
+                                    "' is an encoder and cannot generate; accepted: decoder "
+                                    "presets (gpt2, llama styles)");
+    }
     Ptr<LlmEngine> engine = m_engine.Create<LlmEngine>();
     if (m_hasScheduler)
     {

@@ -77,6 +77,12 @@ LlmRunHelper::WatchEngine(Ptr<LlmEngine> engine, uint32_t node)
 }
 
 void
+LlmRunHelper::WatchRouter(Ptr<ExpertRouter> router)
+{
+    m_requests->WatchRouter(router);
+}
+
+void
 LlmRunHelper::SetScenario(const std::string& key, const std::string& value)
 {
     m_scenario[key] = value;

@@ -4,6 +4,7 @@
 #ifndef EDGE_LLM_LLM_RUN_HELPER_H
 #define EDGE_LLM_LLM_RUN_HELPER_H
 
+#include "expert-router.h"
 #include "llm-engine.h"
 #include "queue-log.h"
 #include "request-log.h"
@@ -38,6 +39,8 @@ class LlmRunHelper
 
     void WatchClients(const ApplicationContainer& clients);
     void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
+    /// Adds the router's class, expert and gateway times to the rows of what it forwards.
+    void WatchRouter(Ptr<ExpertRouter> router);
     /// A parameter echoed in summary.json's "scenario".
     void SetScenario(const std::string& key, const std::string& value);
     /// The offered load rho the cost model predicts, written to summary.json; for MoA also

@@ -106,7 +106,14 @@ LlmClient::GetTypeId()
                           "Workload kind written to the request log",
                           StringValue("chat"),
                           MakeStringAccessor(&LlmClient::m_kind),
-                          MakeStringChecker());
+                          MakeStringChecker())
+            .AddAttribute("Classes",
+                          "Prompt classes to draw each request's class from (expert routing); "
+                          "the class names its kind and, but in trace mode, gives its lengths "
+                          "(null: none)",
+                          PointerValue(),
+                          MakePointerAccessor(&LlmClient::m_classes),
+                          MakePointerChecker<PromptClassMix>());
     return tid;
 }
 
@@ -130,7 +137,8 @@ LlmClient::GetTraceFile() const
 int64_t
 LlmClient::AssignStreams(int64_t stream)
 {
-    return m_workload->AssignStreams(stream);
+    const int64_t used = m_workload->AssignStreams(stream);
+    return used + (m_classes ? m_classes->AssignStreams(stream + used) : 0);
 }
 
 uint64_t
@@ -161,6 +169,16 @@ LlmClient::StartApplication()
     }
     m_idBase = RequestIdBase();
     m_arrivals.SetMaxRequests(m_maxRequests);
+    if (m_classes)
+    {
+        // Each request's class first, then its lengths from that class's workload.
+        m_arrivals.SetLengths([this]() {
+            m_class = static_cast<int>(m_classes->Draw());
+            Ptr<LlmWorkload> lengths = m_classes->GetWorkload(m_class);
+            const uint32_t prompt = lengths->NextPromptTokens();
+            return std::make_pair(prompt, lengths->NextOutputTokens());
+        });
+    }
     auto issue = [this](uint64_t sequence, uint32_t prompt, uint32_t output, int user) {
         Issue(sequence, prompt, output, user);
     };
@@ -197,10 +215,17 @@ LlmClient::StopApplication()
 void
 LlmClient::Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens, int user)
 {
+    if (m_mode == TRACE && m_classes)
+    {
+        m_class = static_cast<int>(m_classes->Draw()); // the trace gives the lengths only
+    }
     const uint64_t id = m_idBase | (sequence & 0xFFFFFFFF);
     Open& open = m_open[id];
     open.user = user;
-    open.record = NewRecord(id, m_kind, promptTokens, outputTokens);
+    open.record = NewRecord(id,
+                            m_class >= 0 ? m_classes->GetName(m_class) : m_kind,
+                            promptTokens,
+                            outputTokens);
     m_issuedTrace(open.record);
 
     LlmHeader request;
@@ -210,6 +235,7 @@ LlmClient::Issue(uint64_t sequence, uint32_t promptTokens, uint32_t outputTokens
     request.m_promptTokens = promptTokens;
     request.m_outputTokens = outputTokens;
     request.m_payloadBytes = promptTokens * m_bytesPerToken;
+    request.m_promptClass = m_class >= 0 ? static_cast<uint8_t>(m_class) : 0;
     open.sender =
         Create<LlmRequestSender>(GetNode(),
                                  InetSocketAddress(Ipv4Address::ConvertFrom(m_remote), m_port),

@@ -7,6 +7,7 @@
 #include "llm-request-sender.h"
 #include "llm-user-application.h"
 #include "llm-workload.h"
+#include "prompt-class-mix.h"
 #include "request-arrivals.h"
 #include "request-record.h"
 #include "request-trace.h"
@@ -32,6 +33,8 @@ namespace ns3
  * users, each waiting for its answer and then the Workload's ThinkTime), or "trace"
  * (arrivals and sizes from TraceFile,
  * rows TraceOffset, TraceOffset + TraceStride, ..., times scaled by TraceTimeScale).
+ * With Classes set, each request draws a prompt class, which names its kind and rides in its
+ * header, and (poisson and closed-loop) its lengths come from that class's workload.
  * Every request ends in exactly one of the RequestCompleted or RequestFailed traces;
  * requests still open when the application stops fail with reason "unfinished".
  */
@@ -94,6 +97,8 @@ class LlmClient : public LlmUserApplication
     Time m_timeout;
     uint32_t m_bytesPerToken;
     std::string m_kind;
+    Ptr<PromptClassMix> m_classes;
+    int m_class{-1}; //!< the class of the request being issued (-1: none)
 
     RequestArrivals m_arrivals;
     uint64_t m_idBase{0};

@@ -11,6 +11,23 @@ RequestArrivals::~RequestArrivals()
 }
 
 void
+RequestArrivals::SetLengths(Lengths lengths)
+{
+    m_lengths = std::move(lengths);
+}
+
+std::pair<uint32_t, uint32_t>
+RequestArrivals::NextLengths()
+{
+    if (m_lengths)
+    {
+        return m_lengths();
+    }
+    const uint32_t prompt = m_workload->NextPromptTokens();
+    return {prompt, m_workload->NextOutputTokens()};
+}
+
+void
 RequestArrivals::SetMaxRequests(uint64_t maxRequests)
 {
     m_maxRequests = maxRequests;
@@ -98,7 +115,8 @@ RequestArrivals::NextPoisson()
         return;
     }
     m_next = Simulator::Schedule(m_workload->NextInterarrival(), [this]() {
-        IssueNow(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), -1);
+        const auto [prompt, output] = NextLengths();
+        IssueNow(prompt, output, -1);
         NextPoisson();
     });
 }
@@ -126,7 +144,8 @@ RequestArrivals::IssueForUser(int user)
 {
     if (CanIssue())
     {
-        IssueNow(m_workload->NextPromptTokens(), m_workload->NextOutputTokens(), user);
+        const auto [prompt, output] = NextLengths();
+        IssueNow(prompt, output, user);
     }
 }
 

@@ -11,6 +11,7 @@
 #include "ns3/nstime.h"
 
 #include <functional>
+#include <utility>
 
 namespace ns3
 {
@@ -30,7 +31,14 @@ class RequestArrivals
     /// closed-loop user `user` (-1: not closed loop).
     using Issue = std::function<void(uint64_t sequence, uint32_t P, uint32_t G, int user)>;
 
+    /// Draws one request's prompt and output tokens.
+    using Lengths = std::function<std::pair<uint32_t, uint32_t>()>;
+
     ~RequestArrivals();
+
+    /// Where Poisson and closed-loop requests get their lengths (default: the workload's
+    /// PromptTokens and OutputTokens); e.g. a class mix drawing the class first.
+    void SetLengths(Lengths lengths);
 
     /// Requests to issue at most (0: no limit).
     void SetMaxRequests(uint64_t maxRequests);
@@ -65,8 +73,12 @@ class RequestArrivals
     void NextTraceRow();
     void IssueForUser(int user);
 
+    /// The lengths of the next request: SetLengths' or the workload's.
+    std::pair<uint32_t, uint32_t> NextLengths();
+
     Ptr<LlmWorkload> m_workload;
     Issue m_issue;
+    Lengths m_lengths;
     uint64_t m_maxRequests{0};
     uint64_t m_issued{0};
     bool m_issuing{false};

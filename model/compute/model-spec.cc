@@ -128,6 +128,21 @@ BasePresets()
           32768,
           2,
           "Qwen/Qwen1.5-72B config.json (multi-head attention: 64 KV heads)"}},
+        // The expert router's prompt classifier: an encoder, never served for generation.
+        {"bert-base-110m",
+         {"bert-base-110m",
+          "bert",
+          12,
+          768,
+          12,
+          12,
+          3072,
+          30522,
+          512,
+          2,
+          "google-bert/bert-base-uncased config.json (num_hidden_layers 12, hidden_size 768, "
+          "num_attention_heads 12, intermediate_size 3072, vocab_size 30522, "
+          "max_position_embeddings 512); head: pooler and a linear classifier"}},
     };
     return presets;
 }
@@ -185,6 +200,12 @@ ModelSpec::IsGated() const
     return architecture == "llama";
 }
 
+bool
+ModelSpec::IsEncoder() const
+{
+    return architecture == "bert";
+}
+
 double
 ModelSpec::ParamsPerLayer() const
 {
@@ -199,21 +220,39 @@ ModelSpec::ParamsPerLayer() const
 double
 ModelSpec::EmbeddingParams() const
 {
-    const double positions = architecture == "gpt2" ? static_cast<double>(maxContext) : 0.0;
-    return (static_cast<double>(vocab) + positions) * hidden;
+    // Learned positions (GPT-2, BERT); BERT also has two token-type embeddings.
+    const double positions = architecture == "gpt2" || IsEncoder() ? maxContext : 0.0;
+    const double tokenTypes = IsEncoder() ? 2.0 : 0.0;
+    return (static_cast<double>(vocab) + positions + tokenTypes) * hidden;
 }
 
 double
 ModelSpec::HeadParams() const
 {
+    if (IsEncoder())
+    {
+        return ClassifierHeadParams();
+    }
     // GPT-2 ties the LM head to the token embedding; Llama-style models do not.
     const double lmHead = architecture == "gpt2" ? 0.0 : static_cast<double>(vocab) * hidden;
     return lmHead + hidden;
 }
 
 double
+ModelSpec::ClassifierHeadParams() const
+{
+    // BERT's pooler (a dense layer on the first token) and final norm; the linear classifier
+    // over a few classes is negligible beside it.
+    return static_cast<double>(hidden) * hidden + 2.0 * hidden;
+}
+
+double
 ModelSpec::HeadReadParams() const
 {
+    if (IsEncoder())
+    {
+        return ClassifierHeadParams();
+    }
     return static_cast<double>(vocab) * hidden + hidden;
 }
 
@@ -251,8 +290,10 @@ double
 ModelSpec::PrefillFlopsPerLayer(double promptTokens) const
 {
     const double matrixFlops = 2.0 * (ParamsPerLayer() - 2.0 * hidden) * promptTokens;
-    // Causal attention: QK^T and AV over on average P/2 keys, for every head.
-    const double attentionFlops = 2.0 * 2.0 * promptTokens * (promptTokens / 2.0) * hidden;
+    // Causal attention: QK^T and AV over on average P/2 keys, for every head; an encoder's
+    // attention is bidirectional (all P keys).
+    const double keys = IsEncoder() ? promptTokens : promptTokens / 2.0;
+    const double attentionFlops = 2.0 * 2.0 * promptTokens * keys * hidden;
     return matrixFlops + attentionFlops;
 }
 
@@ -267,6 +308,10 @@ ModelSpec::DecodeFlopsPerLayer(double context) const
 double
 ModelSpec::HeadFlopsPerToken() const
 {
+    if (IsEncoder())
+    {
+        return 2.0 * ClassifierHeadParams();
+    }
     return 2.0 * static_cast<double>(vocab) * hidden;
 }
 
@@ -276,9 +321,9 @@ ModelSpec::Validate() const
     auto fail = [this](const std::string& what) {
         throw std::invalid_argument("model '" + name + "': " + what);
     };
-    if (architecture != "gpt2" && architecture != "llama")
+    if (architecture != "gpt2" && architecture != "llama" && architecture != "bert")
     {
-        fail("architecture '" + architecture + "' is not one of: gpt2, llama");
+        fail("architecture '" + architecture + "' is not one of: gpt2, llama, bert");
     }
     if (layers == 0 || hidden == 0 || heads == 0 || kvHeads == 0 || ffn == 0 || vocab == 0 ||
         maxContext == 0)

@@ -1,5 +1,5 @@
 /*
- * ModelSpec: a decoder-only transformer architecture, as published in the model's config.
+ * ModelSpec: a transformer architecture, as published in the model's config.
  */
 #ifndef EDGE_LLM_MODEL_SPEC_H
 #define EDGE_LLM_MODEL_SPEC_H
@@ -18,12 +18,14 @@ namespace ns3
  *
  * Two block styles cover the presets: "gpt2" (LayerNorm, GELU MLP with two matrices, learned
  * positions, biases) and "llama" (RMSNorm, SwiGLU MLP with three matrices, rotary positions,
- * grouped-query attention).
+ * grouped-query attention). A third, "bert", is an encoder (GPT-2's block with bidirectional
+ * attention, learned positions and token types) with a classifier head instead of an LM head:
+ * the expert router's prompt classifier, costed by its prefill; it never generates.
  */
 struct ModelSpec
 {
     std::string name;         //!< preset or user name, e.g. "llama-3-8b"
-    std::string architecture; //!< "gpt2" or "llama"
+    std::string architecture; //!< "gpt2", "llama" or "bert" (encoder)
     uint32_t layers{0};       //!< transformer blocks
     uint32_t hidden{0};       //!< model width d
     uint32_t heads{0};        //!< attention (query) heads
@@ -41,13 +43,16 @@ struct ModelSpec
     double activationBytesPerElement{2}; //!< hidden-state bytes per element (fp16: 2)
 
     uint32_t HeadDim() const;
-    bool IsGated() const; //!< SwiGLU MLP (three matrices) rather than GELU (two)
+    bool IsGated() const;   //!< SwiGLU MLP (three matrices) rather than GELU (two)
+    bool IsEncoder() const; //!< bidirectional encoder with a classifier head ("bert")
 
     double ParamsPerLayer() const;  //!< weights of one block (attention + MLP + norms)
     double EmbeddingParams() const; //!< token (and position) embeddings
     double HeadParams() const;      //!< final norm + LM head weights stored (0 head when tied)
     double HeadReadParams() const;  //!< weights the head reads per call (tied or not)
-    double TotalParams() const;     //!< all weights
+    /// An encoder's head: pooler and final norm (the classifier's few outputs are negligible).
+    double ClassifierHeadParams() const;
+    double TotalParams() const; //!< all weights
     /// Bytes a kernel reads per weight: bytesPerParam + scaleBytesPerParam.
     double WeightBytesPerParam() const;
     double WeightBytes() const; //!< TotalParams() x WeightBytesPerParam()

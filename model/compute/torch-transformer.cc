@@ -530,6 +530,12 @@ TorchTransformer::TorchTransformer(const ModelSpec& spec,
                                    uint64_t seed)
 {
     spec.Validate();
+    if (spec.IsEncoder())
+    {
+        // Only decoder blocks are built; an encoder is costed by the roofline model.
+        throw std::invalid_argument("model '" + spec.name +
+                                    "' is an encoder; libtorch builds gpt2 and llama models only");
+    }
     if (blocksToBuild == 0 || blocksToBuild > spec.layers)
     {
         throw std::invalid_argument("model '" + spec.name + "': cannot build " +

@@ -1,5 +1,6 @@
 #include "request-log.h"
 
+#include "expert-router.h"
 #include "llm-engine.h"
 #include "llm-user-application.h"
 
@@ -129,6 +130,20 @@ RequestLog::WatchEngine(Ptr<LlmEngine> engine, uint32_t node)
 }
 
 void
+RequestLog::WatchRouter(Ptr<ExpertRouter> router)
+{
+    router->TraceConnectWithoutContext("Routed", MakeCallback(&RequestLog::OnRouted, this));
+}
+
+void
+RequestLog::OnRouted(const RoutingRecord& record)
+{
+    Row& row = m_rows[record.requestId];
+    row.routed = true;
+    row.routing = record;
+}
+
+void
 RequestLog::OnIssued(const RequestRecord& record)
 {
     m_rows[record.requestId].record = record;
@@ -211,7 +226,8 @@ RequestLog::CsvHeader()
            "prompt_tokens,output_tokens,latency_s,ttft_s,queue_wait_s,compute_s,network_s,"
            "bytes_sent,bytes_received,jobs,work_s,moa_layers,moa_k,layer_done_s,"
            "layer_prompt_tokens,peers,retries,itl_s,preemptions,placement,switches,predicted_s,"
-           "planned_server_work_s,client_compute_s,server_compute_s,sla_s,sla_met";
+           "planned_server_work_s,client_compute_s,server_compute_s,sla_s,sla_met,prompt_class,"
+           "classified_as,expert,misrouted,classifier_s,gateway_s";
 }
 
 void
@@ -291,7 +307,18 @@ RequestLog::WriteCsv(const std::string& path) const
             << (split ? number(r.clientComputeSeconds) : "") << ','
             << (split ? number(row.workSeconds - row.ownWorkSeconds) : "") << ','
             << (r.slaSeconds > 0 ? number(r.slaSeconds) : "") << ','
-            << (row.SlaMet() < 0 ? "" : std::to_string(row.SlaMet())) << "\n";
+            << (row.SlaMet() < 0 ? "" : std::to_string(row.SlaMet()));
+        const RoutingRecord& g = row.routing;
+        if (row.routed)
+        {
+            out << ',' << g.promptClass << ',' << g.classifiedAs << ',' << g.expert << ','
+                << (g.misrouted ? 1 : 0) << ',' << number(g.classifierSeconds) << ','
+                << number(g.GatewaySeconds()) << "\n";
+        }
+        else
+        {
+            out << ",,,,,,\n";
+        }
     }
     out.close();
     if (!out || std::rename(partial.c_str(), path.c_str()) != 0)

@@ -6,6 +6,7 @@
 
 #include "inference-job.h"
 #include "request-record.h"
+#include "routing-record.h"
 
 #include "ns3/object.h"
 #include "ns3/ptr.h"
@@ -18,6 +19,7 @@ namespace ns3
 
 class LlmUserApplication;
 class LlmEngine;
+class ExpertRouter;
 
 /**
  * \ingroup edge-llm
@@ -43,6 +45,8 @@ class RequestLog : public Object
         double workSeconds{0};    //!< compute seconds of all its jobs, on every engine
         double ownWorkSeconds{0}; //!< of those, on the user's own node (split inference)
         uint32_t preemptions{0};  //!< KV-cache evictions of its jobs, on every engine
+        bool routed{false};       //!< an expert router forwarded it (routing is set)
+        RoutingRecord routing;    //!< what the router did with it
 
         // The decomposition of a one-job request; NaN for requests of several jobs (MoA).
         double QueueWaitSeconds() const; //!< NaN unless started
@@ -62,6 +66,7 @@ class RequestLog : public Object
 
     void WatchClient(Ptr<LlmUserApplication> client);
     void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
+    void WatchRouter(Ptr<ExpertRouter> router);
 
     const std::map<uint64_t, Row>& GetRows() const;
     /// Requests per final status ("completed", "failed: <reason>", "pending").
@@ -78,6 +83,7 @@ class RequestLog : public Object
     void OnStarted(const InferenceJob& job);
     void OnEngineCompleted(uint32_t node, const InferenceJob& job);
     void OnDropped(uint32_t node, const InferenceJob& job, const std::string& reason);
+    void OnRouted(const RoutingRecord& record);
 
     std::map<uint64_t, Row> m_rows;
 };

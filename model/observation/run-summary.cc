@@ -150,6 +150,7 @@ RunSummary::Compute(const RequestLog& requests,
     s.compute = Distribution::Of(compute);
     s.network = Distribution::Of(network);
     s.itl = Distribution::Of(itl);
+    s.router = RouterSummary::Of(requests);
     if (s.split.requests > 0)
     {
         SplitSummary& split = s.split;
@@ -334,6 +335,20 @@ RunSummary::WriteJson(const std::string& path) const
                       {"bytes_up_per_request", number(split.bytesUpPerRequest)},
                       {"bytes_down_per_request", number(split.bytesDownPerRequest)}};
     }
+    if (router.routed > 0 || router.refused > 0)
+    {
+        nlohmann::json perExpert = nlohmann::json::object();
+        for (const auto& [expert, count] : router.perExpert)
+        {
+            perExpert[std::to_string(expert)] = count;
+        }
+        j["router"] = {{"routed", router.routed},
+                       {"misrouted", router.misrouted},
+                       {"refused", router.refused},
+                       {"classifier_s", ToJson(router.classifierSeconds)},
+                       {"gateway_s", ToJson(router.gatewaySeconds)},
+                       {"per_expert", perExpert}};
+    }
     const std::string tmp = path + ".partial";
     {
         std::ofstream out(tmp);
@@ -426,6 +441,19 @@ RunSummary::Table() const
                       static_cast<unsigned long long>(split.ended),
                       100.0 * split.slaAttainment,
                       split.latencyOverPredicted.mean);
+        os << line;
+    }
+    if (router.routed > 0 || router.refused > 0)
+    {
+        std::snprintf(line,
+                      sizeof(line),
+                      "router: %llu routed, %llu misrouted, %llu refused; gateway %.2f ms mean "
+                      "(classifier %.2f ms)\n",
+                      static_cast<unsigned long long>(router.routed),
+                      static_cast<unsigned long long>(router.misrouted),
+                      static_cast<unsigned long long>(router.refused),
+                      1e3 * router.gatewaySeconds.mean,
+                      1e3 * router.classifierSeconds.mean);
         os << line;
     }
     if (!stability.empty())

@@ -77,6 +77,20 @@ struct SplitSummary
     double bytesDownPerRequest{std::nan("")}; //!< mean, completed requests
 };
 
+/// Expert routing (requests an ExpertRouter forwarded) over the run; see router-summary.cc.
+struct RouterSummary
+{
+    uint64_t routed{0};             //!< requests forwarded to an expert (0: the run had no router)
+    uint64_t misrouted{0};          //!< of those, sent to an expert not of their class
+    uint64_t refused{0};            //!< requests that failed with gateway-full
+    Distribution classifierSeconds; //!< the encoder's time per routed request
+    /// Arrival at the gateway to forwarding (classifier queue and run), per routed request.
+    Distribution gatewaySeconds;
+    std::map<uint32_t, uint64_t> perExpert; //!< routed requests by expert index
+
+    static RouterSummary Of(const RequestLog& requests);
+};
+
 /**
  * \ingroup edge-llm
  * \brief Counts by final state, latency and time-to-first-token distributions of completed
@@ -116,6 +130,7 @@ struct RunSummary
     std::vector<std::pair<std::string, Distribution>> layerLatency;
     uint64_t moaRetries{0}; //!< peer requests re-sent elsewhere, all MoA requests
     SplitSummary split;     //!< split inference; split.requests == 0 without any
+    RouterSummary router;   //!< expert routing; router.routed == 0 without a router
 
     static RunSummary Compute(const RequestLog& requests,
                               const QueueLog& queues,

@@ -33,6 +33,10 @@ LlmHeader::Print(std::ostream& os) const
     {
         os << " reason=" << ReasonName(m_reason);
     }
+    if (m_promptClass != 0)
+    {
+        os << " class=" << static_cast<uint32_t>(m_promptClass);
+    }
     if (m_type == SPLIT_HIDDEN)
     {
         os << " step=" << m_step << " units=" << m_firstUnit << "-" << m_lastUnit
@@ -60,7 +64,7 @@ LlmHeader::Serialize(Buffer::Iterator start) const
     i.WriteU8(m_version);
     i.WriteU8(m_type);
     i.WriteU8(m_reason);
-    i.WriteU8(0); // reserved
+    i.WriteU8(m_promptClass);
     i.WriteHtonU16(m_layer);
     i.WriteHtonU64(m_requestId);
     i.WriteHtonU32(m_origin);
@@ -84,7 +88,7 @@ LlmHeader::Deserialize(Buffer::Iterator start)
     m_version = i.ReadU8();
     m_type = i.ReadU8();
     m_reason = i.ReadU8();
-    i.ReadU8();
+    m_promptClass = i.ReadU8();
     m_layer = i.ReadNtohU16();
     m_requestId = i.ReadNtohU64();
     m_origin = i.ReadNtohU32();
@@ -183,6 +187,12 @@ LlmHeader::ReasonName(uint8_t reason)
         return "over-token-budget";
     case BAD_SPLIT_STEP:
         return "bad-split-step";
+    case GATEWAY_FULL:
+        return "gateway-full";
+    case EXPERT_TIMEOUT:
+        return "expert-timeout";
+    case EXPERT_UNREACHABLE:
+        return "expert-unreachable";
     default:
         return "unknown(" + std::to_string(reason) + ")";
     }

@@ -14,7 +14,7 @@ namespace ns3
 
 /**
  * \ingroup edge-llm
- * \brief 32 bytes in network order: magic, version, type, reason, reserved, layer,
+ * \brief 32 bytes in network order: magic, version, type, reason, prompt class, layer,
  * request id, origin, prompt tokens, output tokens, payload length; split messages add
  * 12 bytes: step, first unit, last unit, residence.
  *
@@ -59,10 +59,13 @@ class LlmHeader : public Header
         EMPTY_JOB = 3,
         NO_ENGINE = 4,
         SERVER_ERROR = 5,
-        KV_CACHE_TOO_SMALL = 6, //!< the job's tokens can never fit the engine's KV cache
-        OVER_TOKEN_BUDGET = 7,  //!< the prompt exceeds one iteration's token budget
-        BAD_SPLIT_STEP = 8,     //!< a split step's units or step do not fit the server's model
-        LAST_REASON = BAD_SPLIT_STEP,
+        KV_CACHE_TOO_SMALL = 6,  //!< the job's tokens can never fit the engine's KV cache
+        OVER_TOKEN_BUDGET = 7,   //!< the prompt exceeds one iteration's token budget
+        BAD_SPLIT_STEP = 8,      //!< a split step's units or step do not fit the server's model
+        GATEWAY_FULL = 9,        //!< the expert router holds its most concurrent requests
+        EXPERT_TIMEOUT = 10,     //!< the expert did not answer within the router's timeout
+        EXPERT_UNREACHABLE = 11, //!< the router could not reach the expert or lost it
+        LAST_REASON = EXPERT_UNREACHABLE,
     };
 
     LlmHeader();
@@ -87,6 +90,9 @@ class LlmHeader : public Header
     uint8_t m_version{VERSION};
     uint8_t m_type{REQUEST};
     uint8_t m_reason{NONE};
+    /// The prompt's class (expert routing; 0 otherwise): what the gateway's classifier reads
+    /// in place of the prompt's text. It was the reserved byte, always 0 before.
+    uint8_t m_promptClass{0};
     uint16_t m_layer{0}; //!< protocol stage (MoA layer, split stage); 0 for plain requests
     uint64_t m_requestId{0};
     uint32_t m_origin{0}; //!< node id of the user who issued the request

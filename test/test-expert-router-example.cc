@@ -1,0 +1,190 @@
+/*
+ * edge-llm-expert-router as a user meets it: bad options fail fast with one line (LTE says it
+ * is not built), a routed run writes the routing columns and the router section, and the TP
+ * baseline runs one engine on the pooled device with no gateway.
+ */
+
+#include "example-cli-fixture.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace ns3;
+using ns3::test::ExampleRun;
+using ns3::test::ReadCsv;
+using ns3::test::ReadFile;
+
+namespace
+{
+
+class ExpertRouterExampleTest : public ns3::test::ExampleCliFixture
+{
+  protected:
+    ExpertRouterExampleTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-expert-router"))
+    {
+    }
+
+    /// Runs with `args` into a fresh directory; returns summary.json and the csv's rows.
+    nlohmann::json RunSummary(const std::string& args, std::vector<std::vector<std::string>>* rows)
+    {
+        const std::string dir = m_dir + "/run-" + std::to_string(m_runs++);
+        const ExampleRun run = Run(args + " --out='" + dir + "'");
+        ExpectOutputs(run, dir);
+        *rows = ReadCsv(dir + "/requests.csv");
+        return nlohmann::json::parse(ReadFile(dir + "/summary.json"), nullptr, false);
+    }
+};
+
+/// Column `name` of each data row.
+std::vector<std::string>
+Column(const std::vector<std::vector<std::string>>& rows, const std::string& name)
+{
+    std::vector<std::string> values;
+    const auto& header = rows.at(0);
+    const size_t index = std::find(header.begin(), header.end(), name) - header.begin();
+    EXPECT_LT(index, header.size()) << name;
+    for (size_t i = 1; i < rows.size(); ++i)
+    {
+        values.push_back(index < rows[i].size() ? rows[i][index] : "");
+    }
+    return values;
+}
+
+} // namespace
+
+TEST_F(ExpertRouterExampleTest, LteIsRefusedAsNotBuiltYet)
+{
+    ExpectRejected("--access=lte", {"--access=lte", "not built yet", "wired, wifi"});
+    ExpectRejected("--access=5g", {"'5g'", "wired, wifi, lte"});
+}
+
+TEST_F(ExpertRouterExampleTest, BadOptionsAreRefusedInOneLine)
+{
+    ExpectRejected("--experts=llama-3-8b@nope", {"llama-3-8b@nope", "nope", "a100-80gb"});
+    ExpectRejected("--experts=llama-3-8b", {"'llama-3-8b'", "model@device"});
+    ExpectRejected("--experts=bert-base-110m@a100-80gb", {"bert-base-110m", "encoder"});
+    ExpectRejected("--classes=chat --experts=llama-3-8b@a100-80gb,llama-3-8b@a100-80gb",
+                   {"2 experts for 1 classes"});
+    ExpectRejected("--policy=fastest", {"'fastest'", "by-class", "overflow"});
+    ExpectRejected("--classes=chat:0", {"chat:0", "> 0"});
+    ExpectRejected("--classes=a,b --experts=llama-3-8b@a100-80gb --confusion='1,0,0;0,1,0;0,0,1'",
+                   {"--confusion", "(2)"});
+    ExpectRejected("--baseline=pp", {"'pp'", "tp"});
+    ExpectRejected("--baseline=tp --experts=llama-3-8b@a100-80gb,llama-3-8b@h100-sxm",
+                   {"--tp-device"});
+}
+
+TEST_F(ExpertRouterExampleTest, RoutedRunWritesTheRoutingColumnsAndTheRouterSection)
+{
+    std::vector<std::vector<std::string>> rows;
+    const nlohmann::json summary =
+        RunSummary("--users=20 --duration=20 --drain=120 --classes=chat,code "
+                   "--experts=llama-3-8b@a100-80gb,tinyllama-1.1b@edge-server-l4 "
+                   "--confusion='0.7,0.3;0.2,0.8' --seed=3",
+                   &rows);
+    ASSERT_TRUE(summary.is_object());
+    ASSERT_TRUE(summary.contains("router"));
+    ASSERT_EQ(summary["engines"].size(), 2u);
+    EXPECT_EQ(summary["engines"][0]["model"], "llama-3-8b");
+    EXPECT_EQ(summary["engines"][1]["device"], "edge-server-l4");
+    const auto kind = Column(rows, "kind");
+    const auto cls = Column(rows, "prompt_class");
+    const auto given = Column(rows, "classified_as");
+    const auto expert = Column(rows, "expert");
+    const auto misrouted = Column(rows, "misrouted");
+    const auto gateway = Column(rows, "gateway_s");
+    const auto classifier = Column(rows, "classifier_s");
+    uint64_t routed = 0;
+    uint64_t misroutedCount = 0;
+    for (size_t i = 0; i < cls.size(); ++i)
+    {
+        if (cls[i].empty())
+        {
+            continue;
+        }
+        ++routed;
+        EXPECT_EQ(kind[i], cls[i] == "0" ? "chat" : "code") << i;
+        // by-class: the expert is the classified class's; misrouted when it is not the class's.
+        EXPECT_EQ(expert[i], given[i]) << i;
+        EXPECT_EQ(misrouted[i], expert[i] != cls[i] ? "1" : "0") << i;
+        misroutedCount += misrouted[i] == "1";
+        EXPECT_GE(std::stod(gateway[i]), std::stod(classifier[i]) - 1e-9) << i;
+    }
+    EXPECT_GT(routed, 20u);
+    EXPECT_EQ(summary["router"]["routed"], routed);
+    EXPECT_EQ(summary["router"]["misrouted"], misroutedCount);
+    EXPECT_GT(misroutedCount, 0u);
+}
+
+TEST_F(ExpertRouterExampleTest, TpBaselineIsOneEngineOnThePooledDevice)
+{
+    std::vector<std::vector<std::string>> rows;
+    const nlohmann::json summary =
+        RunSummary("--users=10 --duration=10 --drain=300 --baseline=tp --classes=chat,code "
+                   "--experts=llama-3-8b@a100-80gb,llama-3-8b@a100-80gb",
+                   &rows);
+    ASSERT_TRUE(summary.is_object());
+    EXPECT_FALSE(summary.contains("router"));
+    ASSERT_EQ(summary["engines"].size(), 1u);
+    EXPECT_EQ(summary["engines"][0]["model"], "llama-3-70b");
+    EXPECT_EQ(summary["engines"][0]["device"], "a100-80gb-x2");
+    EXPECT_GT(summary["states"].value("completed", 0u), 0u);
+    for (const auto& value : Column(rows, "prompt_class"))
+    {
+        EXPECT_EQ(value, ""); // no gateway
+    }
+    for (const auto& value : Column(rows, "kind"))
+    {
+        EXPECT_TRUE(value == "chat" || value == "code") << value;
+    }
+}
+
+namespace
+{
+
+class ExpertRouterSweepTest : public ns3::test::ExampleCliFixture
+{
+  protected:
+    ExpertRouterSweepTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-expert-router-sweep"))
+    {
+    }
+};
+
+} // namespace
+
+TEST_F(ExpertRouterSweepTest, BadOptionsAreRefusedBeforeAnyRun)
+{
+    ExpectRejected("--users-list=1,0", {"'0'", "1 to 100000"});
+    ExpectRejected("--policies=fastest", {"'fastest'", "by-class"});
+    ExpectRejected("--access=lte", {"not built yet"});
+}
+
+TEST_F(ExpertRouterSweepTest, WritesOneRowPerConfigurationAndUserCount)
+{
+    const std::string dir = m_dir + "/sweep";
+    const ExampleRun run = Run(
+        "--users-list=1,4 --policies=by-class,least-outstanding --duration=20 --out='" + dir + "'");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    const auto rows = ReadCsv(dir + "/sweep.csv");
+    ASSERT_EQ(rows.size(), 1u + 3 * 2); // header, then 3 configurations x 2 user counts
+    const auto config = Column(rows, "config");
+    const auto users = Column(rows, "users");
+    const auto gateway = Column(rows, "gateway_mean_s");
+    EXPECT_EQ(config,
+              (std::vector<std::string>{"by-class",
+                                        "by-class",
+                                        "least-outstanding",
+                                        "least-outstanding",
+                                        "tp",
+                                        "tp"}));
+    EXPECT_EQ(users, (std::vector<std::string>{"1", "4", "1", "4", "1", "4"}));
+    // The baseline has no gateway; the router configurations do.
+    EXPECT_FALSE(gateway[0].empty());
+    EXPECT_TRUE(gateway[5].empty());
+    for (const char* point : {"by-class-1", "least-outstanding-4", "tp-4"})
+    {
+        EXPECT_TRUE(std::filesystem::exists(dir + "/" + point + "/summary.json")) << point;
+    }
+}
