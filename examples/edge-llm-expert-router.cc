@@ -5,6 +5,7 @@
  *
  *   users ==== 1 Gb/s CSMA LAN ==== gateway (ExpertRouter) ==== backbone ==== expert 0..N-1
  *   users ))) Wi-Fi AP ==== link ==== gateway ...                            (--access=wifi)
+ *   users ))) LTE eNB ==== EPC ==== gateway (behind the PGW) ...              (--access=lte)
  *   users ==== LAN ==== TP server (one engine on an xN device, no classifier) (--baseline=tp)
  *
  * Outputs in --out: requests.csv (with prompt_class, classified_as, expert, misrouted,
@@ -93,7 +94,9 @@ main(int argc, char* argv[])
     cmd.AddValue("standard",
                  "Wi-Fi standard (--access=wifi): " + WifiStarHelper::StandardList(),
                  standard);
-    cmd.AddValue("distance", "Node-to-AP distance in metres (--access=wifi, > 0)", distance);
+    cmd.AddValue("distance",
+                 "Node-to-AP or -eNB distance in metres (--access=wifi or lte, > 0)",
+                 distance);
     cmd.AddValue("backbone-rate", "Gateway-to-expert link rate (ns-3 DataRate)", backboneRate);
     cmd.AddValue("backbone-delay", "Gateway-to-expert link delay in seconds (>= 0)", backboneDelay);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);

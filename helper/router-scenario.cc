@@ -1,5 +1,6 @@
 #include "router-scenario.h"
 
+#include "access-network-helper.h"
 #include "command-line-error.h"
 #include "expert-router-helper.h"
 #include "llm-app-helper.h"
@@ -8,8 +9,6 @@
 #include "number-text.h"
 #include "prompt-class-mix.h"
 #include "request-trace.h"
-#include "wifi-star-helper.h"
-#include "wired-lan-helper.h"
 
 #include "ns3/config.h"
 #include "ns3/double.h"
@@ -124,13 +123,9 @@ RouterScenario::Validate()
     auto& run = m_config.run;
     auto& out = m_config.out;
     // Validate everything before building anything.
-    if (access == "lte")
+    if (access != "wired" && access != "wifi" && access != "lte")
     {
-        Fail("--access=lte: LTE access is not built yet; accepted: wired, wifi");
-    }
-    if (access != "wired" && access != "wifi")
-    {
-        Fail("unknown --access '" + access + "'; accepted: wired, wifi, lte");
+        Fail("unknown --access '" + access + "'; accepted: " + AccessNetworkHelper::KindList());
     }
     if (users < 1 || users > 100000)
     {
@@ -283,40 +278,22 @@ RouterScenario::Run(std::ostream* banner)
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
     // --- the users' network; its server node is the gateway (or the TP server) ----------
-    NodeContainer clientNodes;
-    Ptr<Node> entryNode;
-    Ipv4Address entryAddress;
-    WiredLanHelper lanHelper;
-    WifiStarHelper starHelper;
+    AccessNetworkHelper accessHelper;
+    AccessNetwork net;
     try
     {
-        if (access == "wired")
-        {
-            WiredLan lan = lanHelper.Install(nodes);
-            clientNodes = lan.clients;
-            entryNode = lan.server.Get(0);
-            entryAddress = lan.serverAddress;
-        }
-        else
-        {
-            if (nodes > WifiStarHelper::MAX_STATIONS)
-            {
-                Fail("--access=wifi holds " + std::to_string(WifiStarHelper::MAX_STATIONS) +
-                     " client nodes at most (802.11 association IDs per access point); asked " +
-                     std::to_string(nodes) + ": raise --users-per-node");
-            }
-            starHelper.SetDistance(distance);
-            starHelper.SetStandard(standard);
-            WifiStar star = starHelper.Install(nodes, 100);
-            clientNodes = star.stations;
-            entryNode = star.server.Get(0);
-            entryAddress = star.serverAddress;
-        }
+        accessHelper.SetKind(access);
+        accessHelper.SetDistance(distance);
+        accessHelper.SetStandard(standard);
+        net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
     {
-        Fail(e.what());
+        Fail(std::string(e.what()) + (mode == "closed-loop" ? ": raise --users-per-node" : ""));
     }
+    const NodeContainer& clientNodes = net.clients;
+    const Ptr<Node> entryNode = net.server;
+    const Ipv4Address entryAddress = net.serverAddress;
 
     // --- engines: one per expert across the backbone, or the TP server itself -----------
     auto engineHelper = [maxNumSeqs](const std::string& model, const std::string& device) {
@@ -415,7 +392,7 @@ RouterScenario::Run(std::ostream* banner)
     // The users share one class mix: classes and lengths come from its streams, think times
     // and arrivals from each user's own.
     LlmClientHelper::AssignStreams(clientApps, 1000);
-    clientApps.Start(Seconds(1)); // after association on Wi-Fi; harmless on the LAN
+    clientApps.Start(Seconds(1)); // after association on Wi-Fi, attachment on LTE
 
     // --- outputs ----------------------------------------------------------------------------
     std::unique_ptr<LlmRunHelper> runner;

@@ -53,10 +53,10 @@ Column(const std::vector<std::vector<std::string>>& rows, const std::string& nam
 
 } // namespace
 
-TEST_F(ExpertRouterExampleTest, LteIsRefusedAsNotBuiltYet)
+TEST_F(ExpertRouterExampleTest, UnknownAccessListsTheKinds)
 {
-    ExpectRejected("--access=lte", {"--access=lte", "not built yet", "wired, wifi"});
     ExpectRejected("--access=5g", {"'5g'", "wired, wifi, lte"});
+    ExpectRejected("--access=lte --users=400 --users-per-node=1", {"400", "319"});
 }
 
 TEST_F(ExpertRouterExampleTest, BadOptionsAreRefusedInOneLine)
@@ -158,7 +158,7 @@ TEST_F(ExpertRouterSweepTest, BadOptionsAreRefusedBeforeAnyRun)
 {
     ExpectRejected("--users-list=1,0", {"'0'", "1 to 100000"});
     ExpectRejected("--policies=fastest", {"'fastest'", "by-class"});
-    ExpectRejected("--access=lte", {"not built yet"});
+    ExpectRejected("--access=5g", {"'5g'", "wired, wifi, lte"});
 }
 
 TEST_F(ExpertRouterSweepTest, WritesOneRowPerConfigurationAndUserCount)
