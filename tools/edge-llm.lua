@@ -4,6 +4,8 @@
 --     TCP ports 8000, 8100 and 8200.
 --   edgellm_gossip: gossip membership messages (ns3::GossipHeader, one per UDP datagram:
 --     14 bytes and 12 per entry, network order); UDP port 9100.
+--   edgellm_load: experts' load reports to the router (ns3::LoadReportHeader, 16 bytes, one
+--     per UDP datagram); UDP port 8001.
 --
 --   tshark -X lua_script:tools/edge-llm.lua -r edge-llm-out/edge-llm-wifi-star/wired-9-0.pcap -Y edgellm
 --   tshark -X lua_script:tools/edge-llm.lua -r capture.pcap -Y edgellm_gossip
@@ -35,6 +37,9 @@ local REASONS = {
     [6] = "kv-cache-too-small",
     [7] = "over-token-budget",
     [8] = "bad-split-step",
+    [9] = "gateway-full",
+    [10] = "expert-timeout",
+    [11] = "expert-unreachable",
 }
 local MAGIC = 0xED11
 local HEADER_BYTES = 32
@@ -44,7 +49,7 @@ f.magic = ProtoField.uint16("edgellm.magic", "Magic", base.HEX)
 f.version = ProtoField.uint8("edgellm.version", "Version")
 f.type = ProtoField.uint8("edgellm.type", "Type", base.DEC, TYPES)
 f.reason = ProtoField.uint8("edgellm.reason", "Reason", base.DEC, REASONS)
-f.reserved = ProtoField.uint8("edgellm.reserved", "Reserved")
+f.prompt_class = ProtoField.uint8("edgellm.prompt_class", "Prompt class (expert router)")
 f.layer = ProtoField.uint16("edgellm.layer", "Layer")
 f.request = ProtoField.uint64("edgellm.request_id", "Request id")
 f.origin = ProtoField.uint32("edgellm.origin", "Origin node")
@@ -84,7 +89,7 @@ local function dissect_one(tvb, pinfo, tree, offset)
     item:add(f.version, tvb(offset + 2, 1))
     item:add(f.type, tvb(offset + 3, 1))
     item:add(f.reason, tvb(offset + 4, 1))
-    item:add(f.reserved, tvb(offset + 5, 1))
+    item:add(f.prompt_class, tvb(offset + 5, 1))
     item:add(f.layer, tvb(offset + 6, 2))
     item:add(f.request, tvb(offset + 8, 8))
     item:add(f.origin, tvb(offset + 16, 4))
@@ -207,3 +212,37 @@ function gossip.dissector(tvb, pinfo, tree)
 end
 
 DissectorTable.get("udp.port"):add(9100, gossip)
+
+-- Load reports (ns3::LoadReportHeader) ----------------------------------------------------
+
+local load = Proto("edgellm_load", "edge-llm expert load report")
+
+local LOAD_MAGIC = 0xED13
+local LOAD_BYTES = 16
+
+local l = load.fields
+l.magic = ProtoField.uint16("edgellm_load.magic", "Magic", base.HEX)
+l.version = ProtoField.uint8("edgellm_load.version", "Version")
+l.reserved = ProtoField.uint8("edgellm_load.reserved", "Reserved")
+l.node = ProtoField.uint32("edgellm_load.node", "Expert node")
+l.waiting = ProtoField.uint32("edgellm_load.waiting", "Jobs waiting")
+l.running = ProtoField.uint32("edgellm_load.running", "Jobs running")
+
+function load.dissector(tvb, pinfo, tree)
+    if tvb:len() < LOAD_BYTES or tvb(0, 2):uint() ~= LOAD_MAGIC then
+        return 0 -- not a load report
+    end
+    local item = tree:add(load, tvb(0, LOAD_BYTES))
+    item:add(l.magic, tvb(0, 2))
+    item:add(l.version, tvb(2, 1))
+    item:add(l.reserved, tvb(3, 1))
+    item:add(l.node, tvb(4, 4))
+    item:add(l.waiting, tvb(8, 4))
+    item:add(l.running, tvb(12, 4))
+    pinfo.cols.protocol = "EDGE-LLM-LOAD"
+    pinfo.cols.info:set(string.format("node %d: %d waiting, %d running", tvb(4, 4):uint(),
+        tvb(8, 4):uint(), tvb(12, 4):uint()))
+    return LOAD_BYTES
+end
+
+DissectorTable.get("udp.port"):add(8001, load)
