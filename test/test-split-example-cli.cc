@@ -83,3 +83,20 @@ TEST_F(SplitExampleCliTest, ShortRunWritesTheSplitColumnsAndSection)
     EXPECT_EQ(summary["split"]["requests"].get<uint64_t>(), rows.size() - 1);
     EXPECT_GT(summary["split"]["server_work_s"]["count"].get<uint64_t>(), 0u);
 }
+
+TEST_F(SplitExampleCliTest, SameSeedSameBytesOtherRunOtherBytes)
+{
+    const std::string args = "--access=wired --clients=2 --load=0.2 --duration=20 --drain=30 "
+                             "--model=tinyllama-1.1b --sla=2";
+    std::vector<std::string> csv;
+    for (const char* run : {"a", "b", "c"})
+    {
+        const std::string outDir = m_dir + "/" + run;
+        const std::string runNumber = std::string(run) == "c" ? " --run=2" : "";
+        ExpectOutputs(Run(args + runNumber + " --out='" + outDir + "'"), outDir);
+        csv.push_back(ns3::test::ReadFile(outDir + "/requests.csv"));
+    }
+    EXPECT_FALSE(csv[0].empty());
+    EXPECT_EQ(csv[0], csv[1]) << "the same seed and run must give the same requests.csv";
+    EXPECT_NE(csv[0], csv[2]) << "another run number must draw other arrivals";
+}
