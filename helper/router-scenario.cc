@@ -95,98 +95,72 @@ RouterScenario::RouterScenario(const RouterScenarioConfig& config)
 void
 RouterScenario::Validate()
 {
-    auto& users = m_config.users;
-    auto& usersPerNode = m_config.usersPerNode;
-    auto& mode = m_config.mode;
-    auto& rate = m_config.rate;
-    auto& think = m_config.think;
-    auto& trace = m_config.trace;
-    auto& classes = m_config.classes;
-    auto& experts = m_config.experts;
-    auto& policy = m_config.policy;
-    auto& confusion = m_config.confusion;
-    auto& classifierDevice = m_config.classifierDevice;
-    auto& maxConcurrent = m_config.maxConcurrent;
-    auto& baseline = m_config.baseline;
-    auto& tpModel = m_config.tpModel;
-    auto& tpDevice = m_config.tpDevice;
-    auto& maxNumSeqs = m_config.maxNumSeqs;
-    auto& access = m_config.access;
-    auto& standard = m_config.standard;
-    auto& distance = m_config.distance;
-    auto& backboneRate = m_config.backboneRate;
-    auto& backboneDelay = m_config.backboneDelay;
-    auto& duration = m_config.duration;
-    auto& drain = m_config.drain;
-    auto& timeout = m_config.timeout;
-    auto& seed = m_config.seed;
-    auto& run = m_config.run;
-    auto& out = m_config.out;
+    RouterScenarioConfig& c = m_config; // fills in defaults that depend on others
     // Validate everything before building anything.
-    if (access != "wired" && access != "wifi" && access != "lte")
+    if (c.access != "wired" && c.access != "wifi" && c.access != "lte")
     {
-        Fail("unknown --access '" + access + "'; accepted: " + AccessNetworkHelper::KindList());
+        Fail("unknown --access '" + c.access + "'; accepted: " + AccessNetworkHelper::KindList());
     }
-    if (users < 1 || users > 100000)
+    if (c.users < 1 || c.users > 100000)
     {
-        Fail("--users=" + std::to_string(users) + ": accepted 1 to 100000");
+        Fail("--users=" + std::to_string(c.users) + ": accepted 1 to 100000");
     }
-    if (usersPerNode < 1)
+    if (c.usersPerNode < 1)
     {
-        Fail("--users-per-node=" + std::to_string(usersPerNode) + ": accepted >= 1");
+        Fail("--users-per-node=" + std::to_string(c.usersPerNode) + ": accepted >= 1");
     }
-    if (mode != "closed-loop" && mode != "poisson" && mode != "trace")
+    if (c.mode != "closed-loop" && c.mode != "poisson" && c.mode != "trace")
     {
-        Fail("unknown --mode '" + mode + "'; accepted: closed-loop, poisson, trace");
+        Fail("unknown --mode '" + c.mode + "'; accepted: closed-loop, poisson, trace");
     }
-    if (mode == "poisson" && !(rate > 0 && rate <= 1e5))
+    if (c.mode == "poisson" && !(c.rate > 0 && c.rate <= 1e5))
     {
-        Fail("--rate=" + NumberText(rate) + ": accepted (0, 100000] requests per second");
+        Fail("--rate=" + NumberText(c.rate) + ": accepted (0, 100000] requests per second");
     }
-    if (!(think >= 0 && think <= 1e6))
+    if (!(c.think >= 0 && c.think <= 1e6))
     {
-        Fail("--think=" + NumberText(think) + ": accepted 0 to 1e6 seconds");
+        Fail("--think=" + NumberText(c.think) + ": accepted 0 to 1e6 seconds");
     }
-    if (mode == "trace" && trace.empty())
+    if (c.mode == "trace" && c.trace.empty())
     {
         Fail("--mode=trace needs --trace=FILE (TIMESTAMP,ContextTokens,GeneratedTokens)");
     }
-    if (!baseline.empty() && baseline != "tp")
+    if (!c.baseline.empty() && c.baseline != "tp")
     {
-        Fail("unknown --baseline '" + baseline + "'; accepted: tp (or none)");
+        Fail("unknown --baseline '" + c.baseline + "'; accepted: tp (or none)");
     }
-    if (!(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
-        !(timeout > 0 && timeout <= 1e7) || !(backboneDelay >= 0 && backboneDelay <= 10))
+    if (!(c.duration > 0 && c.duration <= 1e7) || !(c.drain >= 0 && c.drain <= 1e7) ||
+        !(c.timeout > 0 && c.timeout <= 1e7) || !(c.backboneDelay >= 0 && c.backboneDelay <= 10))
     {
         Fail("--duration and --timeout must be in (0, 1e7] s, --drain in [0, 1e7] s, "
              "--backbone-delay in [0, 10] s");
     }
-    if (seed < 1 || run < 1 || maxNumSeqs < 1)
+    if (c.seed < 1 || c.run < 1 || c.maxNumSeqs < 1)
     {
         Fail("--seed, --run and --max-num-seqs must be >= 1");
     }
     Ptr<PromptClassMix> mix;
     try
     {
-        mix = PromptClassMix::Parse(classes);
+        mix = PromptClassMix::Parse(c.classes);
     }
     catch (const std::exception& e)
     {
         Fail("--classes: " + std::string(e.what()));
     }
-    const std::vector<ExpertSpec> expertSpecs = ParseExperts(experts);
-    if (baseline.empty() && expertSpecs.size() > mix->GetN())
+    const std::vector<ExpertSpec> expertSpecs = ParseExperts(c.experts);
+    if (c.baseline.empty() && expertSpecs.size() > mix->GetN())
     {
         Fail("--experts has " + std::to_string(expertSpecs.size()) + " experts for " +
              std::to_string(mix->GetN()) + " classes; accepted: at most one per class");
     }
     try
     {
-        RoutingPolicy::ByName(policy);
-        DeviceProfile::Preset(classifierDevice);
-        PromptClassifier::ParseConfusionMatrix(confusion);
-        if (!confusion.empty() &&
-            PromptClassifier::ParseConfusionMatrix(confusion).size() != mix->GetN())
+        RoutingPolicy::ByName(c.policy);
+        DeviceProfile::Preset(c.classifierDevice);
+        PromptClassifier::ParseConfusionMatrix(c.confusion);
+        if (!c.confusion.empty() &&
+            PromptClassifier::ParseConfusionMatrix(c.confusion).size() != mix->GetN())
         {
             throw std::invalid_argument("--confusion needs one row and column per class (" +
                                         std::to_string(mix->GetN()) + ")");
@@ -196,7 +170,7 @@ RouterScenario::Validate()
     {
         Fail(e.what());
     }
-    if (baseline == "tp" && tpDevice.empty())
+    if (c.baseline == "tp" && c.tpDevice.empty())
     {
         // The experts' GPUs pooled: their common device, N of them.
         for (const ExpertSpec& e : expertSpecs)
@@ -206,27 +180,27 @@ RouterScenario::Validate()
                 Fail("--baseline=tp: experts on different devices; give --tp-device");
             }
         }
-        tpDevice = expertSpecs.size() == 1
-                       ? expertSpecs[0].device
-                       : expertSpecs[0].device + "-x" + std::to_string(expertSpecs.size());
+        c.tpDevice = expertSpecs.size() == 1
+                         ? expertSpecs[0].device
+                         : expertSpecs[0].device + "-x" + std::to_string(expertSpecs.size());
     }
-    if (baseline == "tp")
+    if (c.baseline == "tp")
     {
         try
         {
-            ModelSpec::Preset(tpModel);
-            DeviceProfile::Preset(tpDevice);
+            ModelSpec::Preset(c.tpModel);
+            DeviceProfile::Preset(c.tpDevice);
         }
         catch (const std::invalid_argument& e)
         {
             Fail("--baseline=tp: " + std::string(e.what()));
         }
     }
-    if (mode == "trace")
+    if (c.mode == "trace")
     {
         try
         {
-            RequestTrace::Load(trace); // a bad file fails before anything is built
+            RequestTrace::Load(c.trace); // a bad file fails before anything is built
         }
         catch (const std::exception& e)
         {
@@ -239,41 +213,15 @@ RunSummary
 RouterScenario::Run(std::ostream* banner)
 {
     Validate();
-    auto& users = m_config.users;
-    auto& usersPerNode = m_config.usersPerNode;
-    auto& mode = m_config.mode;
-    auto& rate = m_config.rate;
-    auto& think = m_config.think;
-    auto& trace = m_config.trace;
-    auto& classes = m_config.classes;
-    auto& experts = m_config.experts;
-    auto& policy = m_config.policy;
-    auto& confusion = m_config.confusion;
-    auto& classifierDevice = m_config.classifierDevice;
-    auto& maxConcurrent = m_config.maxConcurrent;
-    auto& baseline = m_config.baseline;
-    auto& tpModel = m_config.tpModel;
-    auto& tpDevice = m_config.tpDevice;
-    auto& maxNumSeqs = m_config.maxNumSeqs;
-    auto& access = m_config.access;
-    auto& standard = m_config.standard;
-    auto& distance = m_config.distance;
-    auto& backboneRate = m_config.backboneRate;
-    auto& backboneDelay = m_config.backboneDelay;
-    auto& duration = m_config.duration;
-    auto& drain = m_config.drain;
-    auto& timeout = m_config.timeout;
-    auto& seed = m_config.seed;
-    auto& run = m_config.run;
-    auto& out = m_config.out;
-    Ptr<PromptClassMix> mix = PromptClassMix::Parse(classes);
-    const std::vector<ExpertSpec> expertSpecs = ParseExperts(experts);
-    const bool tp = baseline == "tp";
+    const RouterScenarioConfig& c = m_config;
+    Ptr<PromptClassMix> mix = PromptClassMix::Parse(c.classes);
+    const std::vector<ExpertSpec> expertSpecs = ParseExperts(c.experts);
+    const bool tp = c.baseline == "tp";
     const uint32_t nodes =
-        mode == "closed-loop" ? (users + usersPerNode - 1) / usersPerNode : users;
+        c.mode == "closed-loop" ? (c.users + c.usersPerNode - 1) / c.usersPerNode : c.users;
 
-    RngSeedManager::SetSeed(seed);
-    RngSeedManager::SetRun(run);
+    RngSeedManager::SetSeed(c.seed);
+    RngSeedManager::SetRun(c.run);
     // Full-size segments: ns-3's default TCP MSS is 536 bytes.
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
@@ -282,21 +230,22 @@ RouterScenario::Run(std::ostream* banner)
     AccessNetwork net;
     try
     {
-        accessHelper.SetKind(access);
-        accessHelper.SetDistance(distance);
-        accessHelper.SetStandard(standard);
+        accessHelper.SetKind(c.access);
+        accessHelper.SetDistance(c.distance);
+        accessHelper.SetStandard(c.standard);
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
     {
-        Fail(std::string(e.what()) + (mode == "closed-loop" ? ": raise --users-per-node" : ""));
+        Fail(std::string(e.what()) + (c.mode == "closed-loop" ? ": raise --users-per-node" : ""));
     }
     const NodeContainer& clientNodes = net.clients;
     const Ptr<Node> entryNode = net.server;
     const Ipv4Address entryAddress = net.serverAddress;
 
     // --- engines: one per expert across the backbone, or the TP server itself -----------
-    auto engineHelper = [maxNumSeqs](const std::string& model, const std::string& device) {
+    auto engineHelper = [maxNumSeqs = c.maxNumSeqs](const std::string& model,
+                                                    const std::string& device) {
         LlmEngineHelper helper;
         helper.SetCostModel("ns3::RooflineCostModel");
         helper.SetCostModelAttribute("Model", StringValue(model));
@@ -313,24 +262,24 @@ RouterScenario::Run(std::ostream* banner)
     {
         if (tp)
         {
-            engines.emplace_back(entryNode, engineHelper(tpModel, tpDevice).Install(entryNode));
+            engines.emplace_back(entryNode, engineHelper(c.tpModel, c.tpDevice).Install(entryNode));
             LlmServerHelper(port).Install(NodeContainer(entryNode)).Start(Seconds(0));
         }
         else
         {
             ExpertRouterHelper routerHelper(port);
-            routerHelper.SetPolicy(policy);
-            routerHelper.SetAttribute("MaxConcurrent", UintegerValue(maxConcurrent));
+            routerHelper.SetPolicy(c.policy);
+            routerHelper.SetAttribute("MaxConcurrent", UintegerValue(c.maxConcurrent));
             // The gateway waits for an expert as long as the users wait for the gateway.
-            routerHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
+            routerHelper.SetAttribute("Timeout", TimeValue(Seconds(c.timeout)));
             routerHelper.SetClassifierAttribute(
                 "CostModel",
                 StringValue("ns3::RooflineCostModel[Model=bert-base-110m|Device=" +
-                            classifierDevice + "]"));
-            routerHelper.SetClassifierAttribute("ConfusionMatrix", StringValue(confusion));
+                            c.classifierDevice + "]"));
+            routerHelper.SetClassifierAttribute("ConfusionMatrix", StringValue(c.confusion));
             PointToPointHelper backbone;
-            backbone.SetDeviceAttribute("DataRate", StringValue(backboneRate));
-            backbone.SetChannelAttribute("Delay", TimeValue(Seconds(backboneDelay)));
+            backbone.SetDeviceAttribute("DataRate", StringValue(c.backboneRate));
+            backbone.SetChannelAttribute("Delay", TimeValue(Seconds(c.backboneDelay)));
             InternetStackHelper internet;
             for (size_t i = 0; i < expertSpecs.size(); ++i)
             {
@@ -361,29 +310,29 @@ RouterScenario::Run(std::ostream* banner)
 
     // --- users ----------------------------------------------------------------------------
     LlmClientHelper clientHelper(entryAddress, port);
-    clientHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
-    clientHelper.SetAttribute("Mode", StringValue(mode));
+    clientHelper.SetAttribute("Timeout", TimeValue(Seconds(c.timeout)));
+    clientHelper.SetAttribute("Mode", StringValue(c.mode));
     clientHelper.SetAttribute("Classes", PointerValue(mix));
     ApplicationContainer clientApps;
     for (uint32_t i = 0; i < nodes; ++i)
     {
-        if (mode == "closed-loop")
+        if (c.mode == "closed-loop")
         {
-            const uint32_t here = std::min(usersPerNode, users - i * usersPerNode);
+            const uint32_t here = std::min(c.usersPerNode, c.users - i * c.usersPerNode);
             clientHelper.SetAttribute("Users", UintegerValue(here));
             clientHelper.SetWorkloadAttribute(
                 "ThinkTime",
-                StringValue("ns3::ExponentialRandomVariable[Mean=" + NumberText(think) + "]"));
+                StringValue("ns3::ExponentialRandomVariable[Mean=" + NumberText(c.think) + "]"));
         }
-        else if (mode == "poisson")
+        else if (c.mode == "poisson")
         {
             clientHelper.SetWorkloadAttribute("Interarrival",
                                               StringValue("ns3::ExponentialRandomVariable[Mean=" +
-                                                          NumberText(nodes / rate) + "]"));
+                                                          NumberText(nodes / c.rate) + "]"));
         }
         else
         {
-            clientHelper.SetAttribute("TraceFile", StringValue(trace));
+            clientHelper.SetAttribute("TraceFile", StringValue(c.trace));
             clientHelper.SetAttribute("TraceStride", UintegerValue(nodes));
             clientHelper.SetAttribute("TraceOffset", UintegerValue(i));
         }
@@ -398,7 +347,7 @@ RouterScenario::Run(std::ostream* banner)
     std::unique_ptr<LlmRunHelper> runner;
     try
     {
-        runner = std::make_unique<LlmRunHelper>(out);
+        runner = std::make_unique<LlmRunHelper>(c.out);
     }
     catch (const std::exception& e)
     {
@@ -414,41 +363,42 @@ RouterScenario::Run(std::ostream* banner)
         runner->WatchRouter(router);
     }
     runner->SetScenario("example", "edge-llm-expert-router");
-    runner->SetScenario("users", std::to_string(users));
-    runner->SetScenario("mode", mode);
-    runner->SetScenario("think_s", mode == "closed-loop" ? NumberText(think) : "");
-    runner->SetScenario("rate_rps", mode == "poisson" ? NumberText(rate) : "");
-    runner->SetScenario("classes", classes);
+    runner->SetScenario("users", std::to_string(c.users));
+    runner->SetScenario("mode", c.mode);
+    runner->SetScenario("think_s", c.mode == "closed-loop" ? NumberText(c.think) : "");
+    runner->SetScenario("rate_rps", c.mode == "poisson" ? NumberText(c.rate) : "");
+    runner->SetScenario("classes", c.classes);
     runner->SetScenario("baseline", tp ? "tp" : "");
-    runner->SetScenario("experts", tp ? tpModel + "@" + tpDevice : experts);
-    runner->SetScenario("policy", tp ? "" : policy);
-    runner->SetScenario("confusion", tp ? "" : confusion);
-    runner->SetScenario("classifier_device", tp ? "" : classifierDevice);
-    runner->SetScenario("access", access);
-    runner->SetScenario("backbone", tp ? "" : backboneRate + "/" + NumberText(backboneDelay) + "s");
-    runner->SetScenario("duration_s", NumberText(duration));
-    runner->SetScenario("seed", std::to_string(seed));
-    runner->SetScenario("run", std::to_string(run));
+    runner->SetScenario("experts", tp ? c.tpModel + "@" + c.tpDevice : c.experts);
+    runner->SetScenario("policy", tp ? "" : c.policy);
+    runner->SetScenario("confusion", tp ? "" : c.confusion);
+    runner->SetScenario("classifier_device", tp ? "" : c.classifierDevice);
+    runner->SetScenario("access", c.access);
+    runner->SetScenario("backbone",
+                        tp ? "" : c.backboneRate + "/" + NumberText(c.backboneDelay) + "s");
+    runner->SetScenario("duration_s", NumberText(c.duration));
+    runner->SetScenario("seed", std::to_string(c.seed));
+    runner->SetScenario("run", std::to_string(c.run));
 
     if (banner)
     {
-        *banner << "edge-llm-expert-router: " << users << " users on " << nodes << " " << access
-                << " client nodes, " << mode << ", ";
+        *banner << "edge-llm-expert-router: " << c.users << " users on " << nodes << " " << c.access
+                << " client nodes, " << c.mode << ", ";
         if (tp)
         {
-            *banner << "TP baseline " << tpModel << " on " << tpDevice;
+            *banner << "TP baseline " << c.tpModel << " on " << c.tpDevice;
         }
         else
         {
             *banner << mix->GetN() << " classes, " << expertSpecs.size() << " experts, policy "
-                    << policy;
+                    << c.policy;
         }
-        *banner << ", for " << duration << " s" << std::endl;
+        *banner << ", for " << c.duration << " s" << std::endl;
     }
     RunSummary summary;
     try
     {
-        summary = runner->Run(Seconds(1 + duration), Seconds(drain));
+        summary = runner->Run(Seconds(1 + c.duration), Seconds(c.drain));
     }
     catch (const std::exception& e)
     {
