@@ -2,9 +2,7 @@
 
 #include "llm-engine.h"
 
-#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
-#include "ns3/tcp-socket-factory.h"
 
 namespace ns3
 {
@@ -41,35 +39,29 @@ LlmRequestServer::SetResponseCallback(HeaderCallback callback)
 bool
 LlmRequestServer::Listen(uint16_t port)
 {
-    m_listener = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
-    if (m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0)
+    // The listener and the connections hold this object until Stop().
+    Ptr<LlmRequestServer> self(this);
+    m_listener = Create<LlmListener>(
+        m_node,
+        LlmConnection::MessageCallback(
+            [self](Ptr<LlmConnection> connection, const LlmHeader& header, Ptr<Packet> payload) {
+                self->HandleMessage(connection, header, payload);
+            }),
+        LlmConnection::EndCallback());
+    if (!m_listener->Listen(port))
     {
         m_listener = nullptr;
         return false;
     }
-    m_listener->Listen();
-    // The listener and the connections hold this object until Stop() (or their end).
-    Ptr<LlmRequestServer> self(this);
-    m_listener->SetAcceptCallback(
-        MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-        Callback<void, Ptr<Socket>, const Address&>(
-            [self](Ptr<Socket> socket, const Address& from) { self->HandleAccept(socket, from); }));
     return true;
 }
 
 void
 LlmRequestServer::Stop()
 {
-    for (const auto& connection : m_connections)
-    {
-        connection->Close();
-    }
-    m_connections.clear();
     if (m_listener)
     {
-        m_listener->Close();
-        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                      MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_listener->Stop();
         m_listener = nullptr;
     }
 }
@@ -84,29 +76,6 @@ uint64_t
 LlmRequestServer::GetRequestsSubmitted() const
 {
     return m_submitted;
-}
-
-void
-LlmRequestServer::HandleAccept(Ptr<Socket> socket, const Address& from)
-{
-    NS_LOG_FUNCTION(this << socket << from);
-    Ptr<LlmRequestServer> self(this);
-    m_connections.insert(Create<LlmConnection>(
-        socket,
-        LlmConnection::MessageCallback(
-            [self](Ptr<LlmConnection> connection, const LlmHeader& header, Ptr<Packet> payload) {
-                self->HandleMessage(connection, header, payload);
-            }),
-        LlmConnection::EndCallback([self](Ptr<LlmConnection> connection, const std::string& why) {
-            self->HandleEnd(connection, why);
-        })));
-}
-
-void
-LlmRequestServer::HandleEnd(Ptr<LlmConnection> connection, const std::string& reason)
-{
-    NS_LOG_INFO("connection ended: " << reason);
-    m_connections.erase(connection);
 }
 
 void

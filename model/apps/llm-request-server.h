@@ -7,12 +7,11 @@
 #include "inference-job.h"
 #include "llm-connection.h"
 #include "llm-header.h"
+#include "llm-listener.h"
 
 #include "ns3/callback.h"
 #include "ns3/node.h"
 #include "ns3/simple-ref-count.h"
-
-#include <set>
 
 namespace ns3
 {
@@ -61,9 +60,7 @@ class LlmRequestServer : public SimpleRefCount<LlmRequestServer>
     uint64_t GetRequestsSubmitted() const; //!< of those, handed to an engine
 
   private:
-    void HandleAccept(Ptr<Socket> socket, const Address& from);
     void HandleMessage(Ptr<LlmConnection> connection, const LlmHeader& header, Ptr<Packet>);
-    void HandleEnd(Ptr<LlmConnection> connection, const std::string& reason);
     /// An answer to `job` of `type`, carrying `tokens` output tokens of payload.
     LlmHeader Answer(const InferenceJob& job, uint16_t layer, uint8_t type, uint32_t tokens) const;
 
@@ -73,8 +70,7 @@ class LlmRequestServer : public SimpleRefCount<LlmRequestServer>
     JobHook m_hook;
     HeaderCallback m_onRequest;
     HeaderCallback m_onResponse;
-    Ptr<Socket> m_listener;
-    std::set<Ptr<LlmConnection>> m_connections;
+    Ptr<LlmListener> m_listener;
     uint64_t m_received{0};
     uint64_t m_submitted{0};
 };

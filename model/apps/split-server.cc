@@ -3,11 +3,9 @@
 #include "llm-engine.h"
 #include "split-costs.h"
 
-#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -69,50 +67,23 @@ SplitServer::DoDispose()
 void
 SplitServer::StartApplication()
 {
-    m_listener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-    NS_ABORT_MSG_IF(m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
-                    "SplitServer: cannot bind TCP port " << m_port);
-    m_listener->Listen();
-    m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                  MakeCallback(&SplitServer::HandleAccept, this));
+    m_listener = Create<LlmListener>(
+        GetNode(),
+        LlmConnection::MessageCallback([this](Ptr<LlmConnection> connection,
+                                              const LlmHeader& header,
+                                              Ptr<Packet>) { HandleMessage(connection, header); }),
+        LlmConnection::EndCallback());
+    NS_ABORT_MSG_IF(!m_listener->Listen(m_port), "SplitServer: cannot bind TCP port " << m_port);
 }
 
 void
 SplitServer::StopApplication()
 {
-    for (const auto& connection : m_connections)
-    {
-        connection->Close();
-    }
-    m_connections.clear();
     if (m_listener)
     {
-        m_listener->Close();
-        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                      MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_listener->Stop();
         m_listener = nullptr;
     }
-}
-
-void
-SplitServer::HandleAccept(Ptr<Socket> socket, const Address& from)
-{
-    NS_LOG_FUNCTION(this << socket << from);
-    m_connections.insert(Create<LlmConnection>(
-        socket,
-        LlmConnection::MessageCallback([this](Ptr<LlmConnection> connection,
-                                              const LlmHeader& header,
-                                              Ptr<Packet>) { HandleMessage(connection, header); }),
-        LlmConnection::EndCallback([this](Ptr<LlmConnection> connection, const std::string& why) {
-            HandleEnd(connection, why);
-        })));
-}
-
-void
-SplitServer::HandleEnd(Ptr<LlmConnection> connection, const std::string& reason)
-{
-    NS_LOG_INFO("connection ended: " << reason);
-    m_connections.erase(connection);
 }
 
 std::string

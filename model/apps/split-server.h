@@ -6,11 +6,10 @@
 
 #include "llm-connection.h"
 #include "llm-header.h"
+#include "llm-listener.h"
 
 #include "ns3/application.h"
 #include "ns3/traced-callback.h"
-
-#include <set>
 
 namespace ns3
 {
@@ -46,9 +45,7 @@ class SplitServer : public Application
   private:
     void StartApplication() override;
     void StopApplication() override;
-    void HandleAccept(Ptr<Socket> socket, const Address& from);
     void HandleMessage(Ptr<LlmConnection> connection, const LlmHeader& header);
-    void HandleEnd(Ptr<LlmConnection> connection, const std::string& reason);
     /// Why `step` cannot be served as asked; empty when it can.
     std::string CheckStep(const LlmHeader& step) const;
     /// Answers `answer` (the step's echo) with its residence since `arrived`.
@@ -57,8 +54,7 @@ class SplitServer : public Application
     void Refuse(Ptr<LlmConnection> connection, const LlmHeader& step, uint8_t reason);
 
     uint16_t m_port;
-    Ptr<Socket> m_listener;
-    std::set<Ptr<LlmConnection>> m_connections;
+    Ptr<LlmListener> m_listener;
     uint64_t m_received{0};
     uint64_t m_served{0};
 

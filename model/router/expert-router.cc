@@ -6,7 +6,6 @@
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
 
@@ -175,12 +174,15 @@ void
 ExpertRouter::StartApplication()
 {
     NS_ABORT_MSG_IF(m_experts.empty(), "ExpertRouter has no experts (AddExpert)");
-    m_listener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-    NS_ABORT_MSG_IF(m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
-                    "ExpertRouter cannot bind port " << m_port);
-    m_listener->Listen();
-    m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                  MakeCallback(&ExpertRouter::HandleAccept, this));
+    m_listener = Create<LlmListener>(
+        GetNode(),
+        LlmConnection::MessageCallback([this](Ptr<LlmConnection> connection,
+                                              const LlmHeader& header,
+                                              Ptr<Packet>) { HandleMessage(connection, header); }),
+        LlmConnection::EndCallback([this](Ptr<LlmConnection> connection, const std::string&) {
+            HandleClientEnd(connection);
+        }));
+    NS_ABORT_MSG_IF(!m_listener->Listen(m_port), "ExpertRouter cannot bind port " << m_port);
     m_classifierFree = Simulator::Now();
     for (Expert& expert : m_experts)
     {
@@ -219,16 +221,10 @@ ExpertRouter::StopApplication()
             expert.channel = nullptr;
         }
     }
-    for (const auto& [client, keys] : m_clients)
-    {
-        client->Close();
-    }
     m_clients.clear();
     if (m_listener)
     {
-        m_listener->Close();
-        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                      MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_listener->Stop(); // closes every user connection
         m_listener = nullptr;
     }
 }
@@ -257,21 +253,6 @@ ExpertRouter::HandleReport(Ptr<Socket> socket)
             }
         }
     }
-}
-
-void
-ExpertRouter::HandleAccept(Ptr<Socket> socket, const Address& from)
-{
-    NS_LOG_FUNCTION(this << socket << from);
-    Ptr<LlmConnection> client = Create<LlmConnection>(
-        socket,
-        LlmConnection::MessageCallback([this](Ptr<LlmConnection> connection,
-                                              const LlmHeader& header,
-                                              Ptr<Packet>) { HandleMessage(connection, header); }),
-        LlmConnection::EndCallback([this](Ptr<LlmConnection> connection, const std::string&) {
-            HandleClientEnd(connection);
-        }));
-    m_clients[client];
 }
 
 void

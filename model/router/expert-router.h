@@ -7,6 +7,7 @@
 #include "expert-channel.h"
 #include "llm-connection.h"
 #include "llm-header.h"
+#include "llm-listener.h"
 #include "prompt-classifier.h"
 #include "routing-policy.h"
 #include "routing-record.h"
@@ -98,7 +99,6 @@ class ExpertRouter : public Application
 
     void StartApplication() override;
     void StopApplication() override;
-    void HandleAccept(Ptr<Socket> socket, const Address& from);
     void HandleMessage(Ptr<LlmConnection> client, const LlmHeader& header);
     void HandleClientEnd(Ptr<LlmConnection> client);
     void Forward(uint64_t key);
@@ -118,7 +118,7 @@ class ExpertRouter : public Application
     uint16_t m_reportPort;
 
     std::vector<Expert> m_experts;
-    Ptr<Socket> m_listener;
+    Ptr<LlmListener> m_listener;
     std::map<Ptr<LlmConnection>, std::vector<uint64_t>> m_clients; //!< open user connections
     std::map<uint64_t, Pending> m_pending; //!< by arrival order at the gateway
     uint64_t m_nextKey{0};
