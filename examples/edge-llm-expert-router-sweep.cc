@@ -46,8 +46,8 @@ main(int argc, char* argv[])
     bool baseline = true;
     std::string out = "edge-llm-out/edge-llm-expert-router-sweep";
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Expert router against the tensor-parallel baseline from 1 to 1,000 users.");
+    ProgramOptions cmd("edge-llm-expert-router-sweep",
+                       "Expert router against the tensor-parallel baseline from 1 to 1,000 users.");
     cmd.AddValue("users-list",
                  "Concurrent users at each point (comma list, 1 to 100000)",
                  usersList);

@@ -56,9 +56,10 @@ main(int argc, char* argv[])
     uint32_t run = 1;
     std::string out = "edge-llm-out/edge-llm-expert-router";
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Users send prompts to a gateway that routes each to the expert of its class, or "
-              "(--baseline=tp) to one tensor-parallel model on the same GPUs.");
+    ProgramOptions cmd(
+        "edge-llm-expert-router",
+        "Users send prompts to a gateway that routes each to the expert of its class, or "
+        "(--baseline=tp) to one tensor-parallel model on the same GPUs.");
     cmd.AddValue("users",
                  "Closed-loop: concurrent users; poisson and trace: client nodes (1 to 100000)",
                  users);

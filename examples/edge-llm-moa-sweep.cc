@@ -50,8 +50,9 @@ main(int argc, char* argv[])
     std::string networks = "ideal,wireless";
     std::string out = "edge-llm-out/edge-llm-moa-sweep";
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Distributed MoA across the stability threshold: ideal vs wireless network.");
+    ProgramOptions cmd(
+        "edge-llm-moa-sweep",
+        "Distributed MoA across the stability threshold: ideal vs wireless network.");
     cmd.AddValue("rho-min", "Lowest offered load", rhoMin);
     cmd.AddValue("rho-max", "Highest offered load", rhoMax);
     cmd.AddValue("points", "Loads from rho-min to rho-max (>= 2)", points);

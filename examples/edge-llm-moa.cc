@@ -33,8 +33,8 @@ main(int argc, char* argv[])
     double lambda = 0;
     double rho = 0;
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Distributed Mixture-of-Agents over gossip on an ad hoc wireless network.");
+    ProgramOptions cmd("edge-llm-moa",
+                       "Distributed Mixture-of-Agents over gossip on an ad hoc wireless network.");
     cmd.AddValue("nodes", "Devices n (>= 2)", c.nodes);
     cmd.AddValue("layers", "Proposer layers M (0 = local inference only)", c.layers);
     cmd.AddValue("peers", "Peers k asked per layer (1..n-1)", c.peers);
@@ -79,6 +79,17 @@ main(int argc, char* argv[])
     cmd.AddValue("seed", "RNG seed", c.seed);
     cmd.AddValue("run", "RNG run number", c.run);
     cmd.AddValue("out", "Output directory", c.out);
+    // Attributes this program sets from its options: giving one sets the option.
+    cmd.Alias("ns3::LlmEngine::QueueCapacity", "queue-capacity");
+    cmd.Alias("ns3::MoaAgent::Layers", "layers");
+    cmd.Alias("ns3::MoaAgent::Peers", "peers");
+    cmd.Alias("ns3::MoaAgent::AggregatorPromptTokens", "aggregator-tokens");
+    cmd.Alias("ns3::MoaAgent::PeerPolicy", "policy");
+    cmd.Alias("ns3::MoaAgent::Network", "network");
+    cmd.Alias("ns3::MoaAgent::PeerTimeout", "peer-timeout");
+    cmd.Alias("ns3::MoaAgent::RetryPolicy", "retry");
+    cmd.Alias("ns3::MoaAgent::MaxRetries", "max-retries");
+    cmd.Alias("ns3::MoaAgent::WarmUp", "warmup");
     cmd.Parse(argc, argv);
 
     c.models = CommaList(models);

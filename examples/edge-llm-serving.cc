@@ -67,8 +67,8 @@ main(int argc, char* argv[])
     bool pcap = false;
     std::string out = "edge-llm-out/edge-llm-serving";
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Users send LLM prompts to one server that batches them (or not).");
+    ProgramOptions cmd("edge-llm-serving",
+                       "Users send LLM prompts to one server that batches them (or not).");
     cmd.AddValue("users",
                  "Closed-loop: concurrent users; poisson and trace: client nodes, sharing --rate "
                  "or the trace's rows (1 to 100000)",
@@ -203,7 +203,7 @@ main(int argc, char* argv[])
     RngSeedManager::SetSeed(seed);
     RngSeedManager::SetRun(run);
     // Full-size segments: ns-3's default TCP MSS is 536 bytes.
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    ProgramOptions::SetDefaultUnlessGiven("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
     // --- the server's engine ------------------------------------------------------------
     LlmEngineHelper engineHelper;

@@ -166,8 +166,9 @@ main(int argc, char* argv[])
     std::string out = "edge-llm-out/edge-llm-split-compare";
     bool plotOnly = false;
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("The split planners on the same arrivals, against load and against distance.");
+    ProgramOptions cmd(
+        "edge-llm-split-compare",
+        "The split planners on the same arrivals, against load and against distance.");
     cmd.AddValue("planners", "Comma list of planners (dp, greedy, server-only, ...)", planners);
     cmd.AddValue("loads", "Requests per second per device, comma list (load sweep)", loads);
     cmd.AddValue("distance", "Device-to-AP metres during the load sweep", distance);

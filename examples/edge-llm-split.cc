@@ -27,8 +27,8 @@ main(int argc, char* argv[])
 {
     SplitScenarioConfig c;
     std::string devices = "jetson-orin-nano";
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Split inference: devices and an edge server share each request's layers.");
+    ProgramOptions cmd("edge-llm-split",
+                       "Split inference: devices and an edge server share each request's layers.");
     cmd.AddValue("clients", "Client devices (1 to 2007)", c.clients);
     cmd.AddValue("client-device",
                  "Device presets, comma-separated, cycled over the clients: " +

@@ -52,8 +52,8 @@ main(int argc, char* argv[])
     bool pcap = true;
     std::string out = "edge-llm-out/edge-llm-wifi-star";
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("N phones send LLM prompts over one Wi-Fi access point to an edge server.");
+    ProgramOptions cmd("edge-llm-wifi-star",
+                       "N phones send LLM prompts over one Wi-Fi access point to an edge server.");
     cmd.AddValue("phones", "Number of phones (1 to 2007)", phones);
     cmd.AddValue("distance", "Phone-to-AP distance in metres (> 0)", distance);
     cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), standardName);
@@ -89,6 +89,16 @@ main(int argc, char* argv[])
     cmd.AddValue("run", "Run number (independent replications, >= 1)", run);
     cmd.AddValue("pcap", "Write one pcap per device", pcap);
     cmd.AddValue("out", "Output directory", out);
+    // Attributes this program sets from its options: giving one sets the option.
+    cmd.Alias("ns3::LlmEngine::QueueCapacity", "queue-capacity");
+    cmd.Alias("ns3::ContinuousBatchingScheduler::MaxNumSeqs", "max-num-seqs");
+    cmd.Alias("ns3::LlmServer::BytesPerToken", "bytes-per-token");
+    cmd.Alias("ns3::LlmClient::BytesPerToken", "bytes-per-token");
+    cmd.Alias("ns3::LlmClient::Timeout", "timeout");
+    cmd.Alias("ns3::LlmClient::Mode", "mode");
+    cmd.Alias("ns3::LlmClient::Users", "users");
+    cmd.Alias("ns3::LlmClient::TraceFile", "trace");
+    cmd.Alias("ns3::LlmClient::TraceTimeScale", "trace-scale");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
@@ -185,7 +195,7 @@ main(int argc, char* argv[])
     RngSeedManager::SetSeed(seed);
     RngSeedManager::SetRun(run);
     // Full-size segments: ns-3's default TCP MSS is 536 bytes.
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    ProgramOptions::SetDefaultUnlessGiven("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
     // The network: phones around an access point, the edge server wired to it.
     const WifiStar star = starHelper.Install(phones, 100);

@@ -1,6 +1,7 @@
 #include "lte-cell-helper.h"
 
 #include "number-text.h"
+#include "program-options.h"
 
 #include "ns3/config.h"
 #include "ns3/double.h"
@@ -74,8 +75,10 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
                                     "all, one kept by the eNB); asked " +
                                     std::to_string(ues));
     }
-    Config::SetDefault("ns3::LteRlcAm::MaxTxBufferSize", UintegerValue(RLC_BUFFER_BYTES));
-    Config::SetDefault("ns3::LteRlcUm::MaxTxBufferSize", UintegerValue(RLC_BUFFER_BYTES));
+    ProgramOptions::SetDefaultUnlessGiven("ns3::LteRlcAm::MaxTxBufferSize",
+                                          UintegerValue(RLC_BUFFER_BYTES));
+    ProgramOptions::SetDefaultUnlessGiven("ns3::LteRlcUm::MaxTxBufferSize",
+                                          UintegerValue(RLC_BUFFER_BYTES));
 
     LteCell cell;
     cell.lte = CreateObject<LteHelper>();

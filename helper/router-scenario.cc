@@ -7,6 +7,7 @@
 #include "llm-engine-helper.h"
 #include "llm-run-helper.h"
 #include "number-text.h"
+#include "program-options.h"
 #include "prompt-class-mix.h"
 #include "request-trace.h"
 
@@ -223,7 +224,7 @@ RouterScenario::Run(std::ostream* banner)
     RngSeedManager::SetSeed(c.seed);
     RngSeedManager::SetRun(c.run);
     // Full-size segments: ns-3's default TCP MSS is 536 bytes.
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    ProgramOptions::SetDefaultUnlessGiven("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
     // --- the users' network; its server node is the gateway (or the TP server) ----------
     AccessNetworkHelper accessHelper;

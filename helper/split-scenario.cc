@@ -8,6 +8,7 @@
 #include "llm-run-helper.h"
 #include "model-spec.h"
 #include "number-text.h"
+#include "program-options.h"
 #include "roofline-cost-model.h"
 #include "split-costs.h"
 #include "split-planner.h"
@@ -162,8 +163,8 @@ SplitScenario::Run()
     RngSeedManager::SetRun(c.run);
     // Full-size segments (ns-3's default MSS is 536 bytes) and Linux's initial window of 10
     // segments (RFC 6928; ns-3's default is 1): every split request opens a connection.
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
-    Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
+    ProgramOptions::SetDefaultUnlessGiven("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    ProgramOptions::SetDefaultUnlessGiven("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
 
     // --- the network --------------------------------------------------------------------
     AccessNetworkHelper access;

@@ -103,7 +103,9 @@ main(int argc, char* argv[])
     c.drain = 60;
     c.access = "wired";
     c.out = "edge-llm-out/bench-split";
-    CommandLine cmd(__FILE__);
+    ProgramOptions cmd(
+        "edge-llm-bench-split",
+        "Plans split-inference requests in a simulated run and prints the planner's time.");
     cmd.AddValue("plans", "Requests to plan (>= 1)", plans);
     cmd.AddValue("clients", "Client devices in the simulated run", c.clients);
     cmd.AddValue("duration", "Seconds the clients issue requests", c.duration);

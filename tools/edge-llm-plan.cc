@@ -53,8 +53,8 @@ main(int argc, char* argv[])
     uint32_t outputTokens = 128;
     std::string planner = "dp";
     bool json = false;
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Plans where each unit of one split-inference request runs.");
+    ProgramOptions cmd("edge-llm-plan",
+                       "Plans where each unit of one split-inference request runs.");
     cmd.AddValue("model", "Model preset: " + ModelSpec::PresetList(), model);
     cmd.AddValue("client-device", "Client device preset", clientDevice);
     cmd.AddValue("server-device", "Server device preset", serverDevice);

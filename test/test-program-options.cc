@@ -1,0 +1,214 @@
+/*
+ * ProgramOptions: values parsed whole or refused, scenario files with their file:line errors,
+ * the command line over the file, ns-3 attributes and global values that take effect.
+ */
+#include "edge-llm-test-fixture.h"
+
+#include "ns3/core-module.h"
+#include "ns3/edge-llm-module.h"
+
+#include <fstream>
+#include <gtest/gtest.h>
+
+using namespace ns3;
+
+namespace
+{
+
+class ProgramOptionsTest : public ns3::test::SimulationTest
+{
+  protected:
+    void SetUp() override
+    {
+        SimulationTest::SetUp();
+        m_dir = TempDir();
+        m_options.AddValue("phones", "Phones", m_phones);
+        m_options.AddValue("load", "Load", m_load);
+        m_options.AddValue("model", "Model", m_model);
+        m_options.AddValue("pcap", "Pcaps", m_pcap);
+        m_options.AddValue("fail-node", "Failed node", m_failNode);
+        m_options.AddValue("timeout", "Timeout in seconds", m_timeout);
+        m_options.AddValue("seed", "Seed", m_seed);
+        m_options.AddValue("run", "Run", m_run);
+        m_options.Alias("ns3::LlmEngine::QueueCapacity", "phones");
+        m_options.Alias("ns3::LlmClient::Timeout", "timeout");
+    }
+
+    std::string WriteScenario(const std::string& text)
+    {
+        const std::string path = m_dir + "/scenario-" + std::to_string(m_files++) + ".yaml";
+        std::ofstream(path) << text;
+        return path;
+    }
+
+    /// The OptionError's message for `args`, or "" if they were accepted.
+    std::string Refusal(const std::vector<std::string>& args)
+    {
+        try
+        {
+            m_options.ParseArguments(args);
+        }
+        catch (const OptionError& e)
+        {
+            return e.what();
+        }
+        return "";
+    }
+
+    ProgramOptions m_options{"edge-llm-test", "A test program."};
+    uint32_t m_phones{8};
+    double m_load{0.01};
+    std::string m_model{"llama-3-8b"};
+    bool m_pcap{false};
+    int m_failNode{-1};
+    double m_timeout{300};
+    uint32_t m_seed{1};
+    uint32_t m_run{1};
+    std::string m_dir;
+    int m_files{0};
+};
+
+TEST_F(ProgramOptionsTest, ParsesWholeValuesOfEveryType)
+{
+    ASSERT_TRUE(m_options.ParseArguments(
+        {"--phones=12", "--load=2.5e-3", "--model=gpt2-124m", "--pcap", "--fail-node=-3"}));
+    EXPECT_EQ(m_phones, 12u);
+    EXPECT_DOUBLE_EQ(m_load, 2.5e-3);
+    EXPECT_EQ(m_model, "gpt2-124m");
+    EXPECT_TRUE(m_pcap);
+    EXPECT_EQ(m_failNode, -3);
+    EXPECT_TRUE(m_options.WasGiven("phones"));
+    EXPECT_FALSE(m_options.WasGiven("timeout"));
+    EXPECT_EQ(m_options.Values().at("load"), "0.0025");
+}
+
+TEST_F(ProgramOptionsTest, RefusesTruncatedSignedAndNonFiniteValues)
+{
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {"--phones=3.7", "--phones=3.7 is not a whole number"},
+        {"--phones=-1", "--phones=-1 is not a whole number"},
+        {"--phones=", "--phones= is not a whole number"},
+        {"--phones=99999999999", "accepted: 0 to 4294967295"},
+        {"--phones=12abc", "is not a whole number"},
+        {"--load=0.5abc", "--load=0.5abc is not a finite number"},
+        {"--load=1e999", "is not a finite number"},
+        {"--load=nan", "is not a finite number"},
+        {"--load=inf", "is not a finite number"},
+        {"--pcap=yes", "is not true or false"},
+        {"--fail-node=1.5", "is not an integer"},
+        {"--phones", "--phones needs a value"},
+        {"--phonez=3", "unknown option --phonez for edge-llm-test; accepted: phones, load"},
+        {"stray", "unexpected argument 'stray'"},
+    };
+    for (const auto& [arg, message] : rows)
+    {
+        const std::string refusal = Refusal({arg});
+        EXPECT_NE(refusal.find(message), std::string::npos)
+            << arg << ": '" << refusal << "' lacks '" << message << "'";
+    }
+}
+
+TEST_F(ProgramOptionsTest, CommandLineOverridesTheScenarioFile)
+{
+    const std::string file = WriteScenario("program: edge-llm-test\n"
+                                           "description: a test\n"
+                                           "phones: 16   # a comment\n"
+                                           "load: 0.2\n"
+                                           "model: [gpt2-124m, tinyllama-1.1b]\n");
+    ASSERT_TRUE(m_options.ParseArguments({file, "--load=0.3"}));
+    EXPECT_EQ(m_phones, 16u);
+    EXPECT_DOUBLE_EQ(m_load, 0.3); // the command line wins, wherever it is given
+    EXPECT_EQ(m_model, "gpt2-124m,tinyllama-1.1b");
+    EXPECT_EQ(m_options.GetScenarioFile(), file);
+}
+
+TEST_F(ProgramOptionsTest, ScenarioErrorsNameFileLineAndKey)
+{
+    struct Row
+    {
+        std::string text;
+        std::string message;
+    };
+
+    const std::vector<Row> rows = {
+        {"phones: 4\nphonez: 3\n", ":2: unknown key 'phonez' for edge-llm-test; accepted: phones"},
+        {"phones: 4\nload: fast\n", ":2: load: fast is not a finite number"},
+        {"phones: 4\n\nphones: 5\n", ":3: key 'phones' given twice (also on line 1)"},
+        {"phones: [4, {a: 1}]\n", ":1: phones: a list holds single values only"},
+        {"phones:\n", ":1: phones: has no value"},
+        {"phones: {a: 1}\n", ":1: phones: is a map"},
+        {"program: edge-llm-moa\n", ":1: program: edge-llm-moa is not this program"},
+        {"phones: [4\n", "not valid YAML"},
+        {"- phones\n", "a scenario file is a map of keys to values"},
+        {"ns3::LlmEngine::QueueCapacityy: 3\n", "ns3::LlmEngine has no attribute 'QueueCapacityy'"},
+        {"ns3::NoSuchType::X: 3\n", "no type 'ns3::NoSuchType'"},
+        {"ns3::ContinuousBatchingScheduler::MaxNumSeqs: 3.5\n", ":1: ns3::Continuous"},
+    };
+    for (const auto& row : rows)
+    {
+        const std::string file = WriteScenario(row.text);
+        const std::string refusal = Refusal({file});
+        EXPECT_EQ(refusal.rfind(file, 0), 0u) << "'" << refusal << "' does not start with the file";
+        EXPECT_NE(refusal.find(row.message), std::string::npos)
+            << row.text << ": '" << refusal << "' lacks '" << row.message << "'";
+    }
+    EXPECT_NE(Refusal({m_dir + "/none.yaml"}).find("cannot read scenario file"), std::string::npos);
+}
+
+TEST_F(ProgramOptionsTest, Ns3AttributesTakeEffectOrAreRefused)
+{
+    const std::string file = WriteScenario("ns3::ContinuousBatchingScheduler::MaxNumSeqs: 17\n");
+    ASSERT_TRUE(m_options.ParseArguments({file, "--ns3::ContinuousBatchingScheduler::MemoryUtilization=0.5"}))
+        << "attributes accepted";
+    Ptr<Object> scheduler = CreateObject<ContinuousBatchingScheduler>();
+    UintegerValue maxNumSeqs;
+    scheduler->GetAttribute("MaxNumSeqs", maxNumSeqs);
+    EXPECT_EQ(maxNumSeqs.Get(), 17u);
+    DoubleValue utilization;
+    scheduler->GetAttribute("MemoryUtilization", utilization);
+    EXPECT_DOUBLE_EQ(utilization.Get(), 0.5);
+
+    EXPECT_NE(Refusal({"--ns3::ContinuousBatchingScheduler::MaxNumSeqs=abc"})
+                  .find("is not a whole number"),
+              std::string::npos);
+    EXPECT_NE(Refusal({"--ns3::ContinuousBatchingScheduler::MaxNumSeqs=3.7"})
+                  .find("is not a whole number"),
+              std::string::npos);
+}
+
+TEST_F(ProgramOptionsTest, AliasedAttributesSetTheProgramsOption)
+{
+    // The program sets these attributes itself from its options: giving one sets the option,
+    // so that it is not overwritten.
+    ASSERT_TRUE(m_options.ParseArguments(
+        {"--ns3::LlmEngine::QueueCapacity=128", "--ns3::LlmClient::Timeout=2min"}));
+    EXPECT_EQ(m_phones, 128u);
+    EXPECT_DOUBLE_EQ(m_timeout, 120);
+    EXPECT_NE(Refusal({"--ns3::LlmClient::Timeout=soon"}).find("is not a time"), std::string::npos);
+}
+
+TEST_F(ProgramOptionsTest, RngSeedAndRunAreTheSeedAndRunOptions)
+{
+    ASSERT_TRUE(m_options.ParseArguments({"--RngRun=7", "--RngSeed=3"}));
+    EXPECT_EQ(m_run, 7u);
+    EXPECT_EQ(m_seed, 3u);
+    EXPECT_NE(Refusal({"--RngRun=abc"}).find("--RngRun=abc is not a whole number"),
+              std::string::npos);
+
+    // A program without seed and run options sets ns-3's global values.
+    ProgramOptions bare("bare", "No seed option.");
+    ASSERT_TRUE(bare.ParseArguments({"--RngRun=5"}));
+    EXPECT_EQ(RngSeedManager::GetRun(), 5u);
+    EXPECT_THROW(bare.ParseArguments({"--RngSeed=0"}), OptionError);
+}
+
+TEST_F(ProgramOptionsTest, HelpListsOptionsWithDefaults)
+{
+    EXPECT_FALSE(m_options.ParseArguments({"--help"}));
+    const std::string help = m_options.Help();
+    EXPECT_NE(help.find("--phones"), std::string::npos);
+    EXPECT_NE(help.find("[8]"), std::string::npos);
+    EXPECT_NE(help.find("ns3::LlmClient::Timeout -> --timeout"), std::string::npos);
+}
+
+} // namespace
