@@ -279,7 +279,8 @@ MoaScenario::Run()
     // Agents and gossip.
     MoaHelper moa;
     moa.SetAgentAttribute("Layers", UintegerValue(c.layers));
-    moa.SetAgentAttribute("Peers", UintegerValue(c.peers));
+    // k means nothing without proposer layers (M = 0, the paper's "M = 0, k = 0"): any valid k.
+    moa.SetAgentAttribute("Peers", UintegerValue(c.layers > 0 ? c.peers : 1));
     moa.SetAgentAttribute("AggregatorPromptTokens", UintegerValue(c.aggregatorTokens));
     moa.SetWorkloadAttribute("Interarrival",
                              StringValue("ns3::ExponentialRandomVariable[Mean=" +

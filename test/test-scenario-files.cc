@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
 
@@ -64,6 +65,7 @@ const std::vector<ShippedScenario> SHIPPED = {
     {"moa-multi-hop-olsr.yaml", "edge-llm-moa", "--nodes=6 --duration=120 --drain=300"},
     {"moa-mesh-mobility.yaml", "edge-llm-moa", "--duration=120 --drain=200"},
     {"lte-cell.yaml", "edge-llm-serving", "--users=3 --think=2 --duration=20 --drain=60"},
+    {"moa-paper-table1.yaml", "edge-llm-moa", "--layers=1 --peers=1"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Shipped, ScenarioFileTest, ::testing::ValuesIn(SHIPPED));
@@ -80,6 +82,43 @@ TEST(ScenarioFiles, EveryShippedFileIsCovered)
         EXPECT_TRUE(covered.count(entry.path().filename().string()))
             << entry.path() << " is shipped but not run by ScenarioFileTest";
     }
+}
+
+class MoaPaperTableTest : public ns3::test::ExampleCliFixture
+{
+  protected:
+    MoaPaperTableTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-moa"))
+    {
+    }
+
+    /// Mean over `runs` replications of each run's mean latency, for M layers and k peers.
+    double MeanLatency(uint32_t layers, uint32_t peers, uint32_t runs)
+    {
+        double sum = 0;
+        for (uint32_t r = 1; r <= runs; ++r)
+        {
+            const std::string outDir = m_dir + "/out-" + std::to_string(m_runs++);
+            const ExampleRun run =
+                Run("'" + Scenario("moa-paper-table1.yaml") +
+                    "' --layers=" + std::to_string(layers) + " --peers=" + std::to_string(peers) +
+                    " --run=" + std::to_string(r) + " --out='" + outDir + "'");
+            ExpectOutputs(run, outDir);
+            const auto summary = nlohmann::json::parse(ReadFile(outDir + "/summary.json"));
+            EXPECT_EQ(summary["states"]["completed"], summary["requests"]) << outDir;
+            sum += summary["latency_s"]["mean"].get<double>();
+        }
+        return sum / runs;
+    }
+};
+
+TEST_F(MoaPaperTableTest, ReproducesTheLatenciesOfTableI)
+{
+    // Table I of the distributed MoA paper (n = 4, lambda = 1/4, about 10 prompts): mean
+    // latency 94.01 s at M = 0 and 1074.28 s at M = 2, k = 3. 20 runs of about 10 prompts
+    // leave a standard error of about 7 % of the mean.
+    EXPECT_NEAR(MeanLatency(0, 0, 20), 94.01, 0.2 * 94.01);
+    EXPECT_NEAR(MeanLatency(2, 3, 20), 1074.28, 0.2 * 1074.28);
 }
 
 class WifiStarScenarioTest : public ns3::test::ExampleCliFixture
