@@ -106,6 +106,18 @@ main(int argc, char* argv[])
     cmd.AddValue("seed", "Random seed (>= 1)", seed);
     cmd.AddValue("run", "Run number (independent replications, >= 1)", run);
     cmd.AddValue("out", "Output directory", out);
+    // Attributes this program sets itself: from an option (giving one sets the option) or
+    // fixed (giving one is refused).
+    cmd.Alias("ns3::ExpertRouter::MaxConcurrent", "max-concurrent");
+    cmd.Alias("ns3::ExpertRouter::Timeout", "timeout");
+    cmd.Alias("ns3::LlmClient::Timeout", "timeout");
+    cmd.Alias("ns3::LlmClient::Mode", "mode");
+    cmd.Alias("ns3::LlmClient::TraceFile", "trace");
+    cmd.Alias("ns3::PromptClassifier::ConfusionMatrix", "confusion");
+    cmd.Alias("ns3::ContinuousBatchingScheduler::MaxNumSeqs", "max-num-seqs");
+    cmd.Fixed("ns3::LlmEngine::QueueCapacity",
+              "experts queue every forwarded prompt; the gateway's --max-concurrent bounds them");
+    cmd.Fixed("ns3::LlmClient::Users", "--users and --users-per-node deal users to nodes");
     cmd.Parse(argc, argv);
 
     RouterScenarioConfig c;

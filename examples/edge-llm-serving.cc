@@ -123,6 +123,19 @@ main(int argc, char* argv[])
     cmd.AddValue("run", "Run number (independent replications, >= 1)", run);
     cmd.AddValue("pcap", "Write one pcap per device", pcap);
     cmd.AddValue("out", "Output directory", out);
+    // Attributes this program sets itself: from an option (giving one sets the option) or
+    // fixed (giving one is refused).
+    cmd.Alias("ns3::LlmEngine::QueueCapacity", "queue-capacity");
+    cmd.Alias("ns3::ContinuousBatchingScheduler::MaxNumSeqs", "max-num-seqs");
+    cmd.Alias("ns3::ContinuousBatchingScheduler::MaxNumBatchedTokens", "max-batched-tokens");
+    cmd.Alias("ns3::ContinuousBatchingScheduler::ChunkedPrefill", "chunked-prefill");
+    cmd.Alias("ns3::ContinuousBatchingScheduler::BlockSize", "block-size");
+    cmd.Alias("ns3::ContinuousBatchingScheduler::MemoryUtilization", "memory-utilization");
+    cmd.Alias("ns3::LlmClient::Timeout", "timeout");
+    cmd.Alias("ns3::LlmClient::Mode", "mode");
+    cmd.Alias("ns3::LlmClient::TraceFile", "trace");
+    cmd.Alias("ns3::LlmClient::TraceTimeScale", "trace-scale");
+    cmd.Fixed("ns3::LlmClient::Users", "--users and --users-per-node deal users to nodes");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.

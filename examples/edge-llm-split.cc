@@ -64,6 +64,15 @@ main(int argc, char* argv[])
     cmd.AddValue("run", "Run number (independent replications, >= 1)", c.run);
     cmd.AddValue("pcap", "Write one pcap per device", c.pcap);
     cmd.AddValue("out", "Output directory", c.out);
+    // Attributes this program sets itself: from an option (giving one sets the option) or
+    // fixed (giving one is refused).
+    cmd.Alias("ns3::SplitClient::Sla", "sla");
+    cmd.Alias("ns3::SplitClient::SlaHeadroom", "headroom");
+    cmd.Alias("ns3::SplitClient::Timeout", "timeout");
+    cmd.Fixed(
+        "ns3::LlmEngine::QueueCapacity",
+        "the server queues every step: a split request is refused by its SLA, not by a queue");
+    cmd.Fixed("ns3::LlmEngine::CheckMemory", "devices run the units that fit their memory");
     cmd.Parse(argc, argv);
     c.clientDevices = CommaList(devices);
 

@@ -102,6 +102,21 @@ AttributeList(TypeId tid)
     return list;
 }
 
+/// A program's alias or fixed attribute must name a real one: a typo would never match.
+void
+CheckAttributeExists(const std::string& attribute)
+{
+    const size_t split = attribute.rfind("::");
+    TypeId tid;
+    TypeId::AttributeInformation info;
+    if (split == std::string::npos ||
+        !TypeId::LookupByNameFailSafe(attribute.substr(0, split), &tid) ||
+        !tid.LookupAttributeByName(attribute.substr(split + 2), &info))
+    {
+        throw std::logic_error("program names an unknown attribute '" + attribute + "'");
+    }
+}
+
 } // namespace
 
 ProgramOptions::ProgramOptions(std::string program, std::string usage)
@@ -195,6 +210,13 @@ ProgramOptions::AddValue(const std::string& name, const std::string& help, std::
          "text",
          [&value](const std::string&, const std::string& text) { value = text; },
          [&value]() { return value; }});
+}
+
+void
+ProgramOptions::Fixed(const std::string& attribute, const std::string& why)
+{
+    CheckAttributeExists(attribute);
+    m_fixed[attribute] = why;
 }
 
 void
@@ -382,6 +404,12 @@ ProgramOptions::SetAttribute(const std::string& key,
     {
         throw OptionError(what + ": " + typeName + " has no attribute '" + attributeName +
                           "'; accepted: " + AttributeList(tid));
+    }
+    auto fixed = m_fixed.find(key);
+    if (fixed != m_fixed.end())
+    {
+        throw OptionError(what + ": " + m_program + " sets " + key + " itself (" + fixed->second +
+                          ")");
     }
     const std::string valueType = info.checker->GetValueTypeName();
     auto alias = m_aliases.find(key);
@@ -703,6 +731,14 @@ ProgramOptions::Help() const
         for (const auto& [attribute, option] : m_aliases)
         {
             os << "  " << attribute << " -> --" << option << "\n";
+        }
+    }
+    if (!m_fixed.empty())
+    {
+        os << "\nAttributes this program sets itself (giving one is refused):\n";
+        for (const auto& [attribute, why] : m_fixed)
+        {
+            os << "  " << attribute << ": " << why << "\n";
         }
     }
     return os.str();

@@ -62,6 +62,10 @@ class ProgramOptions
     /// the attribute sets the option.
     void Alias(const std::string& attribute, const std::string& option);
 
+    /// The program sets `attribute` itself, to a value no option changes: giving it is refused
+    /// with `why`.
+    void Fixed(const std::string& attribute, const std::string& why);
+
     /// Parses argv; on a refused value prints "error: <message>" and exits with code 2;
     /// --help prints the options and exits with 0.
     void Parse(int argc, char* argv[]);
@@ -124,6 +128,7 @@ class ProgramOptions
     std::map<std::string, Option> m_options;
     std::vector<std::string> m_order;             //!< options as added, for the help text
     std::map<std::string, std::string> m_aliases; //!< attribute -> option
+    std::map<std::string, std::string> m_fixed;   //!< attribute -> why the user cannot set it
     std::string m_scenarioFile;
 };
 
