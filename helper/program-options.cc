@@ -498,8 +498,11 @@ ProgramOptions::SetGlobal(const std::string& key, const std::string& text, const
     }
 }
 
-void
-ProgramOptions::ReadScenario(const std::string& file)
+namespace
+{
+
+YAML::Node
+LoadScenario(const std::string& file)
 {
     YAML::Node root;
     try
@@ -519,6 +522,28 @@ ProgramOptions::ReadScenario(const std::string& file)
     {
         throw OptionError(file + ": a scenario file is a map of keys to values (key: value)");
     }
+    return root;
+}
+
+} // namespace
+
+std::string
+ProgramOptions::ScenarioProgram(const std::string& file)
+{
+    const YAML::Node root = LoadScenario(file);
+    const YAML::Node program = root["program"];
+    if (!program || !program.IsScalar() || program.Scalar().empty())
+    {
+        throw OptionError(file + ": no 'program' key naming the program that runs it "
+                                 "(for example program: edge-llm-moa)");
+    }
+    return program.Scalar();
+}
+
+void
+ProgramOptions::ReadScenario(const std::string& file)
+{
+    const YAML::Node root = LoadScenario(file);
     std::map<std::string, int> seen;
     for (const auto& entry : root)
     {

@@ -88,6 +88,10 @@ class ProgramOptions
      */
     static void SetDefaultUnlessGiven(const std::string& attribute, const AttributeValue& value);
 
+    /// The `program` key of scenario file `file` (throws OptionError naming the file and line
+    /// if it cannot be read, is not a YAML map, or has no such key).
+    static std::string ScenarioProgram(const std::string& file);
+
     /// Whole-value parsers shared by every program (throw OptionError naming `what`).
     static uint64_t ParseUnsigned(const std::string& what, const std::string& text, uint64_t max);
     static int64_t ParseSigned(const std::string& what,
