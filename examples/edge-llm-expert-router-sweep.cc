@@ -60,6 +60,10 @@ main(int argc, char* argv[])
     cmd.AddValue("tp-model", "Model of the TP baseline", c.tpModel);
     cmd.AddValue("tp-device", "Device of the TP baseline (default: the experts' xN)", c.tpDevice);
     cmd.AddValue("think", "Mean think time in seconds (>= 0)", c.think);
+    cmd.AddValue("classifier-cost",
+                 "Classifier cost model: profiled (bert-base-110m's libtorch profile) or "
+                 "roofline",
+                 c.classifierCost);
     cmd.AddValue("access", "Users' network: wired, wifi or lte", c.access);
     cmd.AddValue("duration", "Seconds users issue prompts at each point (> 0)", c.duration);
     cmd.AddValue("drain", "Extra seconds for open prompts (>= 0)", c.drain);

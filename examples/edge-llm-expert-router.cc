@@ -39,6 +39,7 @@ main(int argc, char* argv[])
     std::string policy = "by-class";
     std::string confusion;
     std::string classifierDevice = "edge-server-l4";
+    std::string classifierCost = "profiled";
     uint32_t maxConcurrent = 0;
     std::string baseline;
     std::string tpModel = "llama-3-70b";
@@ -82,6 +83,10 @@ main(int argc, char* argv[])
                  "Classifier confusion matrix: rows separated by ;, values by , (empty: perfect)",
                  confusion);
     cmd.AddValue("classifier-device", "Gateway device preset for the classifier", classifierDevice);
+    cmd.AddValue("classifier-cost",
+                 "Classifier cost model: profiled (bert-base-110m's libtorch profile scaled to "
+                 "the device) or roofline",
+                 classifierCost);
     cmd.AddValue("max-concurrent",
                  "Requests the gateway holds at once (0: no limit)",
                  maxConcurrent);
@@ -132,6 +137,7 @@ main(int argc, char* argv[])
     c.policy = policy;
     c.confusion = confusion;
     c.classifierDevice = classifierDevice;
+    c.classifierCost = classifierCost;
     c.maxConcurrent = maxConcurrent;
     c.baseline = baseline;
     c.tpModel = tpModel;

@@ -2,6 +2,7 @@
 
 #include "access-network-helper.h"
 #include "command-line-error.h"
+#include "cost-profile.h"
 #include "expert-router-helper.h"
 #include "llm-app-helper.h"
 #include "llm-engine-helper.h"
@@ -155,6 +156,17 @@ RouterScenario::Validate()
         Fail("--experts has " + std::to_string(expertSpecs.size()) + " experts for " +
              std::to_string(mix->GetN()) + " classes; accepted: at most one per class");
     }
+    if (c.classifierCost != "profiled" && c.classifierCost != "roofline")
+    {
+        Fail("--classifier-cost=" + c.classifierCost + ": accepted profiled, roofline");
+    }
+    if (c.classifierCost == "profiled" && c.baseline.empty() &&
+        FindProfileFile("bert-base-110m").empty())
+    {
+        Fail("--classifier-cost=profiled: no profile bert-base-110m.json in " +
+             ProfileSearchPath() +
+             "; run ./edge-llm profile --model=bert-base-110m or give --classifier-cost=roofline");
+    }
     try
     {
         RoutingPolicy::ByName(c.policy);
@@ -273,10 +285,13 @@ RouterScenario::Run(std::ostream* banner)
             routerHelper.SetAttribute("MaxConcurrent", UintegerValue(c.maxConcurrent));
             // The gateway waits for an expert as long as the users wait for the gateway.
             routerHelper.SetAttribute("Timeout", TimeValue(Seconds(c.timeout)));
+            // The encoder timed in libtorch (profiles/bert-base-110m.json) scaled to the
+            // gateway's device, or its roofline estimate.
             routerHelper.SetClassifierAttribute(
                 "CostModel",
-                StringValue("ns3::RooflineCostModel[Model=bert-base-110m|Device=" +
-                            c.classifierDevice + "]"));
+                StringValue(std::string(c.classifierCost == "roofline" ? "ns3::RooflineCostModel"
+                                                                       : "ns3::ProfiledCostModel") +
+                            "[Model=bert-base-110m|Device=" + c.classifierDevice + "]"));
             routerHelper.SetClassifierAttribute("ConfusionMatrix", StringValue(c.confusion));
             PointToPointHelper backbone;
             backbone.SetDeviceAttribute("DataRate", StringValue(c.backboneRate));
@@ -374,6 +389,7 @@ RouterScenario::Run(std::ostream* banner)
     runner->SetScenario("policy", tp ? "" : c.policy);
     runner->SetScenario("confusion", tp ? "" : c.confusion);
     runner->SetScenario("classifier_device", tp ? "" : c.classifierDevice);
+    runner->SetScenario("classifier_cost", tp ? "" : c.classifierCost);
     runner->SetScenario("access", c.access);
     runner->SetScenario("backbone",
                         tp ? "" : c.backboneRate + "/" + NumberText(c.backboneDelay) + "s");

@@ -27,6 +27,9 @@ struct RouterScenarioConfig
     std::string policy{"by-class"}; //!< RoutingPolicy::ByName
     std::string confusion;          //!< empty: perfect
     std::string classifierDevice{"edge-server-l4"};
+    /// The classifier's cost: profiled (bert-base-110m's libtorch profile scaled to
+    /// classifierDevice) or roofline.
+    std::string classifierCost{"profiled"};
     uint32_t maxConcurrent{0};
     std::string baseline;               //!< empty | tp
     std::string tpModel{"llama-3-70b"}; //!< the TP baseline's model

@@ -265,3 +265,53 @@ TEST_F(CostProfileTest, FindProfileFileUsesTheEnvironment)
     unsetenv("EDGE_LLM_PROFILE_PATH");
     EXPECT_EQ(FindProfileFile("my-model"), "");
 }
+
+// --- an encoder's profile: prefill phases only -----------------------------------------------
+
+namespace
+{
+
+/// The sample profile as an encoder's: bert-base-110m, prefill samples only, fitted.
+CostProfile
+EncoderProfile()
+{
+    CostProfile p = SampleProfile();
+    p.model = ModelSpec::Preset("bert-base-110m");
+    p.profiledLayers = 12;
+    p.samples = {{"layer-prefill", 8, 1, 0.0004, 0.02, 5},
+                 {"layer-prefill", 64, 1, 0.0021, 0.02, 5},
+                 {"layer-prefill", 512, 1, 0.019, 0.02, 5},
+                 {"head-prefill", 8, 1, 0.00005, 0.02, 5},
+                 {"head-prefill", 512, 1, 0.0004, 0.02, 5}};
+    p.Fit();
+    return p;
+}
+
+} // namespace
+
+TEST_F(CostProfileTest, EncoderProfileHasNoDecodeFitAndRoundTrips)
+{
+    const CostProfile in = EncoderProfile();
+    EXPECT_FALSE(in.HasDecode());
+    EXPECT_GT(in.LayerPrefillSeconds(512), in.LayerPrefillSeconds(8));
+    const std::string path = Path("bert-base-110m.json");
+    in.Save(path);
+    const json j = json::parse(ReadFile(path));
+    EXPECT_FALSE(j.at("fit").contains("layer_decode"));
+    EXPECT_FALSE(j.at("fit").contains("head_decode"));
+    const CostProfile out = CostProfile::Load(path);
+    EXPECT_FALSE(out.HasDecode());
+    EXPECT_EQ(out.layerPrefill, in.layerPrefill);
+    EXPECT_EQ(out.headPrefill, in.headPrefill);
+    // A decoder's profile still needs its decode fit.
+    ExpectLoadFails(Broken("no-decode.json",
+                           [](json& j) {
+                               j["fit"].erase("layer_decode");
+                               j["fit"].erase("head_decode");
+                           }),
+                    "layer_decode");
+    // A decoder's samples still need every phase to fit.
+    CostProfile decoder = SampleProfile();
+    decoder.samples = in.samples;
+    EXPECT_THROW(decoder.Fit(), std::runtime_error);
+}

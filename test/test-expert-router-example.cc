@@ -7,6 +7,7 @@
 #include "example-cli-fixture.h"
 
 #include <gtest/gtest.h>
+#include <map>
 #include <nlohmann/json.hpp>
 
 using namespace ns3;
@@ -71,6 +72,7 @@ TEST_F(ExpertRouterExampleTest, BadOptionsAreRefusedInOneLine)
     ExpectRejected("--classes=a,b --experts=llama-3-8b@a100-80gb --confusion='1,0,0;0,1,0;0,0,1'",
                    {"--confusion", "(2)"});
     ExpectRejected("--baseline=pp", {"'pp'", "tp"});
+    ExpectRejected("--classifier-cost=magic", {"--classifier-cost=magic", "profiled, roofline"});
     ExpectRejected("--baseline=tp --experts=llama-3-8b@a100-80gb,llama-3-8b@h100-sxm",
                    {"--tp-device"});
 }
@@ -115,6 +117,41 @@ TEST_F(ExpertRouterExampleTest, RoutedRunWritesTheRoutingColumnsAndTheRouterSect
     EXPECT_EQ(summary["router"]["routed"], routed);
     EXPECT_EQ(summary["router"]["misrouted"], misroutedCount);
     EXPECT_GT(misroutedCount, 0u);
+}
+
+TEST_F(ExpertRouterExampleTest, ClassifierCostIsTheProfiledEncoderByDefaultOrTheRoofline)
+{
+    // Three prompts of 128, 512 and 2,000 tokens, 10 s apart (no queue at the gateway).
+    const std::string trace = EDGE_LLM_TEST_DATA_DIR "/../../doc/classifier-prompts.csv";
+    std::map<std::string, std::vector<double>> seconds; // cost -> classifier_s per prompt
+    for (const std::string cost : {"", "profiled", "roofline"})
+    {
+        std::vector<std::vector<std::string>> rows;
+        const nlohmann::json summary =
+            RunSummary("--mode=trace --trace='" + trace + "' --users=1 --duration=30" +
+                           (cost.empty() ? "" : " --classifier-cost=" + cost),
+                       &rows);
+        ASSERT_TRUE(summary.is_object());
+        EXPECT_EQ(summary["scenario"]["classifier_cost"], cost.empty() ? "profiled" : cost);
+        const auto prompt = Column(rows, "prompt_tokens");
+        const auto classifier = Column(rows, "classifier_s");
+        ASSERT_EQ(prompt.size(), 3u) << cost;
+        for (size_t i = 0; i < prompt.size(); ++i)
+        {
+            EXPECT_EQ(prompt[i], std::vector<std::string>({"128", "512", "2000"})[i]);
+            seconds[cost].push_back(std::stod(classifier[i]));
+        }
+    }
+    EXPECT_EQ(seconds[""], seconds["profiled"]);
+    EXPECT_NE(seconds["profiled"], seconds["roofline"]);
+    for (const auto& [cost, values] : seconds)
+    {
+        // Milliseconds on the L4; longer prompts cost more, up to the 512-token truncation.
+        EXPECT_GT(values[0], 1e-4) << cost;
+        EXPECT_LT(values[1], 2e-2) << cost;
+        EXPECT_GT(values[1], values[0]) << cost;
+        EXPECT_DOUBLE_EQ(values[2], values[1]) << cost;
+    }
 }
 
 TEST_F(ExpertRouterExampleTest, TpBaselineIsOneEngineOnThePooledDevice)

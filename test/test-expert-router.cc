@@ -9,6 +9,7 @@
 #include "edge-llm-test-fixture.h"
 
 #include "ns3/by-class-routing-policy.h"
+#include "ns3/cost-profile.h"
 #include "ns3/expert-router-helper.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -22,6 +23,7 @@
 #include "ns3/point-to-point-helper.h"
 #include "ns3/pointer.h"
 #include "ns3/power-of-two-routing-policy.h"
+#include "ns3/profiled-cost-model.h"
 #include "ns3/prompt-class-mix.h"
 #include "ns3/prompt-classifier.h"
 #include "ns3/random-routing-policy.h"
@@ -31,6 +33,7 @@
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
 #include <map>
@@ -190,15 +193,42 @@ TEST(RouterClassifier, BertPresetMatchesThePublishedParameterCount)
                      attention / 2.0);
 }
 
-TEST(RouterClassifier, TimeIsTheEncodersPrefillTruncatedAtItsContext)
+namespace
 {
+
+/// What profiles/bert-base-110m.json says a forward pass of `p` tokens costs on `device`:
+/// every block and the head at the host's fitted seconds, scaled by the host's measured GEMM
+/// rate over the device's sustained FLOP/s, plus the device's per-iteration overhead (one
+/// device: no all-reduce).
+double
+ProfiledClassifierSeconds(uint32_t p, const std::string& device)
+{
+    const std::string path = FindProfileFile("bert-base-110m");
+    EXPECT_FALSE(path.empty()) << "profiles/bert-base-110m.json is missing";
+    const CostProfile profile = CostProfile::Load(path);
+    const DeviceProfile target = DeviceProfile::Preset(device);
+    const double host =
+        profile.model.layers * profile.LayerPrefillSeconds(p) + profile.HeadPrefillSeconds(p);
+    return host * profile.hostFlops / (target.peakFlops * target.computeFraction) +
+           target.iterationOverhead;
+}
+
+} // namespace
+
+TEST(RouterClassifier, TimeIsTheProfiledEncodersPrefillTruncatedAtItsContext)
+{
+    // The default: bert-base-110m timed in libtorch (its shipped profile), scaled to the L4.
     Ptr<PromptClassifier> classifier = CreateObject<PromptClassifier>();
-    Ptr<RooflineCostModel> l4 = CreateObject<RooflineCostModel>();
-    l4->SetModel(ModelSpec::Preset("bert-base-110m"));
-    l4->SetDevice(DeviceProfile::Preset("edge-server-l4"));
-    for (uint32_t p : {1u, 37u, 200u, 512u})
+    Ptr<ProfiledCostModel> l4 = DynamicCast<ProfiledCostModel>(classifier->GetCostModel());
+    ASSERT_NE(l4, nullptr) << "the default cost model is not the profiled one";
+    EXPECT_EQ(l4->GetModel().name, "bert-base-110m");
+    EXPECT_EQ(l4->GetDevice().name, "edge-server-l4");
+    EXPECT_FALSE(l4->GetProfile().HasDecode());
+    for (uint32_t p : {1u, 37u, 128u, 200u, 512u})
     {
-        EXPECT_NEAR(classifier->Cost(p).GetSeconds(), l4->PrefillSeconds(p, l4->AllLayers()), 1e-9)
+        EXPECT_NEAR(classifier->Cost(p).GetSeconds(),
+                    ProfiledClassifierSeconds(p, "edge-server-l4"),
+                    1e-9)
             << p;
     }
     // Longer prompts are truncated to 512 tokens, as a BERT classifier reads them.
@@ -207,6 +237,79 @@ TEST(RouterClassifier, TimeIsTheEncodersPrefillTruncatedAtItsContext)
     // Milliseconds, not seconds: a small encoder on an edge GPU.
     EXPECT_GT(classifier->Cost(512).GetSeconds(), 1e-4);
     EXPECT_LT(classifier->Cost(512).GetSeconds(), 2e-2);
+}
+
+TEST(RouterClassifier, ShippedProfileIsAPrefillOnlyFitThatRefusesDecode)
+{
+    const std::string path = FindProfileFile("bert-base-110m");
+    ASSERT_FALSE(path.empty());
+    const CostProfile profile = CostProfile::Load(path);
+    EXPECT_TRUE(profile.model.IsEncoder());
+    EXPECT_FALSE(profile.HasDecode());
+    EXPECT_EQ(profile.profiledLayers, profile.model.layers);
+    uint32_t longest = 0;
+    for (const ProfileSample& s : profile.samples)
+    {
+        EXPECT_TRUE(s.phase == "layer-prefill" || s.phase == "head-prefill") << s.phase;
+        longest = std::max(longest, s.tokens);
+    }
+    EXPECT_EQ(longest, 512u); // the encoder's whole context
+    for (double c : profile.layerPrefill)
+    {
+        EXPECT_TRUE(std::isfinite(c) && c >= 0) << c;
+    }
+    for (double c : profile.headPrefill)
+    {
+        EXPECT_TRUE(std::isfinite(c) && c >= 0) << c;
+    }
+    for (uint32_t p : {1u, 64u, 512u})
+    {
+        EXPECT_GT(profile.LayerPrefillSeconds(p), 0) << p;
+        EXPECT_TRUE(std::isfinite(profile.LayerPrefillSeconds(p))) << p;
+        EXPECT_GT(profile.HeadPrefillSeconds(p), 0) << p;
+    }
+    EXPECT_GT(profile.LayerPrefillSeconds(512), profile.LayerPrefillSeconds(64));
+    EXPECT_GT(profile.fitRSquaredPrefill, 0.9);
+
+    Ptr<ProfiledCostModel> cost = CreateObject<ProfiledCostModel>();
+    cost->SetAttribute("Model", StringValue("bert-base-110m"));
+    cost->SetAttribute("Device", StringValue("edge-server-l4"));
+    EXPECT_GT(cost->PrefillSeconds(128, cost->AllLayers()), 0);
+    for (const std::string& device : {"host", "edge-server-l4"})
+    {
+        cost->SetAttribute("Device", StringValue(device));
+        try
+        {
+            cost->DecodeSeconds(16, 128, cost->AllLayers());
+            ADD_FAILURE() << "an encoder's profile costed decode steps on " << device;
+        }
+        catch (const std::invalid_argument& e)
+        {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("'bert-base-110m' is an encoder"), std::string::npos) << what;
+            EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+        }
+        BatchStep step;
+        step.decodeContexts = {128};
+        EXPECT_THROW(cost->BatchStepSeconds(step, cost->AllLayers()), std::invalid_argument);
+    }
+}
+
+TEST(RouterClassifier, RooflineStaysSelectable)
+{
+    Ptr<PromptClassifier> classifier = CreateObject<PromptClassifier>();
+    classifier->SetAttribute(
+        "CostModel",
+        StringValue("ns3::RooflineCostModel[Model=bert-base-110m|Device=edge-server-l4]"));
+    Ptr<RooflineCostModel> l4 = CreateObject<RooflineCostModel>();
+    l4->SetModel(ModelSpec::Preset("bert-base-110m"));
+    l4->SetDevice(DeviceProfile::Preset("edge-server-l4"));
+    for (uint32_t p : {1u, 37u, 200u, 512u})
+    {
+        EXPECT_NEAR(classifier->Cost(p).GetSeconds(), l4->PrefillSeconds(p, l4->AllLayers()), 1e-9)
+            << p;
+    }
+    EXPECT_EQ(classifier->Cost(4000), classifier->Cost(512));
 }
 
 TEST(RouterClassifier, ConfusionMatrixIsRealisedWithinTheSamplingError)
@@ -631,8 +734,14 @@ TEST_F(ExpertRouterTest, OneClassOneExpertIsTheDirectRunPlusTheGatewaysOverhead)
         EXPECT_FALSE(viaGateway.routing.misrouted);
         EXPECT_NEAR(viaGateway.ComputeSeconds(), direct.ComputeSeconds(), 1e-9) << i;
         EXPECT_NEAR(viaGateway.QueueWaitSeconds(), 0, 1e-9) << i;
-        // The gateway's time is the classifier's, as the cost model gives it (no queue).
+        // The gateway's time is the classifier's, as the cost model gives it (no queue): the
+        // profiled encoder's forward pass on the L4, as profiles/bert-base-110m.json says.
         const double classify = classifier->Cost(direct.record.promptTokens).GetSeconds();
+        EXPECT_NEAR(
+            classify,
+            ProfiledClassifierSeconds(std::min(direct.record.promptTokens, 512u), "edge-server-l4"),
+            1e-9)
+            << i;
         EXPECT_NEAR(viaGateway.routing.classifierSeconds, classify, 1e-9) << i;
         EXPECT_NEAR(viaGateway.routing.GatewaySeconds(), classify, 1e-9) << i;
         const double extraLatency =

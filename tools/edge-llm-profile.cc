@@ -174,17 +174,37 @@ main(int argc, char* argv[])
                     profile.layerPrefill[1],
                     profile.layerPrefill[2],
                     profile.fitRSquaredPrefill);
-        std::printf("  layer decode   s = %.4g + %.4g B + %.4g S     (R^2 %.4f)\n",
-                    profile.layerDecode[0],
-                    profile.layerDecode[1],
-                    profile.layerDecode[2],
-                    profile.fitRSquaredDecode);
+        if (profile.HasDecode())
+        {
+            std::printf("  layer decode   s = %.4g + %.4g B + %.4g S     (R^2 %.4f)\n",
+                        profile.layerDecode[0],
+                        profile.layerDecode[1],
+                        profile.layerDecode[2],
+                        profile.fitRSquaredDecode);
+        }
         std::printf("  head prefill   s = %.4g + %.4g P\n",
                     profile.headPrefill[0],
                     profile.headPrefill[1]);
-        std::printf("  head decode    s = %.4g + %.4g B\n",
-                    profile.headDecode[0],
-                    profile.headDecode[1]);
+        if (profile.HasDecode())
+        {
+            std::printf("  head decode    s = %.4g + %.4g B\n",
+                        profile.headDecode[0],
+                        profile.headDecode[1]);
+        }
+        else
+        {
+            // An encoder: one forward pass (all blocks and the head) per prompt.
+            for (uint32_t p : {128u, 512u})
+            {
+                if (p <= profile.model.maxContext)
+                {
+                    std::printf("  forward pass of %u tokens: %.2f ms on this host (fit)\n",
+                                p,
+                                1e3 * (profile.model.layers * profile.LayerPrefillSeconds(p) +
+                                       profile.HeadPrefillSeconds(p)));
+                }
+            }
+        }
         std::printf("  host %s: GEMM %.1f GFLOP/s, copy %.1f GB/s, %u threads\n",
                     profile.cpuModel.c_str(),
                     profile.hostFlops / 1e9,
@@ -194,9 +214,19 @@ main(int argc, char* argv[])
         const std::string written = std::filesystem::absolute(out).lexically_normal().string();
         std::printf("wrote %s\n", written.c_str());
         // How to simulate with it: explicitly, or found by name through the search path.
-        std::printf("use it: ./edge-llm run edge-llm-wifi-star --model=%s --profile=%s\n",
-                    modelName.c_str(),
-                    written.c_str());
+        if (profile.model.IsEncoder())
+        {
+            std::printf("use it: the expert router's classifier "
+                        "(ns3::PromptClassifier::CostModel = "
+                        "ns3::ProfiledCostModel[ProfileFile=%s|Device=...])\n",
+                        written.c_str());
+        }
+        else
+        {
+            std::printf("use it: ./edge-llm run edge-llm-wifi-star --model=%s --profile=%s\n",
+                        modelName.c_str(),
+                        written.c_str());
+        }
     }
     catch (const std::exception& e)
     {

@@ -2,6 +2,7 @@
 
 #include "cost-fit.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
@@ -153,19 +154,36 @@ CostProfile::HeadDecodeStepSeconds(double batch) const
     return headDecode[0] + headDecode[1] * batch;
 }
 
+bool
+CostProfile::HasDecode() const
+{
+    return hasDecodeFit;
+}
+
 void
 CostProfile::Fit()
 {
     const auto prefill = FitPhase(samples, "layer-prefill", 3);
-    const auto decode = FitPhase(samples, "layer-decode", 3);
     const auto headP = FitPhase(samples, "head-prefill", 2);
-    const auto headD = FitPhase(samples, "head-decode", 2);
     std::copy(prefill.coefficients.begin(), prefill.coefficients.end(), layerPrefill.begin());
-    std::copy(decode.coefficients.begin(), decode.coefficients.end(), layerDecode.begin());
     std::copy(headP.coefficients.begin(), headP.coefficients.end(), headPrefill.begin());
-    std::copy(headD.coefficients.begin(), headD.coefficients.end(), headDecode.begin());
     fitRSquaredPrefill = prefill.rSquared;
-    fitRSquaredDecode = decode.rSquared;
+    // An encoder never decodes: its profile fits the decode curves only if it sampled them.
+    const bool decodeSampled = std::any_of(samples.begin(), samples.end(), [](const auto& s) {
+        return s.phase == "layer-decode" || s.phase == "head-decode";
+    });
+    hasDecodeFit = !model.IsEncoder() || decodeSampled;
+    layerDecode = {};
+    headDecode = {};
+    fitRSquaredDecode = 0;
+    if (hasDecodeFit)
+    {
+        const auto decode = FitPhase(samples, "layer-decode", 3);
+        const auto headD = FitPhase(samples, "head-decode", 2);
+        std::copy(decode.coefficients.begin(), decode.coefficients.end(), layerDecode.begin());
+        std::copy(headD.coefficients.begin(), headD.coefficients.end(), headDecode.begin());
+        fitRSquaredDecode = decode.rSquared;
+    }
 }
 
 DeviceProfile
@@ -228,11 +246,17 @@ CostProfile::Load(const std::string& path)
         }
         const json& fit = j.at("fit");
         p.layerPrefill = ArrayFromJson<3>(fit, "layer_prefill");
-        p.layerDecode = ArrayFromJson<3>(fit, "layer_decode");
         p.headPrefill = ArrayFromJson<2>(fit, "head_prefill");
-        p.headDecode = ArrayFromJson<2>(fit, "head_decode");
         p.fitRSquaredPrefill = fit.value("r2_prefill", 0.0);
-        p.fitRSquaredDecode = fit.value("r2_decode", 0.0);
+        // The decode fit is optional for an encoder only (it never decodes).
+        p.hasDecodeFit =
+            !p.model.IsEncoder() || fit.contains("layer_decode") || fit.contains("head_decode");
+        if (p.hasDecodeFit)
+        {
+            p.layerDecode = ArrayFromJson<3>(fit, "layer_decode");
+            p.headDecode = ArrayFromJson<2>(fit, "head_decode");
+            p.fitRSquaredDecode = fit.value("r2_decode", 0.0);
+        }
         if (!(p.hostFlops > 0) || !(p.hostBandwidth > 0))
         {
             throw std::runtime_error("host.gemm_flops and host.copy_bandwidth must be > 0");
@@ -262,6 +286,15 @@ CostProfile::Save(const std::string& path) const
                                {"spread", s.spread},
                                {"repeats", s.repeats}});
     }
+    json fit = {{"layer_prefill", layerPrefill},
+                {"head_prefill", headPrefill},
+                {"r2_prefill", fitRSquaredPrefill}};
+    if (hasDecodeFit)
+    {
+        fit["layer_decode"] = layerDecode;
+        fit["head_decode"] = headDecode;
+        fit["r2_decode"] = fitRSquaredDecode;
+    }
     const json j = {
         {"format_version", FORMAT_VERSION},
         {"model", ModelToJson(model)},
@@ -277,13 +310,7 @@ CostProfile::Save(const std::string& path) const
           {"memory_bytes", hostMemoryBytes}}},
         {"libraries", {{"torch", torchVersion}, {"tool", tool}}},
         {"created_utc", createdUtc},
-        {"fit",
-         {{"layer_prefill", layerPrefill},
-          {"layer_decode", layerDecode},
-          {"head_prefill", headPrefill},
-          {"head_decode", headDecode},
-          {"r2_prefill", fitRSquaredPrefill},
-          {"r2_decode", fitRSquaredDecode}}},
+        {"fit", fit},
         {"samples", samplesJson},
     };
     const std::string tmp = path + ".tmp";

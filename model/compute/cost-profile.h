@@ -40,6 +40,10 @@ struct ProfileSample
  *  - one decode step of B sequences:  d0 + d1 B
  * Big models are profiled on a few blocks at full width; per-block costs make layer count
  * a multiplier, and layer ranges (split inference) fall out directly.
+ *
+ * An encoder (ModelSpec::IsEncoder, e.g. bert-base-110m) never decodes: its profile may hold
+ * only the prefill phases (head-prefill is then embeddings + pooler + classifier), and the
+ * file then has no decode fit (HasDecode() is false). A decoder's profile needs all four.
  */
 struct CostProfile
 {
@@ -69,6 +73,12 @@ struct CostProfile
     std::array<double, 2> headDecode{};   //!< d0, d1
     double fitRSquaredPrefill{0};
     double fitRSquaredDecode{0};
+    /// The decode curves were fitted (or read): false only for an encoder's prefill-only
+    /// profile, whose layerDecode and headDecode then stay 0.
+    bool hasDecodeFit{true};
+
+    /// Whether the profile can cost decode steps (see hasDecodeFit).
+    bool HasDecode() const;
 
     /// Seconds of one block, on the host.
     double LayerPrefillSeconds(double promptTokens) const;
@@ -77,8 +87,9 @@ struct CostProfile
     double HeadPrefillSeconds(double promptTokens) const;
     double HeadDecodeStepSeconds(double batch) const;
 
-    /// Fits the four cost curves to `samples`. Throws std::runtime_error if a phase has
-    /// too few samples.
+    /// Fits the cost curves to `samples`: all four for a decoder, the two prefill curves and
+    /// the decode ones only if sampled for an encoder. Throws std::runtime_error if a needed
+    /// phase has too few samples.
     void Fit();
 
     /// The host as a device: measured GEMM rate and copy bandwidth (what scaling divides by).

@@ -11,6 +11,24 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("ProfiledCostModel");
 NS_OBJECT_ENSURE_REGISTERED(ProfiledCostModel);
 
+namespace
+{
+
+/// Throws std::invalid_argument (one line) when `profile` cannot cost decode steps.
+void
+CheckDecode(const CostProfile& profile, const char* what)
+{
+    if (!profile.HasDecode())
+    {
+        throw std::invalid_argument(std::string(what) + ": model '" + profile.model.name +
+                                    "' is an encoder; its profile has prefill phases only (an "
+                                    "encoder classifies a prompt in one forward pass and never "
+                                    "decodes)");
+    }
+}
+
+} // namespace
+
 TypeId
 ProfiledCostModel::GetTypeId()
 {
@@ -180,6 +198,7 @@ double
 ProfiledCostModel::DecodeScale() const
 {
     Load();
+    CheckDecode(m_profile, "decode");
     if (m_targetIsHost)
     {
         return 1.0;
@@ -200,6 +219,7 @@ double
 ProfiledCostModel::DecodeKvSeconds(double contextSum) const
 {
     Load();
+    CheckDecode(m_profile, "decode");
     if (m_targetIsHost)
     {
         return m_profile.layerDecode[2] * contextSum;
@@ -228,6 +248,7 @@ double
 ProfiledCostModel::DecodeSeconds(uint32_t outputTokens, uint32_t context, LayerRange layers) const
 {
     CheckRange(layers);
+    CheckDecode(GetProfile(), "DecodeSeconds");
     if (outputTokens == 0)
     {
         return 0;
@@ -281,6 +302,7 @@ ProfiledCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) co
     double decode = 0;
     if (!step.decodeContexts.empty())
     {
+        CheckDecode(m_profile, "BatchStepSeconds with decodes");
         double contextSum = 0;
         for (uint32_t c : step.decodeContexts)
         {

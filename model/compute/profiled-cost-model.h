@@ -32,6 +32,10 @@ namespace ns3
  * reads at the device's achievable bandwidth, the B tokens at the prefill fit's per-token
  * compute cost). One sequence costs exactly what Decode charges per step.
  *
+ * An encoder's profile (bert-base-110m) has only prefill phases: PrefillSeconds and
+ * prefill-only batch steps are served from it; DecodeSeconds, a batch step with decodes and
+ * the decode helpers throw std::invalid_argument (one line: an encoder has no decode steps).
+ *
  * Attributes: ProfileFile (path, or empty to look up `<Model>.json` with FindProfileFile),
  * Model (preset name, used for that look-up; a precision variant such as "llama-3-8b-int4"
  * without a profile of its own uses its base model's profile, served at its precision) and

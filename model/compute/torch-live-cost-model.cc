@@ -8,7 +8,9 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
+#include <vector>
 
 namespace ns3
 {
@@ -162,13 +164,38 @@ LiveCostModel::PrefillSeconds(uint32_t promptTokens, LayerRange layers) const
     {
         return 0;
     }
+    if (m_model.IsEncoder())
+    {
+        // An encoder's prefill is its whole forward pass: classify a prompt of that length.
+        std::vector<int64_t> prompt(promptTokens);
+        for (uint32_t i = 0; i < promptTokens; ++i)
+        {
+            prompt[i] = (i * 7919 + 13) % m_model.vocab;
+        }
+        TorchTransformer& engine = Engine();
+        const auto start = std::chrono::steady_clock::now();
+        engine.ClassifierLogits(prompt);
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
     return Engine().Generate(promptTokens, 1).prefillSeconds;
+}
+
+void
+LiveCostModel::CheckDecoder() const
+{
+    if (m_model.IsEncoder())
+    {
+        throw std::invalid_argument("model '" + m_model.name +
+                                    "' is an encoder; it has no decode steps (one forward pass "
+                                    "classifies the whole prompt)");
+    }
 }
 
 double
 LiveCostModel::DecodeSeconds(uint32_t outputTokens, uint32_t context, LayerRange layers) const
 {
     CheckWholeModel(layers);
+    CheckDecoder();
     if (outputTokens == 0)
     {
         return 0;
@@ -181,10 +208,14 @@ double
 LiveCostModel::BatchStepSeconds(const BatchStep& step, LayerRange layers) const
 {
     CheckWholeModel(layers);
+    if (!step.decodeContexts.empty())
+    {
+        CheckDecoder();
+    }
     double seconds = 0;
     for (uint32_t p : step.prefillTokens)
     {
-        seconds += p > 0 ? Engine().Generate(p, 1).prefillSeconds : 0;
+        seconds += PrefillSeconds(p, layers);
     }
     for (uint32_t c : step.decodeContexts)
     {

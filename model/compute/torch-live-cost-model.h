@@ -27,7 +27,9 @@ class TorchTransformer;
  * to check ProfiledCostModel, not to run experiments. Only the whole model (AllLayers()) is
  * supported; other layer ranges throw std::invalid_argument.
  *
- *  - PrefillSeconds(P): the prefill phase of Generate(P, 1).
+ *  - PrefillSeconds(P): the prefill phase of Generate(P, 1); for an encoder (bert), one
+ *    ClassifierLogits forward pass over P tokens. An encoder has no decode: DecodeSeconds and
+ *    batch steps with decodes throw std::invalid_argument.
  *  - DecodeSeconds(G, C): the decode phase of Generate(C, G + 1), i.e. G steps with contexts
  *    C .. C + G - 1 (the prefill of the C-token context is run but not charged).
  *  - BatchStepSeconds: an approximation. Each prefill and each decode step is measured on its
@@ -61,6 +63,8 @@ class LiveCostModel : public InferenceCostModel
     std::string GetDeviceName() const;
     /// Throws std::invalid_argument unless `layers` is the whole model.
     void CheckWholeModel(LayerRange layers) const;
+    /// Throws std::invalid_argument (one line) for an encoder, which has no decode steps.
+    void CheckDecoder() const;
     /// The live model, built on first use with the current thread count.
     TorchTransformer& Engine() const;
 

@@ -445,10 +445,11 @@ RunProfiler(const ProfilerOptions& options)
                                         weightBytes / GIB,
                                         available / GIB));
     }
-    progress(Format("building %s: %u of %u blocks + head, %.2f GiB fp32",
+    progress(Format("building %s: %u of %u blocks + %s, %.2f GiB fp32",
                     model.name.c_str(),
                     blocks,
                     model.layers,
+                    model.IsEncoder() ? "embeddings, pooler and classifier (encoder)" : "head",
                     weightBytes / GIB));
     TorchTransformer net(model, blocks, true, options.seed);
 
@@ -459,7 +460,12 @@ RunProfiler(const ProfilerOptions& options)
                               net.RunBlocksPrefill(p, 1);
                           }});
     }
-    for (uint32_t b : DECODE_BATCHES)
+    // An encoder (bert) never decodes: its forward pass is the prefill phases alone.
+    const std::vector<uint32_t> decodeBatches =
+        model.IsEncoder() ? std::vector<uint32_t>{} : DECODE_BATCHES;
+    const std::vector<uint32_t> headBatches =
+        model.IsEncoder() ? std::vector<uint32_t>{} : HEAD_BATCHES;
+    for (uint32_t b : decodeBatches)
     {
         for (uint32_t c : DecodeContexts(model))
         {
@@ -476,7 +482,7 @@ RunProfiler(const ProfilerOptions& options)
         probes.push_back(
             {"head-prefill", p, 1, 1.0, nullptr, [&net, p] { net.RunHeadPrefill(p); }});
     }
-    for (uint32_t b : HEAD_BATCHES)
+    for (uint32_t b : headBatches)
     {
         probes.push_back({"head-decode", 1, b, 1.0, nullptr, [&net, b] { net.RunHeadDecode(b); }});
     }

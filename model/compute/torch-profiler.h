@@ -61,6 +61,9 @@ uint32_t ProfiledBlocks(const ProfilerOptions& options);
  *  - layer-decode, one step of B in {1, 4} sequences with context C in {16, 64, 256, 1024}
  *    (capped at the context - 1) each;
  *  - head-prefill at the same P; head-decode at B in {1, 2, 4, 8}.
+ * An encoder (bert) is profiled on its forward pass only: layer-prefill and head-prefill
+ * (embeddings, pooler, classifier) at P up to its context (512 for bert-base-110m), no decode
+ * probes; its profile has no decode fit (CostProfile::HasDecode).
  * Every probe is warmed up (`warmup` calls, at least one), then timed in `repeats` rounds
  * over all probes; a round times each probe as the mean of enough back-to-back calls to last
  * 20 ms (one call for all but the smallest models). A sample is the median over the rounds,

@@ -25,16 +25,19 @@ namespace
 
 using at::Tensor;
 
-constexpr double INIT_STD = 0.02;      // GPT-2's initialiser range
-constexpr double NORM_EPS = 1e-5;      // LayerNorm and RMSNorm epsilon of the presets
-constexpr double ROPE_THETA = 10000.0; // rotary base; timing does not depend on it
+constexpr double INIT_STD = 0.02;       // GPT-2's (and BERT's) initialiser range
+constexpr double NORM_EPS = 1e-5;       // LayerNorm and RMSNorm epsilon of the presets
+constexpr double BERT_NORM_EPS = 1e-12; // BERT's layer_norm_eps
+constexpr int64_t TOKEN_TYPES = 2;      // BERT's type_vocab_size
+constexpr double ROPE_THETA = 10000.0;  // rotary base; timing does not depend on it
 /// Prefill attention scores are computed in query chunks of about this many bytes.
 constexpr int64_t SCORE_CHUNK_BYTES = 4 << 20;
 /// Decode of up to this many sequences runs its projections as GEMVs (see Linear).
 constexpr int64_t GEMV_MAX_ROWS = 8;
 
 // Weights of one block; the *B tensors stay undefined for llama (no biases), and upW holds
-// gate and up stacked for llama (one GEMM, as serving engines fuse them).
+// gate and up stacked for llama (one GEMM, as serving engines fuse them). An encoder's blocks
+// have no KV cache (each forward pass sees the whole prompt).
 struct Block
 {
     Tensor norm1W;
@@ -143,6 +146,16 @@ class TorchTransformer::Impl
         return m_spec.architecture == "gpt2";
     }
 
+    bool IsLlama() const
+    {
+        return m_spec.architecture == "llama";
+    }
+
+    bool IsEncoder() const
+    {
+        return m_spec.IsEncoder();
+    }
+
     Tensor Random(at::IntArrayRef shape, double std);
     Tensor Ones(at::IntArrayRef shape) const;
     Tensor Zeros(at::IntArrayRef shape) const;
@@ -155,14 +168,21 @@ class TorchTransformer::Impl
     Tensor RunBlocks(const Tensor& x, int64_t pos);
     /// tokens [B, T] at positions pos.. -> hidden states [B, T, d].
     Tensor Embed(const Tensor& tokens, int64_t pos) const;
-    /// Final norm and LM head on the last position of h [B, T, d] -> greedy tokens [B].
+    /// Final norm and LM head on the last position of h [B, T, d] -> greedy tokens [B]; for
+    /// an encoder, the classes of ClassifierLogitsOf(h).
     Tensor Head(const Tensor& h) const;
+    /// An encoder's pooler (dense + tanh) on the first position of h [B, T, d] and its
+    /// classifier -> logits [B, ENCODER_CLASSES].
+    Tensor ClassifierLogitsOf(const Tensor& h) const;
 
     /// Makes every block's cache hold at least `batch` sequences of `capacity` tokens.
     void EnsureCache(int64_t batch, int64_t capacity);
     void CheckHead() const;
-    void CheckFull() const;
+    /// Throws std::logic_error unless all blocks and the head are built; `what` needs them.
+    void CheckFull(const std::string& what) const;
     void CheckContext(int64_t tokens) const;
+    /// Throws std::logic_error for an encoder: `what` needs decode steps.
+    void CheckDecoder(const std::string& what) const;
 
     /// Greedy generation; fills `timing` and/or `tokens` when given.
     void Run(const Tensor& prompt,
@@ -183,11 +203,18 @@ class TorchTransformer::Impl
 
     std::vector<Block> m_blocks;
     Tensor m_embed;    //!< [vocab, d]
-    Tensor m_position; //!< gpt2: [maxContext, d]
+    Tensor m_position; //!< gpt2, bert: [maxContext, d]
     Tensor m_finalW;
     Tensor m_finalB;
-    Tensor m_lmHead;  //!< llama: [vocab, d]; gpt2 uses m_embed (tied)
-    Tensor m_ropeCos; //!< llama: [maxContext, headDim]
+    Tensor m_lmHead;      //!< llama: [vocab, d]; gpt2 uses m_embed (tied)
+    Tensor m_tokenType;   //!< bert: [TOKEN_TYPES, d]
+    Tensor m_embedNormW;  //!< bert: LayerNorm after the embeddings
+    Tensor m_embedNormB;  //!< bert
+    Tensor m_poolerW;     //!< bert: [d, d]
+    Tensor m_poolerB;     //!< bert: [d]
+    Tensor m_classifierW; //!< bert: [ENCODER_CLASSES, d]
+    Tensor m_classifierB; //!< bert: [ENCODER_CLASSES]
+    Tensor m_ropeCos;     //!< llama: [maxContext, headDim]
     Tensor m_ropeSin;
 
     int64_t m_cacheBatch{0};
@@ -224,9 +251,9 @@ TorchTransformer::Impl::Impl(const ModelSpec& spec, uint32_t blocks, bool head, 
         b.norm2W = Ones({d});
         b.qkvW = Random({qkvRows, d}, INIT_STD);
         b.outW = Random({d, m_heads * m_headDim}, INIT_STD);
-        b.upW = Random({IsGpt2() ? f : 2 * f, d}, INIT_STD);
+        b.upW = Random({IsLlama() ? 2 * f : f, d}, INIT_STD);
         b.downW = Random({d, f}, INIT_STD);
-        if (IsGpt2())
+        if (!IsLlama())
         {
             b.norm1B = Zeros({d});
             b.norm2B = Zeros({d});
@@ -237,7 +264,22 @@ TorchTransformer::Impl::Impl(const ModelSpec& spec, uint32_t blocks, bool head, 
         }
         m_blocks.push_back(std::move(b));
     }
-    if (head)
+    if (head && IsEncoder())
+    {
+        // BERT: token, position and token-type embeddings summed, then LayerNorm; pooler and
+        // classifier. No final norm: post-LN blocks end normalised.
+        const auto classes = static_cast<int64_t>(ENCODER_CLASSES);
+        m_embed = Random({static_cast<int64_t>(spec.vocab), d}, INIT_STD);
+        m_position = Random({static_cast<int64_t>(spec.maxContext), d}, INIT_STD);
+        m_tokenType = Random({TOKEN_TYPES, d}, INIT_STD);
+        m_embedNormW = Ones({d});
+        m_embedNormB = Zeros({d});
+        m_poolerW = Random({d, d}, INIT_STD);
+        m_poolerB = Zeros({d});
+        m_classifierW = Random({classes, d}, INIT_STD);
+        m_classifierB = Zeros({classes});
+    }
+    else if (head)
     {
         m_embed = Random({static_cast<int64_t>(spec.vocab), d}, INIT_STD);
         m_finalW = Ones({d});
@@ -251,7 +293,7 @@ TorchTransformer::Impl::Impl(const ModelSpec& spec, uint32_t blocks, bool head, 
             m_lmHead = Random({static_cast<int64_t>(spec.vocab), d}, INIT_STD);
         }
     }
-    if (!IsGpt2())
+    if (IsLlama())
     {
         // cos/sin of position x inverse frequency, halves repeated (rotate-half convention).
         const auto half = m_headDim / 2;
@@ -286,9 +328,9 @@ TorchTransformer::Impl::Zeros(at::IntArrayRef shape) const
 Tensor
 TorchTransformer::Impl::Norm(const Tensor& x, const Tensor& w, const Tensor& b) const
 {
-    if (IsGpt2())
+    if (!IsLlama())
     {
-        return at::layer_norm(x, {m_d}, w, b, NORM_EPS);
+        return at::layer_norm(x, {m_d}, w, b, IsEncoder() ? BERT_NORM_EPS : NORM_EPS);
     }
     // RMSNorm
     return x * at::rsqrt(x.pow(2).mean(-1, true) + NORM_EPS) * w;
@@ -322,19 +364,30 @@ TorchTransformer::Impl::Attention(Block& block,
     Tensor k = qkv.narrow(-1, m_heads * hd, m_kvHeads * hd).view({batch, t, m_kvHeads, hd});
     const Tensor v =
         qkv.narrow(-1, (m_heads + m_kvHeads) * hd, m_kvHeads * hd).view({batch, t, m_kvHeads, hd});
-    if (!IsGpt2())
+    if (IsLlama())
     {
         q = Rope(q, pos);
         k = Rope(k, pos);
     }
-    // Write the new keys/values in place, then attend over everything cached so far.
-    const Tensor cacheK = block.cacheK.narrow(0, 0, batch);
-    const Tensor cacheV = block.cacheV.narrow(0, 0, batch);
-    cacheK.narrow(2, pos, t).copy_(k.transpose(1, 2));
-    cacheV.narrow(2, pos, t).copy_(v.transpose(1, 2));
+    Tensor keys;   // [B, kvH, L, hd]
+    Tensor values; // [B, kvH, L, hd]
     const int64_t length = pos + t;
-    const Tensor keys = cacheK.narrow(2, 0, length);   // [B, kvH, L, hd]
-    const Tensor values = cacheV.narrow(2, 0, length); // [B, kvH, L, hd]
+    if (IsEncoder())
+    {
+        // One forward pass over the whole prompt: nothing to cache.
+        keys = k.transpose(1, 2);
+        values = v.transpose(1, 2);
+    }
+    else
+    {
+        // Write the new keys/values in place, then attend over everything cached so far.
+        const Tensor cacheK = block.cacheK.narrow(0, 0, batch);
+        const Tensor cacheV = block.cacheV.narrow(0, 0, batch);
+        cacheK.narrow(2, pos, t).copy_(k.transpose(1, 2));
+        cacheV.narrow(2, pos, t).copy_(v.transpose(1, 2));
+        keys = cacheK.narrow(2, 0, length);
+        values = cacheV.narrow(2, 0, length);
+    }
     // Query heads grouped by the K/V head they share, [B, kvH, groups, T, hd], so GQA needs
     // no copy of K/V (head h reads K/V head h / groups, as in Llama).
     const Tensor grouped = q.view({batch, t, m_kvHeads, groups, hd}).permute({0, 2, 3, 1, 4});
@@ -342,14 +395,14 @@ TorchTransformer::Impl::Attention(Block& block,
     // Prefill attends in chunks of queries, as memory-efficient attention kernels do: each
     // chunk's scores stay cache-sized (whole [T, L] score matrices fall out of cache and made
     // long prompts disproportionately slow), and keys after a chunk's last query, which the
-    // causal mask hides anyway, are skipped.
+    // causal mask hides anyway, are skipped. An encoder's queries see every key (no mask).
     const int64_t rowBytes = batch * m_heads * length * static_cast<int64_t>(sizeof(float));
     const int64_t chunk = std::clamp<int64_t>(SCORE_CHUNK_BYTES / rowBytes, 1, t);
     Tensor context = at::empty({batch, m_kvHeads, groups, t, hd}, m_options);
     for (int64_t first = 0; first < t; first += chunk)
     {
         const int64_t n = std::min(chunk, t - first);
-        const int64_t visible = pos + first + n;
+        const int64_t visible = IsEncoder() ? length : pos + first + n;
         const Tensor queries =
             grouped.narrow(3, first, n).reshape({batch, m_kvHeads, groups * n, hd});
         Tensor scores = at::matmul(queries, keys.narrow(2, 0, visible).transpose(-1, -2));
@@ -372,12 +425,14 @@ Tensor
 TorchTransformer::Impl::Mlp(const Block& block, const Tensor& x) const
 {
     const bool decode = x.size(1) == 1;
-    if (IsGpt2())
+    if (!IsLlama())
     {
-        return Linear(at::gelu(Linear(x, block.upW, block.upB, decode), "tanh"),
-                      block.downW,
-                      block.downB,
-                      decode);
+        // GPT-2's tanh approximation; BERT's exact (erf) GELU.
+        return Linear(
+            at::gelu(Linear(x, block.upW, block.upB, decode), IsEncoder() ? "none" : "tanh"),
+            block.downW,
+            block.downB,
+            decode);
     }
     const int64_t f = m_spec.ffn;
     const Tensor gateUp = Linear(x, block.upW, Tensor(), decode);
@@ -391,6 +446,17 @@ Tensor
 TorchTransformer::Impl::RunBlocks(const Tensor& x, int64_t pos)
 {
     const int64_t t = x.size(1);
+    Tensor h = x;
+    if (IsEncoder())
+    {
+        // BERT's post-LN blocks, bidirectional attention (no mask).
+        for (auto& block : m_blocks)
+        {
+            h = Norm(h + Attention(block, h, pos, Tensor()), block.norm1W, block.norm1B);
+            h = Norm(h + Mlp(block, h), block.norm2W, block.norm2B);
+        }
+        return h;
+    }
     Tensor mask;
     if (t > 1)
     {
@@ -398,7 +464,6 @@ TorchTransformer::Impl::RunBlocks(const Tensor& x, int64_t pos)
         mask = at::full({t, pos + t}, -std::numeric_limits<float>::infinity(), m_options)
                    .triu_(pos + 1);
     }
-    Tensor h = x;
     for (auto& block : m_blocks)
     {
         h = h + Attention(block, Norm(h, block.norm1W, block.norm1B), pos, mask);
@@ -411,6 +476,12 @@ Tensor
 TorchTransformer::Impl::Embed(const Tensor& tokens, int64_t pos) const
 {
     Tensor x = at::embedding(m_embed, tokens);
+    if (IsEncoder())
+    {
+        // Every token of type 0 (one segment): its embedding is broadcast.
+        x = x + m_position.narrow(0, pos, tokens.size(1)) + m_tokenType.select(0, 0);
+        return at::layer_norm(x, {m_d}, m_embedNormW, m_embedNormB, BERT_NORM_EPS);
+    }
     if (IsGpt2())
     {
         x = x + m_position.narrow(0, pos, tokens.size(1));
@@ -419,8 +490,20 @@ TorchTransformer::Impl::Embed(const Tensor& tokens, int64_t pos) const
 }
 
 Tensor
+TorchTransformer::Impl::ClassifierLogitsOf(const Tensor& h) const
+{
+    // BERT's pooler reads the first ([CLS]) position.
+    const Tensor pooled = at::tanh(at::linear(h.select(1, 0), m_poolerW, m_poolerB)); // [B, d]
+    return at::linear(pooled, m_classifierW, m_classifierB); // [B, classes]
+}
+
+Tensor
 TorchTransformer::Impl::Head(const Tensor& h) const
 {
+    if (IsEncoder())
+    {
+        return ClassifierLogitsOf(h).argmax(-1);
+    }
     const Tensor last = Norm(h.select(1, h.size(1) - 1), m_finalW, m_finalB); // [B, d]
     // One row per sequence, as in decode: the LM head only sees the last token.
     const Tensor logits = Linear(last, IsGpt2() ? m_embed : m_lmHead, Tensor(), true); // [B, vocab]
@@ -459,14 +542,25 @@ TorchTransformer::Impl::CheckHead() const
 }
 
 void
-TorchTransformer::Impl::CheckFull() const
+TorchTransformer::Impl::CheckFull(const std::string& what) const
 {
     if (!m_hasHead || m_blockCount != m_spec.layers)
     {
-        throw std::logic_error("generation needs the full model '" + m_spec.name + "' (" +
+        throw std::logic_error(what + " needs the full model '" + m_spec.name + "' (" +
                                std::to_string(m_spec.layers) + " blocks and the head); built " +
                                std::to_string(m_blockCount) + " blocks" +
                                (m_hasHead ? " and the head" : " without head"));
+    }
+}
+
+void
+TorchTransformer::Impl::CheckDecoder(const std::string& what) const
+{
+    if (IsEncoder())
+    {
+        throw std::logic_error(what + ": model '" + m_spec.name +
+                               "' is an encoder; it has no decode steps (one forward pass "
+                               "classifies the whole prompt)");
     }
 }
 
@@ -530,12 +624,6 @@ TorchTransformer::TorchTransformer(const ModelSpec& spec,
                                    uint64_t seed)
 {
     spec.Validate();
-    if (spec.IsEncoder())
-    {
-        // Only decoder blocks are built; an encoder is costed by the roofline model.
-        throw std::invalid_argument("model '" + spec.name +
-                                    "' is an encoder; libtorch builds gpt2 and llama models only");
-    }
     if (blocksToBuild == 0 || blocksToBuild > spec.layers)
     {
         throw std::invalid_argument("model '" + spec.name + "': cannot build " +
@@ -621,7 +709,14 @@ TorchTransformer::GetWeightBytes() const
                             &m_impl->m_position,
                             &m_impl->m_finalW,
                             &m_impl->m_finalB,
-                            &m_impl->m_lmHead})
+                            &m_impl->m_lmHead,
+                            &m_impl->m_tokenType,
+                            &m_impl->m_embedNormW,
+                            &m_impl->m_embedNormB,
+                            &m_impl->m_poolerW,
+                            &m_impl->m_poolerB,
+                            &m_impl->m_classifierW,
+                            &m_impl->m_classifierB})
     {
         add(*t);
     }
@@ -639,7 +734,10 @@ TorchTransformer::RunBlocksPrefill(uint32_t promptTokens, uint32_t batch)
     {
         m.m_prefillInput = m.Random({batch, promptTokens, m.m_d}, 1.0);
     }
-    m.EnsureCache(batch, promptTokens);
+    if (!m.IsEncoder())
+    {
+        m.EnsureCache(batch, promptTokens);
+    }
     m.RunBlocks(m.m_prefillInput, 0);
 }
 
@@ -648,6 +746,7 @@ TorchTransformer::PrepareDecode(uint32_t context, uint32_t batch)
 {
     c10::InferenceMode guard;
     Impl& m = *m_impl;
+    m.CheckDecoder("PrepareDecode");
     m.CheckContext(static_cast<int64_t>(context) + 1);
     m.EnsureCache(batch, context + 1);
     // Values do not change the timing; filling only what was never filled keeps repeated
@@ -678,6 +777,7 @@ TorchTransformer::RunBlocksDecodeStep()
 {
     c10::InferenceMode guard;
     Impl& m = *m_impl;
+    m.CheckDecoder("RunBlocksDecodeStep");
     if (m.m_decodeContext < 0)
     {
         throw std::logic_error("RunBlocksDecodeStep needs PrepareDecode first");
@@ -705,6 +805,7 @@ TorchTransformer::RunHeadDecode(uint32_t batch)
 {
     c10::InferenceMode guard;
     Impl& m = *m_impl;
+    m.CheckDecoder("RunHeadDecode");
     m.CheckHead();
     if (!m.m_headDecodeTokens.defined() || m.m_headDecodeTokens.size(0) != batch)
     {
@@ -718,7 +819,8 @@ TorchTransformer::Generate(uint32_t promptTokens, uint32_t outputTokens)
 {
     c10::InferenceMode guard;
     Impl& m = *m_impl;
-    m.CheckFull();
+    m.CheckDecoder("Generate");
+    m.CheckFull("generation");
     if (promptTokens == 0 || outputTokens == 0)
     {
         throw std::invalid_argument("generation needs at least one prompt and one output token");
@@ -730,12 +832,44 @@ TorchTransformer::Generate(uint32_t promptTokens, uint32_t outputTokens)
     return timing;
 }
 
+std::vector<float>
+TorchTransformer::ClassifierLogits(const std::vector<int64_t>& prompt)
+{
+    c10::InferenceMode guard;
+    Impl& m = *m_impl;
+    if (!m.IsEncoder())
+    {
+        throw std::logic_error("ClassifierLogits: model '" + m.m_spec.name +
+                               "' is a decoder; only an encoder (bert) has a classifier head");
+    }
+    m.CheckFull("classification");
+    if (prompt.empty())
+    {
+        throw std::invalid_argument("classification needs at least one token");
+    }
+    m.CheckContext(static_cast<int64_t>(prompt.size()));
+    for (int64_t token : prompt)
+    {
+        if (token < 0 || token >= static_cast<int64_t>(m.m_spec.vocab))
+        {
+            throw std::invalid_argument("token id " + std::to_string(token) +
+                                        " is outside the vocabulary");
+        }
+    }
+    const Tensor ids = at::tensor(at::ArrayRef<int64_t>(prompt), at::kLong)
+                           .view({1, static_cast<int64_t>(prompt.size())});
+    const Tensor logits = m.ClassifierLogitsOf(m.RunBlocks(m.Embed(ids, 0), 0)).contiguous();
+    const float* data = logits.data_ptr<float>();
+    return std::vector<float>(data, data + logits.numel());
+}
+
 std::vector<int64_t>
 TorchTransformer::Greedy(const std::vector<int64_t>& prompt, uint32_t outputTokens, bool useCache)
 {
     c10::InferenceMode guard;
     Impl& m = *m_impl;
-    m.CheckFull();
+    m.CheckDecoder("Greedy");
+    m.CheckFull("generation");
     if (prompt.empty() || outputTokens == 0)
     {
         throw std::invalid_argument("generation needs at least one prompt and one output token");

@@ -1,6 +1,7 @@
 /*
- * TorchTransformer: a decoder-only transformer built in libtorch from a ModelSpec, with random
- * weights, for timing. This header does not include torch (pimpl): only torch-*.cc do.
+ * TorchTransformer: a transformer (decoder, or BERT-class encoder) built in libtorch from a
+ * ModelSpec, with random weights, for timing. This header does not include torch (pimpl): only
+ * torch-*.cc do.
  */
 #ifndef EDGE_LLM_TORCH_TRANSFORMER_H
 #define EDGE_LLM_TORCH_TRANSFORMER_H
@@ -23,7 +24,13 @@ namespace ns3
  * Block styles follow ModelSpec::architecture:
  *  - "gpt2": LayerNorm, multi-head attention with biases, GELU (tanh) MLP hidden -> ffn ->
  *    hidden, learned position embedding, LM head tied to the token embedding;
- *  - "llama": RMSNorm, grouped-query attention (kvHeads), rotary positions, SwiGLU MLP.
+ *  - "llama": RMSNorm, grouped-query attention (kvHeads), rotary positions, SwiGLU MLP;
+ *  - "bert" (an encoder): token, learned position and token-type embeddings with LayerNorm,
+ *    post-LayerNorm blocks with biases, bidirectional self-attention (no causal mask, no KV
+ *    cache), GELU (erf) MLP; the head is BERT's pooler (dense + tanh on the first token) and
+ *    a linear classifier over ENCODER_CLASSES classes. An encoder only runs forward passes
+ *    (RunBlocksPrefill, RunHeadPrefill, ClassifierLogits); the decode and generation calls
+ *    throw std::logic_error.
  * Projections are fused the way serving engines fuse them (q/k/v in one matrix, gate/up in
  * one), which is mathematically the same model. Each block keeps a KV cache preallocated to a
  * capacity and written in place; grouped-query attention reads the shared K/V heads without
@@ -38,6 +45,9 @@ namespace ns3
 class TorchTransformer
 {
   public:
+    /// Classes of an encoder's classification head (the router's default mix has four).
+    static constexpr uint32_t ENCODER_CLASSES = 4;
+
     /// Wall-clock seconds of the two phases of one Generate() call.
     struct LiveTiming
     {
@@ -61,8 +71,9 @@ class TorchTransformer
     /// Bytes of the fp32 weights actually built (blocks and head).
     double GetWeightBytes() const;
 
-    /// Random hidden states [batch, promptTokens, hidden] through all built blocks, causal
-    /// mask, fresh (empty) KV cache.
+    /// Random hidden states [batch, promptTokens, hidden] through all built blocks: causal
+    /// mask and a fresh (empty) KV cache for a decoder, bidirectional and no cache for an
+    /// encoder.
     void RunBlocksPrefill(uint32_t promptTokens, uint32_t batch);
     /// Fills every block's KV cache with `context` random tokens per sequence for `batch`
     /// sequences (untimed preparation for RunBlocksDecodeStep).
@@ -71,10 +82,20 @@ class TorchTransformer
     /// plus itself. The cache length is not advanced, so repeated calls time the same step.
     void RunBlocksDecodeStep();
     /// Token (and position) embedding of promptTokens tokens, final norm, LM head on the last
-    /// token only, argmax. Needs the head.
+    /// token only, argmax; for an encoder, its embeddings (token, position, token type,
+    /// LayerNorm), pooler on the first token and classifier, argmax. Needs the head.
     void RunHeadPrefill(uint32_t promptTokens);
     /// Embedding of `batch` tokens, final norm, LM head, argmax. Needs the head.
     void RunHeadDecode(uint32_t batch);
+
+    /**
+     * An encoder's forward pass on `prompt` (token ids, all of token type 0): embeddings, all
+     * blocks (bidirectional), pooler on the first token, classifier. Returns the
+     * ENCODER_CLASSES logits. Throws std::logic_error for a decoder or without all blocks and
+     * the head, std::invalid_argument for an empty prompt, one longer than the context or a
+     * token outside the vocabulary.
+     */
+    std::vector<float> ClassifierLogits(const std::vector<int64_t>& prompt);
 
     /**
      * Live greedy generation on the full model: random prompt token ids, prefill (produces

@@ -24,8 +24,9 @@ PromptClassifier::GetTypeId()
             .SetGroupName("EdgeLlm")
             .AddConstructor<PromptClassifier>()
             .AddAttribute("CostModel",
-                          "The encoder on the gateway's device; a prompt costs its prefill",
-                          StringValue("ns3::RooflineCostModel[Model=bert-base-110m|"
+                          "The encoder on the gateway's device; a prompt costs its prefill "
+                          "(default: bert-base-110m's libtorch profile scaled to the device)",
+                          StringValue("ns3::ProfiledCostModel[Model=bert-base-110m|"
                                       "Device=edge-server-l4]"),
                           MakePointerAccessor(&PromptClassifier::m_costModel),
                           MakePointerChecker<InferenceCostModel>())

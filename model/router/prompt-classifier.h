@@ -20,9 +20,11 @@ namespace ns3
  * \ingroup edge-llm
  * \brief A BERT-class encoder classifying prompts on the gateway's device. Its time per prompt
  * is the CostModel's prefill of the prompt's tokens, truncated at the encoder's context (512
- * tokens for bert-base-110m, as BERT classifiers truncate). Its accuracy is ConfusionMatrix:
- * row t gives the probabilities that a prompt of class t is classified as each class (empty:
- * perfect), realised with a seeded random stream.
+ * tokens for bert-base-110m, as BERT classifiers truncate). The default CostModel is
+ * bert-base-110m's libtorch profile (profiles/bert-base-110m.json: the encoder's forward pass
+ * timed on a real host) scaled to edge-server-l4; ns3::RooflineCostModel stays selectable. Its
+ * accuracy is ConfusionMatrix: row t gives the probabilities that a prompt of class t is classified
+ * as each class (empty: perfect), realised with a seeded random stream.
  */
 class PromptClassifier : public Object
 {
