@@ -1,6 +1,7 @@
 #include "wifi-star-helper.h"
 
 #include "preset-table.h"
+#include "program-options.h"
 
 #include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
@@ -142,6 +143,10 @@ WifiStarHelper::Install(uint32_t stations, int64_t stream)
     mobility.Install(star.stations);
 
     const NodeContainer all(star.stations, star.accessPoint, star.server);
+    // ns-3 holds 3 packets per unresolved ARP entry and drops the rest: users that open their
+    // connections together lost SYNs and waited 1 s + 2 s of TCP retransmission. Linux holds
+    // about 100 (unres_qlen 101).
+    ProgramOptions::SetDefaultUnlessGiven("ns3::ArpCache::PendingQueueSize", UintegerValue(101));
     InternetStackHelper internet;
     internet.Install(all);
     internet.AssignStreams(all, stream);
