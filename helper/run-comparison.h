@@ -26,7 +26,8 @@ struct MeanInterval
  * \brief Reads the output directories of a scenario's runs (summary.json and requests.csv),
  * grouped by variant, and compares the variants.
  *
- * Per run: mean, p50 and p95 latency and mean TTFT of completed requests, throughput
+ * Per run: mean, p50 and p95 latency, mean TTFT and mean and p95 time in the network of
+ * completed requests, throughput
  * (completed requests per simulated second), the share of requests that failed, energy per
  * completed request (all engines' energy over completed requests) and application bytes per
  * request. Per variant: each metric's mean over the runs with its 95 % confidence interval,

@@ -6,6 +6,11 @@
  * latency per variant (PNG, with gnuplot).
  *
  *   ./edge-llm compare scenarios/lte-cell.yaml --vary=access=wired,wifi,lte --seeds=5
+ *   mpirun -np 4 build/edge-llm-compare scenarios/lte-cell.yaml --vary=... --seeds=5
+ *
+ * Under mpirun (or with --mpi) rank r runs the runs whose index is r modulo the ranks, sends
+ * each run's summary.json and requests.csv to rank 0, and rank 0 writes and compares them:
+ * the same compare.csv as one machine's.
  *
  * Outputs in --out (default edge-llm-out/compare-<scenario>): compare.csv, latency-cdf.png,
  * throughput.png, p95-latency.png, their .plt scripts, and runs/<key>=<value>/run-<r>/ with
@@ -18,12 +23,15 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mpi.h>
 #include <spawn.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -85,6 +93,68 @@ Spawn(const std::vector<std::string>& argv, const std::string& log)
     return pid;
 }
 
+/// The whole of `path` ("" if it cannot be read).
+std::string
+Slurp(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// MPI: a string from `rank` to rank 0, or received there.
+void
+SendText(const std::string& text)
+{
+    const unsigned long long size = text.size();
+    MPI_Send(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, 0, MPI_COMM_WORLD);
+    // In pieces below INT_MAX: MPI counts are ints.
+    for (unsigned long long sent = 0; sent < size;)
+    {
+        const int piece = static_cast<int>(std::min<unsigned long long>(size - sent, 1 << 30));
+        MPI_Send(text.data() + sent, piece, MPI_CHAR, 0, 0, MPI_COMM_WORLD);
+        sent += piece;
+    }
+}
+
+std::string
+ReceiveText(int rank)
+{
+    unsigned long long size = 0;
+    MPI_Recv(&size, 1, MPI_UNSIGNED_LONG_LONG, rank, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    std::string text(size, '\0');
+    for (unsigned long long received = 0; received < size;)
+    {
+        const int piece = static_cast<int>(std::min<unsigned long long>(size - received, 1 << 30));
+        MPI_Recv(text.data() + received,
+                 piece,
+                 MPI_CHAR,
+                 rank,
+                 0,
+                 MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        received += piece;
+    }
+    return text;
+}
+
+/// Ends the program on every rank: rank 0 prints the error, all exit with 2.
+[[noreturn]] void
+FailEverywhere(bool mpi, int rank, const std::string& message)
+{
+    if (mpi)
+    {
+        if (rank == 0)
+        {
+            std::cerr << "error: " << message << std::endl;
+        }
+        MPI_Finalize();
+        std::exit(2);
+    }
+    FailOnCommandLine(message);
+}
+
 /// The last non-empty line of `path` (a failed run's error).
 std::string
 LastLine(const std::string& path)
@@ -108,16 +178,36 @@ int
 main(int argc, char* argv[])
 {
     std::vector<std::string> args(argv + 1, argv + argc);
+    // Under mpirun every rank starts here; --mpi asks for MPI without it (one rank).
+    const bool mpi = std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr ||
+                     std::getenv("PMI_SIZE") != nullptr ||
+                     std::find(args.begin(), args.end(), "--mpi") != args.end();
+    int rank = 0;
+    int ranks = 1;
+    if (mpi)
+    {
+        MPI_Init(&argc, &argv);
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    }
+    auto fail = [&](const std::string& message) { FailEverywhere(mpi, rank, message); };
+    args.erase(std::remove(args.begin(), args.end(), "--mpi"), args.end());
+
     if (args.empty() || args[0].rfind("--", 0) == 0)
     {
         if (!args.empty() && (args[0] == "--help" || args[0] == "-h"))
         {
             std::cout << "Usage: edge-llm-compare SCENARIO.yaml [--vary=KEY=V1,V2,...] "
-                         "[--seeds=R] [--jobs=N] [--out=DIR] [--KEY=VALUE for every run ...]\n";
+                         "[--seeds=R] [--jobs=N] [--out=DIR] [--mpi] [--KEY=VALUE for every "
+                         "run ...]\n";
+            if (mpi)
+            {
+                MPI_Finalize();
+            }
             return 0;
         }
-        FailOnCommandLine("the first argument must be a scenario file (SCENARIO.yaml); "
-                          "usage: edge-llm-compare SCENARIO.yaml --vary=KEY=V1,V2 --seeds=R");
+        fail("the first argument must be a scenario file (SCENARIO.yaml); "
+             "usage: edge-llm-compare SCENARIO.yaml --vary=KEY=V1,V2 --seeds=R");
     }
     const std::string scenario = args[0];
 
@@ -130,7 +220,7 @@ main(int argc, char* argv[])
                        "each, and compares them.");
     cmd.AddValue("vary", "KEY=V1,V2,...: the key and its values (none: the file as it is)", vary);
     cmd.AddValue("seeds", "Runs per variant, run numbers 1..R (1 to 1000)", seeds);
-    cmd.AddValue("jobs", "Runs at once on this machine (1 to 256)", jobs);
+    cmd.AddValue("jobs", "Runs at once on each machine (1 to 256)", jobs);
     cmd.AddValue("out", "Output directory (default edge-llm-out/compare-<scenario>)", out);
     // Options of the comparison go to it; any other --key=value goes to every run.
     std::vector<std::string> own;
@@ -146,35 +236,42 @@ main(int argc, char* argv[])
     {
         if (!cmd.ParseArguments(own))
         {
-            std::cout << cmd.Help();
+            if (rank == 0)
+            {
+                std::cout << cmd.Help();
+            }
+            if (mpi)
+            {
+                MPI_Finalize();
+            }
             return 0;
         }
     }
     catch (const OptionError& e)
     {
-        FailOnCommandLine(e.what());
+        fail(e.what());
     }
     if (seeds < 1 || seeds > 1000)
     {
-        FailOnCommandLine("--seeds=" + std::to_string(seeds) + " must be 1 to 1000");
+        fail("--seeds=" + std::to_string(seeds) + " must be 1 to 1000");
     }
     if (jobs < 1 || jobs > 256)
     {
-        FailOnCommandLine("--jobs=" + std::to_string(jobs) + " must be 1 to 256");
+        fail("--jobs=" + std::to_string(jobs) + " must be 1 to 256");
     }
     for (const auto& a : passOn)
     {
         if (a.rfind("--", 0) != 0 || a.find('=') == std::string::npos)
         {
-            FailOnCommandLine("unexpected argument '" + a +
-                              "' (accepted: --vary, --seeds, --jobs, --out, and --KEY=VALUE "
-                              "options for every run)");
+            fail("unexpected argument '" + a +
+                 "' (accepted: --vary, --seeds, --jobs, --out, --mpi, and --KEY=VALUE options "
+                 "for every run)");
         }
         const std::string name = a.substr(2, a.find('=') - 2);
         if (name == "run" || name == "RngRun" || name == "out")
         {
-            FailOnCommandLine(a + ": the comparison sets --" + name +
-                              " of each run itself (use --seeds and --out)");
+            fail(a + ": the comparison sets --" + name +
+                 " of each run itself (use --seeds and --out)");
         }
     }
 
@@ -185,13 +282,13 @@ main(int argc, char* argv[])
     }
     catch (const OptionError& e)
     {
-        FailOnCommandLine(e.what());
+        fail(e.what());
     }
     const std::string binary = OwnDirectory() + "/examples/" + program;
     if (access(binary.c_str(), X_OK) != 0)
     {
-        FailOnCommandLine(scenario + ": program '" + program +
-                          "' is not an example here (./edge-llm list shows them)");
+        fail(scenario + ": program '" + program +
+             "' is not an example here (./edge-llm list shows them)");
     }
 
     std::string key;
@@ -204,8 +301,8 @@ main(int argc, char* argv[])
                                              : CommaList(vary.substr(equals + 1));
         if (key.empty() || values.empty() || key == "run" || key == "out" || key == "RngRun")
         {
-            FailOnCommandLine("--vary=" + vary +
-                              " must be KEY=V1,V2,... with at least one value (not run or out)");
+            fail("--vary=" + vary +
+                 " must be KEY=V1,V2,... with at least one value (not run or out)");
         }
     }
     if (out.empty())
@@ -233,6 +330,13 @@ main(int argc, char* argv[])
             runs.push_back(run);
         }
     }
+    // This rank's share: every ranks-th run from its own index.
+    std::vector<size_t> mine;
+    for (size_t i = rank; i < runs.size(); i += ranks)
+    {
+        mine.push_back(i);
+    }
+    std::string failure;
     try
     {
         for (const auto& run : runs)
@@ -242,22 +346,25 @@ main(int argc, char* argv[])
     }
     catch (const std::filesystem::filesystem_error& e)
     {
-        FailOnCommandLine("cannot create " + out + ": " + e.code().message());
+        failure = "cannot create " + out + ": " + e.code().message();
     }
 
-    std::cout << "edge-llm-compare: " << scenario << " (" << program << "), "
-              << std::max<size_t>(1, values.size()) << " variant(s) x " << seeds << " run(s), "
-              << jobs << " at once" << std::endl;
-    // Run them, `jobs` at once; the first failure stops the comparison.
+    if (rank == 0)
+    {
+        std::cout << "edge-llm-compare: " << scenario << " (" << program << "), "
+                  << std::max<size_t>(1, values.size()) << " variant(s) x " << seeds << " run(s), "
+                  << jobs << " at once" << (mpi ? " on each of " : "")
+                  << (mpi ? std::to_string(ranks) + " ranks" : "") << std::endl;
+    }
+    // Run them, `jobs` at once; the first failure stops this rank's share.
     std::map<pid_t, size_t> running;
     size_t next = 0;
     size_t done = 0;
-    std::string failure;
-    while (done < runs.size() && failure.empty())
+    while (failure.empty() && done < mine.size())
     {
-        while (running.size() < jobs && next < runs.size())
+        while (running.size() < jobs && next < mine.size())
         {
-            const CompareRun& run = runs[next];
+            const CompareRun& run = runs[mine[next]];
             std::vector<std::string> command = {binary, scenario};
             command.insert(command.end(), passOn.begin(), passOn.end());
             command.insert(command.end(), run.args.begin(), run.args.end());
@@ -266,9 +373,14 @@ main(int argc, char* argv[])
             const pid_t pid = Spawn(command, run.log);
             if (pid < 0)
             {
-                FailOnCommandLine("cannot start " + binary + ": " + std::strerror(errno));
+                failure = "cannot start " + binary + ": " + std::strerror(errno);
+                break;
             }
-            running[pid] = next++;
+            running[pid] = mine[next++];
+        }
+        if (running.empty())
+        {
+            break;
         }
         int status = 0;
         const pid_t pid = waitpid(-1, &status, 0);
@@ -286,20 +398,75 @@ main(int argc, char* argv[])
                                          : "signal " + std::to_string(WTERMSIG(status))) +
                       "): " + LastLine(run.log) + " (log: " + run.log + ")";
         }
-        else
+        else if (rank == 0)
         {
-            std::cerr << "\r" << done << "/" << runs.size() << " runs done" << std::flush;
+            std::cerr << "\r" << done << "/" << mine.size() << " runs done"
+                      << (mpi ? " on rank 0" : "") << std::flush;
         }
     }
-    std::cerr << std::endl;
+    if (rank == 0)
+    {
+        std::cerr << std::endl;
+    }
     for (const auto& [pid, index] : running)
     {
         kill(pid, SIGTERM);
         waitpid(pid, nullptr, 0);
     }
+
+    if (mpi)
+    {
+        // Rank 0 learns every rank's failure, then the outputs of every run it did not do.
+        if (rank != 0)
+        {
+            SendText(failure);
+            if (failure.empty())
+            {
+                for (size_t i : mine)
+                {
+                    SendText(Slurp(runs[i].outDir + "/summary.json"));
+                    SendText(Slurp(runs[i].outDir + "/requests.csv"));
+                }
+            }
+        }
+        else
+        {
+            for (int r = 1; r < ranks; ++r)
+            {
+                const std::string theirs = ReceiveText(r);
+                if (!theirs.empty())
+                {
+                    failure =
+                        failure.empty() ? "rank " + std::to_string(r) + ": " + theirs : failure;
+                    continue;
+                }
+                for (size_t i = r; i < runs.size(); i += ranks)
+                {
+                    std::filesystem::create_directories(runs[i].outDir);
+                    for (const char* file : {"summary.json", "requests.csv"})
+                    {
+                        // Received whole before writing: on a shared file system the file is
+                        // the one rank r read, and is left as it is.
+                        const std::string text = ReceiveText(r);
+                        const std::string path = runs[i].outDir + "/" + file;
+                        if (Slurp(path) != text)
+                        {
+                            std::ofstream(path + ".partial", std::ios::binary) << text;
+                            std::filesystem::rename(path + ".partial", path);
+                        }
+                    }
+                }
+            }
+        }
+        if (rank != 0)
+        {
+            MPI_Finalize();
+            return failure.empty() ? 0 : 2;
+        }
+    }
     if (!failure.empty())
     {
-        FailOnCommandLine(failure);
+        fail(failure);
     }
 
     RunComparison comparison;
@@ -317,7 +484,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        FailOnCommandLine(e.what());
+        fail(e.what());
     }
     const std::string plot =
         "cd '" + out + "' && gnuplot latency-cdf.plt per-variant.plt 2>/dev/null";
@@ -332,5 +499,9 @@ main(int argc, char* argv[])
                   << out << std::endl;
     }
     std::cout << "outputs: " << out << std::endl;
+    if (mpi)
+    {
+        MPI_Finalize();
+    }
     return 0;
 }
