@@ -5,6 +5,7 @@
  *   client nodes (U users) ==== 1 Gb/s CSMA LAN ==== server (LlmServer + LlmEngine)
  *   client nodes (U users) ))) Wi-Fi AP ==== link ==== server            (--access=wifi)
  *   client nodes (U users) ))) LTE eNB ==== EPC ==== server (behind the PGW; --access=lte)
+ *   client nodes ))) AP 1..K ==== CSMA backbone ==== server                (--access=campus)
  *
  * Outputs in --out: requests.csv (with itl_s and preemptions), queue.csv, summary.json (per
  * engine: mean batch size, KV utilisation, preemptions, tokens per second), pcaps with --pcap.
@@ -58,6 +59,7 @@ main(int argc, char* argv[])
     uint32_t queueCapacity = 100000;
     std::string access = "wired";
     std::string standard = "80211ax";
+    uint32_t accessPoints = 4;
     double distance = 10;
     double duration = 300;
     double drain = 300;
@@ -108,8 +110,12 @@ main(int argc, char* argv[])
                  memoryUtilization);
     cmd.AddValue("queue-capacity", "Jobs that may wait at the server", queueCapacity);
     cmd.AddValue("access",
-                 "Users' network: wired (CSMA LAN), wifi (one AP) or lte (one cell)",
+                 "Users' network: wired (CSMA LAN), wifi (one AP), campus (--aps APs on a "
+                 "backbone) or lte (one cell)",
                  access);
+    cmd.AddValue("aps",
+                 "Access points of a campus (--access=campus, 1 to 200), 50 m apart",
+                 accessPoints);
     cmd.AddValue("standard",
                  "Wi-Fi standard (--access=wifi): " + WifiStarHelper::StandardList(),
                  standard);
@@ -173,7 +179,7 @@ main(int argc, char* argv[])
     {
         FailOnCommandLine("unknown --scheduler '" + scheduler + "'; accepted: fcfs, continuous");
     }
-    if (access != "wired" && access != "wifi" && access != "lte")
+    if (access != "wired" && access != "wifi" && access != "campus" && access != "lte")
     {
         FailOnCommandLine("unknown --access '" + access +
                           "'; accepted: " + AccessNetworkHelper::KindList());
@@ -247,6 +253,7 @@ main(int argc, char* argv[])
         accessHelper.SetKind(access);
         accessHelper.SetDistance(distance);
         accessHelper.SetStandard(standard);
+        accessHelper.SetAccessPoints(accessPoints);
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
@@ -357,6 +364,10 @@ main(int argc, char* argv[])
         runner->SetScenario("kv_blocks", std::to_string(engine->GetKvBlocks()));
     }
     runner->SetScenario("access", access);
+    if (access == "campus")
+    {
+        runner->SetScenario("access_points", std::to_string(accessPoints));
+    }
     runner->SetScenario("duration_s", NumberText(duration));
     runner->SetScenario("seed", std::to_string(seed));
     runner->SetScenario("run", std::to_string(run));

@@ -10,13 +10,13 @@ namespace ns3
 std::string
 AccessNetworkHelper::KindList()
 {
-    return "wired, wifi, lte";
+    return "wired, wifi, campus, lte";
 }
 
 void
 AccessNetworkHelper::SetKind(const std::string& kind)
 {
-    if (kind != "wired" && kind != "wifi" && kind != "lte")
+    if (kind != "wired" && kind != "wifi" && kind != "campus" && kind != "lte")
     {
         throw std::invalid_argument("access '" + kind + "' is not one of: " + KindList());
     }
@@ -38,11 +38,19 @@ void
 AccessNetworkHelper::SetStandard(const std::string& standard)
 {
     m_star.SetStandard(standard); // throws listing the standards
+    m_campus.SetStandard(standard);
     m_standard = standard;
 }
 
+void
+AccessNetworkHelper::SetAccessPoints(uint32_t count)
+{
+    m_campus.SetAccessPoints(count); // throws with the range
+    m_accessPoints = count;
+}
+
 uint32_t
-AccessNetworkHelper::MaxClients(const std::string& kind)
+AccessNetworkHelper::MaxClients(const std::string& kind, uint32_t accessPoints)
 {
     if (kind == "lte")
     {
@@ -52,20 +60,25 @@ AccessNetworkHelper::MaxClients(const std::string& kind)
     {
         return WifiStarHelper::MAX_STATIONS;
     }
+    if (kind == "campus")
+    {
+        return CampusNetworkHelper::MaxStations(accessPoints);
+    }
     return WiredLanHelper::MAX_CLIENTS;
 }
 
 AccessNetwork
 AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
 {
-    if (clients < 1 || clients > MaxClients(m_kind))
+    if (clients < 1 || clients > MaxClients(m_kind, m_accessPoints))
     {
-        const char* why = m_kind == "lte"    ? " (one sounding-reference-signal slot each)"
-                          : m_kind == "wifi" ? " (802.11 association IDs per access point)"
-                                             : " (the LAN's /16)";
+        const char* why = m_kind == "lte" ? " (one sounding-reference-signal slot each)"
+                          : m_kind == "wifi" || m_kind == "campus"
+                              ? " (802.11 association IDs per access point)"
+                              : " (the LAN's /16)";
         throw std::invalid_argument("--access=" + m_kind + " holds 1 to " +
-                                    std::to_string(MaxClients(m_kind)) + " client nodes" + why +
-                                    "; asked " + std::to_string(clients));
+                                    std::to_string(MaxClients(m_kind, m_accessPoints)) +
+                                    " client nodes" + why + "; asked " + std::to_string(clients));
     }
     AccessNetwork net;
     net.kind = m_kind;
@@ -76,6 +89,14 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
         net.clients = net.cell.ues;
         net.server = net.cell.server.Get(0);
         net.serverAddress = net.cell.serverAddress;
+    }
+    else if (m_kind == "campus")
+    {
+        m_campus.SetDistance(m_distance);
+        net.campus = m_campus.Install(clients, stream);
+        net.clients = net.campus.stations;
+        net.server = net.campus.server.Get(0);
+        net.serverAddress = net.campus.serverAddress;
     }
     else if (m_kind == "wifi")
     {
@@ -105,6 +126,10 @@ AccessNetworkHelper::EnablePcap(const std::string& dir, const AccessNetwork& net
     else if (network.kind == "wifi")
     {
         m_star.EnablePcap(dir + "/wifi", dir + "/wired", network.star);
+    }
+    else if (network.kind == "campus")
+    {
+        m_campus.EnablePcap(dir + "/wifi", dir + "/backbone", network.campus);
     }
     else
     {

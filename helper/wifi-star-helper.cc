@@ -19,6 +19,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 namespace ns3
 {
@@ -79,6 +80,49 @@ WifiStarHelper::StandardList()
     return PresetTableList(Standards());
 }
 
+std::pair<NetDeviceContainer, NetDeviceContainer>
+WifiStarHelper::InstallBss(const std::string& standard,
+                           const std::string& ssidName,
+                           Ptr<Node> accessPoint,
+                           const NodeContainer& stations,
+                           YansWifiPhyHelper& phy,
+                           int64_t& stream)
+{
+    const StandardChoice& choice = PresetTableLookup(Standards(), "Wi-Fi standard", standard);
+    YansWifiChannelHelper channel;
+    channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
+    // Indoor log-distance loss (exponent 3, e.g. an office).
+    channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel",
+                               "Exponent",
+                               DoubleValue(3.0),
+                               "ReferenceLoss",
+                               DoubleValue(choice.referenceLossDb));
+    phy = YansWifiPhyHelper();
+    phy.SetChannel(channel.Create());
+    phy.Set("ChannelSettings", StringValue(choice.channel));
+    phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
+
+    WifiHelper wifi;
+    wifi.SetStandard(choice.standard);
+    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+    WifiMacHelper mac;
+    const Ssid ssid(ssidName);
+    // Stations of a star never roam: one that misses beacons at the edge of range stays
+    // associated and keeps trying. (Dropping the association makes ns-3.37 abort on the
+    // re-association it then attempts: "No BSSID set for the link".)
+    mac.SetType("ns3::StaWifiMac",
+                "Ssid",
+                SsidValue(ssid),
+                "MaxMissedBeacons",
+                UintegerValue(std::numeric_limits<uint32_t>::max()));
+    const NetDeviceContainer stationDevices = wifi.Install(phy, mac, stations);
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
+    const NetDeviceContainer apDevice = wifi.Install(phy, mac, accessPoint);
+    stream += wifi.AssignStreams(stationDevices, stream);
+    stream += wifi.AssignStreams(apDevice, stream);
+    return {apDevice, stationDevices};
+}
+
 WifiStar
 WifiStarHelper::Install(uint32_t stations, int64_t stream)
 {
@@ -88,43 +132,13 @@ WifiStarHelper::Install(uint32_t stations, int64_t stream)
                                     " stations at most (802.11 association IDs 1-2007); asked " +
                                     std::to_string(stations));
     }
-    const StandardChoice& choice = Standards().at(m_standard);
     WifiStar star;
     star.stations.Create(stations);
     star.accessPoint.Create(1);
     star.server.Create(1);
 
-    YansWifiChannelHelper channel;
-    channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
-    // Indoor log-distance loss (exponent 3, e.g. an office).
-    channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel",
-                               "Exponent",
-                               DoubleValue(3.0),
-                               "ReferenceLoss",
-                               DoubleValue(choice.referenceLossDb));
-    m_phy = YansWifiPhyHelper();
-    m_phy.SetChannel(channel.Create());
-    m_phy.Set("ChannelSettings", StringValue(choice.channel));
-    m_phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
-
-    WifiHelper wifi;
-    wifi.SetStandard(choice.standard);
-    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
-    WifiMacHelper mac;
-    const Ssid ssid("edge-llm");
-    // Stations of a star never roam: one that misses beacons at the edge of range stays
-    // associated and keeps trying. (Dropping the association makes ns-3.37 abort on the
-    // re-association it then attempts: "No BSSID set for the link".)
-    mac.SetType("ns3::StaWifiMac",
-                "Ssid",
-                SsidValue(ssid),
-                "MaxMissedBeacons",
-                UintegerValue(std::numeric_limits<uint32_t>::max()));
-    star.stationDevices = wifi.Install(m_phy, mac, star.stations);
-    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
-    star.apDevice = wifi.Install(m_phy, mac, star.accessPoint);
-    stream += wifi.AssignStreams(star.stationDevices, stream);
-    stream += wifi.AssignStreams(star.apDevice, stream);
+    std::tie(star.apDevice, star.stationDevices) =
+        InstallBss(m_standard, "edge-llm", star.accessPoint.Get(0), star.stations, m_phy, stream);
     star.wiredDevices = m_wired.Install(star.accessPoint.Get(0), star.server.Get(0));
 
     MobilityHelper mobility;

@@ -11,6 +11,7 @@
 #include "ns3/yans-wifi-helper.h"
 
 #include <string>
+#include <utility>
 
 namespace ns3
 {
@@ -55,6 +56,20 @@ class WifiStarHelper
 
     /// Throws std::invalid_argument, before building anything, for more than MAX_STATIONS.
     WifiStar Install(uint32_t stations, int64_t stream);
+
+    /**
+     * One BSS of `standard` on a channel of its own: `accessPoint` and `stations` (SSID
+     * `ssid`), with the star's radio (indoor log-distance loss, ideal rate control, stations
+     * that never drop the association). `phy` becomes the BSS's phy helper (for pcaps);
+     * `stream` advances past the streams used. Returns the AP's device and the stations'.
+     */
+    static std::pair<NetDeviceContainer, NetDeviceContainer> InstallBss(
+        const std::string& standard,
+        const std::string& ssid,
+        Ptr<Node> accessPoint,
+        const NodeContainer& stations,
+        YansWifiPhyHelper& phy,
+        int64_t& stream);
     /// Radiotap pcaps of every Wi-Fi device and pcaps of the wired link, named prefix-...
     void EnablePcap(const std::string& wifiPrefix,
                     const std::string& wiredPrefix,
