@@ -35,7 +35,7 @@ struct RouterScenarioConfig
     std::string tpModel{"llama-3-70b"}; //!< the TP baseline's model
     std::string tpDevice;               //!< empty: the experts' device xN
     uint32_t maxNumSeqs{256};
-    std::string access{"wired"}; //!< wired | wifi (lte is refused: not built)
+    std::string access{"wired"}; //!< AccessNetworkHelper::KindList()
     std::string standard{"80211ax"};
     double distance{10};
     std::string backboneRate{"10Gbps"};

@@ -66,6 +66,7 @@ const std::vector<ShippedScenario> SHIPPED = {
     {"moa-mesh-mobility.yaml", "edge-llm-moa", "--duration=120 --drain=200"},
     {"lte-cell.yaml", "edge-llm-serving", "--users=3 --think=2 --duration=20 --drain=60"},
     {"moa-paper-table1.yaml", "edge-llm-moa", "--layers=1 --peers=1"},
+    {"campus.yaml", "edge-llm-serving", "--users=8 --duration=20 --drain=60"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Shipped, ScenarioFileTest, ::testing::ValuesIn(SHIPPED));

@@ -104,7 +104,8 @@ struct CostProfile
 /**
  * Finds the profile file for a model: `<dir>/<model>.json` in the directories of the
  * EDGE_LLM_PROFILE_PATH environment variable (colon-separated), then the project's profiles/
- * directory (source tree, then installed share directory). Returns "" when there is none.
+ * directory: the source tree's, the share directory relative to the loaded library, then the
+ * configured install prefix's. Returns "" when there is none.
  */
 std::string FindProfileFile(const std::string& modelName);
 /// The directories FindProfileFile searches, colon-separated, for error messages.
