@@ -123,9 +123,12 @@ main(int argc, char* argv[])
     cmd.Fixed("ns3::LlmEngine::QueueCapacity",
               "experts queue every forwarded prompt; the gateway's --max-concurrent bounds them");
     cmd.Fixed("ns3::LlmClient::Users", "--users and --users-per-node deal users to nodes");
+    RunOutputs outputs;
+    outputs.AddOptions(cmd);
     cmd.Parse(argc, argv);
 
     RouterScenarioConfig c;
+    c.outputs = outputs;
     c.users = users;
     c.usersPerNode = usersPerNode;
     c.mode = mode;

@@ -90,6 +90,7 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::MoaAgent::RetryPolicy", "retry");
     cmd.Alias("ns3::MoaAgent::MaxRetries", "max-retries");
     cmd.Alias("ns3::MoaAgent::WarmUp", "warmup");
+    c.outputs.AddOptions(cmd);
     cmd.Parse(argc, argv);
 
     c.models = CommaList(models);

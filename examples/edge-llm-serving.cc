@@ -142,6 +142,8 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::LlmClient::TraceFile", "trace");
     cmd.Alias("ns3::LlmClient::TraceTimeScale", "trace-scale");
     cmd.Fixed("ns3::LlmClient::Users", "--users and --users-per-node deal users to nodes");
+    RunOutputs outputs;
+    outputs.AddOptions(cmd);
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
@@ -332,6 +334,7 @@ main(int argc, char* argv[])
     try
     {
         runner = std::make_unique<LlmRunHelper>(out);
+        runner->SetOutputs(outputs);
     }
     catch (const std::exception& e)
     {

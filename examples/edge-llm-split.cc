@@ -73,6 +73,7 @@ main(int argc, char* argv[])
         "ns3::LlmEngine::QueueCapacity",
         "the server queues every step: a split request is refused by its SLA, not by a queue");
     cmd.Fixed("ns3::LlmEngine::CheckMemory", "devices run the units that fit their memory");
+    c.outputs.AddOptions(cmd);
     cmd.Parse(argc, argv);
     c.clientDevices = CommaList(devices);
 

@@ -99,6 +99,8 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::LlmClient::Users", "users");
     cmd.Alias("ns3::LlmClient::TraceFile", "trace");
     cmd.Alias("ns3::LlmClient::TraceTimeScale", "trace-scale");
+    RunOutputs outputs;
+    outputs.AddOptions(cmd);
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
@@ -334,6 +336,7 @@ main(int argc, char* argv[])
     try
     {
         runner = std::make_unique<LlmRunHelper>(out);
+        runner->SetOutputs(outputs);
     }
     catch (const std::exception& e)
     {

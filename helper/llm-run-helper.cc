@@ -1,12 +1,21 @@
 #include "llm-run-helper.h"
 
 #include "llm-user-application.h"
+#include "program-options.h"
 #include "progress-bar.h"
+#include "run-timeline.h"
 
+#include "ns3/flow-monitor-helper.h"
+#include "ns3/netanim-module.h"
 #include "ns3/simulator.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
 #include <stdexcept>
 
 namespace ns3
@@ -24,11 +33,34 @@ LlmRunHelper::LlmRunHelper(const std::string& outDir)
         throw std::runtime_error("cannot create output directory '" + outDir + "'");
     }
     // Files of an earlier run in the same directory must not pass for this run's.
-    for (const char* stale : {"requests.csv", "queue.csv", "summary.json"})
+    for (const char* stale : {"requests.csv",
+                              "queue.csv",
+                              "summary.json",
+                              "timeline.json",
+                              "flowmon.xml",
+                              "netanim.xml",
+                              "plots.plt",
+                              "latency-cdf.png",
+                              "queue.png"})
     {
         std::filesystem::remove(Path(stale), error);
     }
     m_queues->Open(Path("queue.csv"));
+}
+
+void
+RunOutputs::AddOptions(ProgramOptions& options)
+{
+    options.AddValue("plots", "Write latency/TTFT CDF and queue PNG plots (gnuplot)", plots);
+    options.AddValue("timeline", "Write timeline.json (Chrome trace events, Perfetto)", timeline);
+    options.AddValue("flowmon", "Write flowmon.xml (ns-3 FlowMonitor per flow)", flowMonitor);
+    options.AddValue("netanim", "Write netanim.xml (NetAnim; large)", netAnim);
+}
+
+void
+LlmRunHelper::SetOutputs(const RunOutputs& outputs)
+{
+    m_outputs = outputs;
 }
 
 const std::string&
@@ -121,6 +153,28 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
     Simulator::Schedule(issueUntil, &LlmRunHelper::CheckDrained, this);
     const Time end = issueUntil + drain;
     Simulator::Stop(end + MilliSeconds(1));
+    Ptr<RunTimeline> timeline;
+    if (m_outputs.timeline)
+    {
+        timeline = CreateObject<RunTimeline>();
+        timeline->Open(Path("timeline.json"));
+        for (const auto& [node, engine] : m_engines)
+        {
+            timeline->WatchEngine(engine, node);
+        }
+        for (auto it = m_clients.Begin(); it != m_clients.End(); ++it)
+        {
+            timeline->WatchClient(DynamicCast<LlmUserApplication>(*it));
+        }
+    }
+    FlowMonitorHelper flows;
+    Ptr<FlowMonitor> monitor = m_outputs.flowMonitor ? flows.InstallAll() : nullptr;
+    std::unique_ptr<AnimationInterface> animation;
+    if (m_outputs.netAnim)
+    {
+        animation = std::make_unique<AnimationInterface>(Path("netanim.xml"));
+        animation->SetMaxPktsPerTraceFile(10000000);
+    }
     ProgressBar progress(end, Seconds(1));
     const auto wallStart = std::chrono::steady_clock::now();
     Simulator::Run();
@@ -146,8 +200,62 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
     summary.wallSeconds = wall;
     m_requests->WriteCsv(Path("requests.csv"));
     m_queues->Close();
+    if (timeline)
+    {
+        timeline->Close();
+        timeline->Dispose();
+    }
+    if (monitor)
+    {
+        monitor->CheckForLostPackets();
+        monitor->SerializeToXmlFile(Path("flowmon.xml"), true, true);
+    }
+    if (m_outputs.plots)
+    {
+        WritePlots();
+    }
     summary.WriteJson(Path("summary.json"));
     return summary;
+}
+
+void
+LlmRunHelper::WritePlots() const
+{
+    // gnuplot reads the CSVs by column name: the plots cost no memory in the run.
+    std::ostringstream plt;
+    plt << "# Plots of this run: gnuplot plots.plt (in this directory)\n"
+        << "set terminal pngcairo size 900,560\n"
+        << "set datafile separator ','\n"
+        << "set datafile columnheaders\n"
+        << "set output 'latency-cdf.png'\n"
+        << "set title 'Completed requests: latency and time to first token (CDF)'\n"
+        << "set xlabel 'seconds'\nset ylabel 'share of completed requests'\n"
+        << "set logscale x\nset grid\nset key bottom right\n"
+        << "done(c) = strcol('status') eq 'completed' && column(c) > 0 ? column(c) : 1/0\n"
+        << "plot 'requests.csv' using (done('latency_s')):(1.0) smooth cnormal title "
+           "'latency', '' using (done('ttft_s')):(1.0) smooth cnormal title 'TTFT'\n"
+        << "reset\n"
+        << "set terminal pngcairo size 900,560\n"
+        << "set datafile separator ','\n"
+        << "set datafile columnheaders\n"
+        << "set output 'queue.png'\n"
+        << "set title 'Jobs waiting per engine'\n"
+        << "set xlabel 'simulated time (s)'\nset ylabel 'jobs waiting'\nset grid\n"
+        << "plot";
+    for (size_t i = 0; i < m_engines.size(); ++i)
+    {
+        const uint32_t node = m_engines[i].first;
+        plt << (i ? ", " : " ") << "'queue.csv' using 1:(column(2) == " << node
+            << " ? column(3) : 1/0) with steps title 'engine node " << node << "'";
+    }
+    plt << "\n";
+    std::ofstream(Path("plots.plt")) << plt.str();
+    const std::string command = "cd '" + m_outDir + "' && gnuplot plots.plt 2>/dev/null";
+    if (std::system(command.c_str()) != 0)
+    {
+        std::cerr << "plots: gnuplot failed or is not installed; run 'gnuplot plots.plt' in "
+                  << m_outDir << std::endl;
+    }
 }
 
 } // namespace ns3

@@ -21,6 +21,20 @@
 namespace ns3
 {
 
+class ProgramOptions;
+
+/// What a run writes besides requests.csv, queue.csv and summary.json (all off by default).
+struct RunOutputs
+{
+    bool plots{false};       //!< latency and TTFT CDFs, queue length over time (gnuplot PNG)
+    bool timeline{false};    //!< timeline.json: Chrome trace events (Perfetto)
+    bool flowMonitor{false}; //!< flowmon.xml: ns-3 FlowMonitor statistics per flow
+    bool netAnim{false};     //!< netanim.xml: NetAnim's animation trace
+
+    /// Declares --plots, --timeline, --flowmon and --netanim on a program's options.
+    void AddOptions(ProgramOptions& options);
+};
+
 /**
  * \ingroup edge-llm
  * \brief Connects the logs to clients and engines, runs the simulation, and writes the
@@ -41,6 +55,8 @@ class LlmRunHelper
     void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
     /// Adds the router's class, expert and gateway times to the rows of what it forwards.
     void WatchRouter(Ptr<ExpertRouter> router);
+    /// The optional outputs; call before Run.
+    void SetOutputs(const RunOutputs& outputs);
     /// A parameter echoed in summary.json's "scenario".
     void SetScenario(const std::string& key, const std::string& value);
     /// The offered load rho the cost model predicts, written to summary.json; for MoA also
@@ -57,6 +73,8 @@ class LlmRunHelper
 
   private:
     void CheckDrained();
+    /// plots.plt (reads requests.csv and queue.csv) and, with gnuplot, its PNGs.
+    void WritePlots() const;
 
     std::string m_outDir;
     Ptr<RequestLog> m_requests;
@@ -66,6 +84,7 @@ class LlmRunHelper
     std::map<std::string, std::string> m_scenario;
     double m_rho{std::nan("")};
     double m_rhoWithGrowth{std::nan("")};
+    RunOutputs m_outputs;
 };
 
 } // namespace ns3

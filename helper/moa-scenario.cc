@@ -311,6 +311,7 @@ MoaScenario::Run()
     }
 
     LlmRunHelper runner(c.out);
+    runner.SetOutputs(c.outputs);
     runner.WatchClients(apps.agents);
     for (uint32_t i = 0; i < c.nodes; ++i)
     {

@@ -4,6 +4,7 @@
 #ifndef EDGE_LLM_MOA_SCENARIO_H
 #define EDGE_LLM_MOA_SCENARIO_H
 
+#include "llm-run-helper.h"
 #include "run-summary.h"
 
 #include <cmath>
@@ -46,6 +47,7 @@ struct MoaScenarioConfig
     std::string out{"edge-llm-out/edge-llm-moa"};
     uint32_t seed{1};
     uint32_t run{1};
+    RunOutputs outputs; //!< optional outputs: plots, timeline, FlowMonitor, NetAnim
 };
 
 /// What a run gave, beyond the summary written to out/summary.json.

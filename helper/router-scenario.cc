@@ -364,6 +364,7 @@ RouterScenario::Run(std::ostream* banner)
     try
     {
         runner = std::make_unique<LlmRunHelper>(c.out);
+        runner->SetOutputs(c.outputs);
     }
     catch (const std::exception& e)
     {

@@ -5,6 +5,7 @@
 #ifndef EDGE_LLM_ROUTER_SCENARIO_H
 #define EDGE_LLM_ROUTER_SCENARIO_H
 
+#include "llm-run-helper.h"
 #include "run-summary.h"
 
 #include <string>
@@ -46,6 +47,7 @@ struct RouterScenarioConfig
     uint32_t seed{1};
     uint32_t run{1};
     std::string out{"edge-llm-out/edge-llm-expert-router"};
+    RunOutputs outputs; //!< optional outputs: plots, timeline, FlowMonitor, NetAnim
 };
 
 /**

@@ -262,6 +262,7 @@ SplitScenario::Run()
 
     // --- outputs ------------------------------------------------------------------------
     LlmRunHelper runner(c.out);
+    runner.SetOutputs(c.outputs);
     if (c.pcap)
     {
         access.EnablePcap(runner.GetOutDir(), net);

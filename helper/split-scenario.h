@@ -4,6 +4,7 @@
 #ifndef EDGE_LLM_SPLIT_SCENARIO_H
 #define EDGE_LLM_SPLIT_SCENARIO_H
 
+#include "llm-run-helper.h"
 #include "run-summary.h"
 
 #include <map>
@@ -40,6 +41,7 @@ struct SplitScenarioConfig
     /// Planners also asked, on every request, what they would place given exactly the
     /// inputs the running planner had (they change nothing in the run).
     std::vector<std::string> shadowPlanners;
+    RunOutputs outputs; //!< optional outputs: plots, timeline, FlowMonitor, NetAnim
 };
 
 /// What a shadow planner would have done on the requests of a run.
