@@ -9,6 +9,7 @@
 
 #include "edge-llm-test-fixture.h"
 
+#include "ns3/csv-number.h"
 #include "ns3/llm-app-helper.h"
 #include "ns3/llm-engine-helper.h"
 #include "ns3/llm-run-helper.h"
@@ -20,6 +21,7 @@
 #include "ns3/wired-lan-helper.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <gtest/gtest.h>
 #include <random>
@@ -54,6 +56,34 @@ ExpectSame(const Distribution& a, const Distribution& b)
 }
 
 } // namespace
+
+TEST(CsvNumber, SameTextAsPrintf)
+{
+    std::mt19937_64 random(11);
+    std::uniform_real_distribution<double> seconds(0, 100000);
+    std::vector<double> values = {0.0, -0.0, 1.0, 0.1, 1e-9, 123456789.0, 1234567890.0, 5e-324};
+    for (int i = 0; i < 200000; ++i)
+    {
+        uint64_t bits = random();
+        double any;
+        std::memcpy(&any, &bits, sizeof(double));
+        if (std::isfinite(any))
+        {
+            values.push_back(any);
+        }
+        values.push_back(seconds(random));
+        values.push_back(std::round(seconds(random) * 1e6) / 1e6);
+        values.push_back(i * 1e-9);
+    }
+    for (double v : values)
+    {
+        char expected[64];
+        std::snprintf(expected, sizeof(expected), "%.9g", v);
+        std::string text;
+        AppendCsvNumber(text, v);
+        ASSERT_EQ(text, expected);
+    }
+}
 
 TEST(SpillingSample, SameFiguresAsAVectorForAnyChunk)
 {

@@ -1,5 +1,6 @@
 #include "request-log.h"
 
+#include "csv-number.h"
 #include "expert-router.h"
 #include "llm-engine.h"
 #include "llm-user-application.h"
@@ -52,9 +53,7 @@ Number(std::string& text, double value)
     {
         return;
     }
-    char digits[32];
-    const int n = std::snprintf(digits, sizeof(digits), "%.9g", value);
-    text.append(digits, n);
+    AppendCsvNumber(text, value);
 }
 
 /// Appends a time in seconds; nothing for 0 (never happened).
