@@ -25,6 +25,7 @@
 #include <cstring>
 #include <gtest/gtest.h>
 #include <random>
+#include <set>
 #include <vector>
 
 using namespace ns3;
@@ -187,4 +188,45 @@ TEST_F(StreamingOutputsTest, StreamedOutputsEqualKeptOnes)
     ExpectSame(streamed.latency, expected.latency);
     EXPECT_EQ(streamed.engines.at(0).queueTrend.windowMeans,
               expected.engines.at(0).queueTrend.windowMeans);
+}
+
+TEST_F(StreamingOutputsTest, EventsAfterARowWasWrittenAreCountedNotDuplicated)
+{
+    // Users give up (timeout 0.5 s) before their request has even crossed a 0.2 s link: the
+    // row is written at the timeout, and the server's job for it comes later.
+    WiredLanHelper lanHelper;
+    lanHelper.SetDelay(0.2);
+    const WiredLan lan = lanHelper.Install(2);
+    LlmEngineHelper engines;
+    engines.SetCostModel("ns3::RooflineCostModel");
+    engines.SetCostModelAttribute("Model", StringValue("llama-3-8b"));
+    engines.SetCostModelAttribute("Device", StringValue("a100-80gb"));
+    Ptr<LlmEngine> engine = engines.Install(lan.server.Get(0));
+    LlmServerHelper servers(8000);
+    servers.Install(lan.server).Start(Seconds(0));
+    LlmClientHelper clients(lan.serverAddress, 8000);
+    clients.SetWorkloadAttribute("Interarrival",
+                                 StringValue("ns3::ExponentialRandomVariable[Mean=3]"));
+    clients.SetAttribute("Timeout", TimeValue(Seconds(0.5)));
+    ApplicationContainer apps = clients.Install(lan.clients);
+    LlmClientHelper::AssignStreams(apps, 1000);
+    apps.Start(Seconds(0.1));
+
+    LlmRunHelper runner(TempDir());
+    runner.GetRequestLog()->Open(runner.Path("requests.csv"), 2);
+    runner.WatchClients(apps);
+    runner.WatchEngine(engine, lan.server.Get(0)->GetId());
+    const RunSummary summary = runner.Run(Seconds(30), Seconds(10));
+    EXPECT_GT(runner.GetRequestLog()->GetLateEvents(), 0u);
+    const auto rows = ns3::test::ReadCsv(runner.Path("requests.csv"));
+    ASSERT_GT(rows.size(), 3u);
+    EXPECT_EQ(rows.size() - 1, summary.requests);
+    std::set<std::string> ids;
+    for (size_t i = 1; i < rows.size(); ++i)
+    {
+        EXPECT_TRUE(ids.insert(rows[i][0]).second) << "request " << rows[i][0] << " twice";
+        EXPECT_EQ(rows[i][7], "failed");
+        EXPECT_EQ(rows[i][8], "timeout");
+    }
+    EXPECT_EQ(summary.states.at("failed: timeout"), summary.requests);
 }
