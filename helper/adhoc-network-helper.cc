@@ -372,6 +372,13 @@ AdhocNetworkHelper::Install(uint32_t n, int64_t stream)
     {
         throw std::invalid_argument("an ad hoc network needs at least 1 node, not 0");
     }
+    if (n > MAX_NODES)
+    {
+        throw std::invalid_argument("an ad hoc network holds " + std::to_string(MAX_NODES) +
+                                    " nodes at most (the host addresses of its /16, 10.3.0.0/16); "
+                                    "asked " +
+                                    std::to_string(n));
+    }
     const bool mesh = m_topology == Topology::MESH;
     if (mesh && m_standard != "80211a")
     {

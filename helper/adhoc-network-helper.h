@@ -74,9 +74,13 @@ class AdhocNetworkHelper
     /// bounding box grown by half of GetSpacing() on every side.
     Rectangle GetBounds(uint32_t n) const;
 
-    /// Creates n nodes (n >= 1, else std::invalid_argument) with Wi-Fi, mobility, the
-    /// internet stack and routing, and addresses. Each call builds a separate network on a
-    /// channel of its own, with the same address plan.
+    /// Nodes one network holds at most: the host addresses of its /16 (10.3.0.1 to
+    /// 10.3.255.254).
+    static constexpr uint32_t MAX_NODES = 65534;
+
+    /// Creates n nodes (1 to MAX_NODES, else std::invalid_argument before building anything)
+    /// with Wi-Fi, mobility, the internet stack and routing, and addresses. Each call builds a
+    /// separate network on a channel of its own, with the same address plan.
     AdhocNetwork Install(uint32_t n, int64_t stream);
     /// Radiotap pcaps of every node's radio, named prefix-<node>-<device>.pcap (device 0, or
     /// 1 for "mesh", whose device 0 is the mesh point). Call after Install, before running.

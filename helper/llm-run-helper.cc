@@ -3,6 +3,7 @@
 #include "llm-user-application.h"
 #include "program-options.h"
 #include "progress-bar.h"
+#include "request-statistics.h"
 #include "run-timeline.h"
 
 #include "ns3/flow-monitor-helper.h"
@@ -45,7 +46,10 @@ LlmRunHelper::LlmRunHelper(const std::string& outDir)
     {
         std::filesystem::remove(Path(stale), error);
     }
+    // Rows and queue changes go to disk as the run goes: memory stays flat in its length.
+    m_queues->SetKeepSeries(false);
     m_queues->Open(Path("queue.csv"));
+    m_requests->Open(Path("requests.csv"));
 }
 
 void
@@ -182,13 +186,12 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     progress.Finish();
 
+    // requests.csv in request-id order; the summary's request figures from the same pass.
+    RequestStatistics statistics;
+    m_requests->Close(statistics);
     // Queue trends span the time users issued requests: from the first arrival on.
-    Time firstArrival = issueUntil;
-    for (const auto& [id, row] : m_requests->GetRows())
-    {
-        firstArrival = Min(firstArrival, row.record.arrival);
-    }
-    RunSummary summary = RunSummary::Compute(*m_requests,
+    const Time firstArrival = Min(issueUntil, statistics.GetFirstArrival(issueUntil));
+    RunSummary summary = RunSummary::Compute(statistics,
                                              *m_queues,
                                              m_engines,
                                              Simulator::Now(),
@@ -198,7 +201,6 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
     summary.rho = m_rho;
     summary.rhoWithGrowth = m_rhoWithGrowth;
     summary.wallSeconds = wall;
-    m_requests->WriteCsv(Path("requests.csv"));
     m_queues->Close();
     if (timeline)
     {

@@ -42,8 +42,10 @@ struct RunOutputs
  *
  * Clients issue requests until `issueUntil`; the run then drains: it stops as soon as no
  * request is open, or at `issueUntil + drain`, when the clients stop and whatever is still
- * open fails as "unfinished". Outputs are written only after the run ends, each file
- * complete or not at all.
+ * open fails as "unfinished". requests.csv and queue.csv stream to disk as the run goes
+ * (RequestLog::Open, QueueLog::SetKeepSeries(false)): memory does not grow with the run's
+ * length, and GetRequestLog()->GetRows() holds only the requests still open. Each file gets
+ * its name only when complete (`<file>.partial` until then).
  */
 class LlmRunHelper
 {

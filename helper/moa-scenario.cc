@@ -73,6 +73,13 @@ MoaScenario::Validate() const
     {
         Bad("nodes " + std::to_string(c.nodes) + " is too few; MoA needs at least 2 devices");
     }
+    if (c.network == "wireless" && c.nodes > AdhocNetworkHelper::MAX_NODES)
+    {
+        Bad("nodes " + std::to_string(c.nodes) + " is too many; an ad hoc network holds " +
+            std::to_string(AdhocNetworkHelper::MAX_NODES) +
+            " at most (the host addresses of "
+            "its /16)");
+    }
     if (!OneOf(c.network, {"wireless", "ideal"}))
     {
         Bad("network '" + c.network + "' is not one of: wireless, ideal");

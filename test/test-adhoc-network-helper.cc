@@ -15,8 +15,10 @@
 
 #include "ns3/adhoc-network-helper.h"
 #include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv4.h"
 #include "ns3/mesh-point-device.h"
 #include "ns3/mobility-model.h"
+#include "ns3/node-list.h"
 #include "ns3/udp-echo-helper.h"
 #include "ns3/uinteger.h"
 #include "ns3/wifi-mac-header.h"
@@ -338,6 +340,45 @@ TEST_F(AdhocNetworkTest, GridLayoutBoundsAndAddresses)
         EXPECT_DOUBLE_EQ(box.yMax, 7.0 * (rows - 1) + 3.5);
     }
     ExpectInvalid([] { AdhocNetworkHelper().Install(0, 1); }, {"0"});
+}
+
+TEST_F(AdhocNetworkTest, ThousandNodesGetUniqueUnicastAddresses)
+{
+    // Past the old /24, where node 255 (index 254) would have had the broadcast address.
+    const uint32_t n = 1000;
+    const AdhocNetwork net = AdhocNetworkHelper().Install(n, 1);
+    ASSERT_EQ(net.devices.GetN(), n);
+    const Ipv4Address network("10.3.0.0");
+    const Ipv4Mask mask("255.255.0.0");
+    std::set<uint32_t> seen;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        // What the node's stack holds for its device, not only what the helper returned.
+        Ptr<Ipv4> ipv4 = net.nodes.Get(i)->GetObject<Ipv4>();
+        const int32_t interface = ipv4->GetInterfaceForDevice(net.devices.Get(i));
+        ASSERT_GE(interface, 0) << "node " << i;
+        ASSERT_EQ(ipv4->GetNAddresses(interface), 1u);
+        const Ipv4InterfaceAddress assigned = ipv4->GetAddress(interface, 0);
+        const Ipv4Address address = assigned.GetLocal();
+        EXPECT_EQ(assigned.GetMask(), mask) << address;
+        EXPECT_TRUE(mask.IsMatch(address, network)) << address;
+        EXPECT_NE(address, network) << "node " << i;
+        EXPECT_FALSE(address.IsSubnetDirectedBroadcast(mask)) << address << ", node " << i;
+        EXPECT_FALSE(address.IsBroadcast() || address.IsMulticast()) << address;
+        EXPECT_TRUE(seen.insert(address.Get()).second) << address << " given twice";
+        EXPECT_EQ(address, net.interfaces.GetAddress(i));
+    }
+    EXPECT_EQ(seen.size(), n);
+    EXPECT_EQ(net.interfaces.GetAddress(254), Ipv4Address("10.3.0.255"));
+    EXPECT_EQ(net.interfaces.GetAddress(999), Ipv4Address("10.3.3.232"));
+}
+
+TEST_F(AdhocNetworkTest, MoreNodesThanTheAddressPlanHoldsAreRefusedUpFront)
+{
+    const uint32_t nodesBefore = NodeList::GetNNodes();
+    ExpectInvalid([] { AdhocNetworkHelper().Install(AdhocNetworkHelper::MAX_NODES + 1, 1); },
+                  {"65534", "65535", "/16"});
+    EXPECT_EQ(NodeList::GetNNodes(), nodesBefore) << "nothing built before the refusal";
 }
 
 TEST_F(AdhocNetworkTest, DefaultSpacingDependsOnKindAndBand)

@@ -166,6 +166,46 @@ TEST(LlmMessageFramer, SeveralMessagesInOneSegment)
     ExpectSame(g_messages, got);
 }
 
+TEST(LlmMessageFramer, SegmentsOfEverySizeOverALongStream)
+{
+    // A stream as TCP would cut it: long messages over many segments, many short ones in one
+    // segment, split steps among them; segment sizes from 1 byte to more than an MSS. Each
+    // message must come out once, whole, as soon as its last byte is in.
+    std::vector<LlmHeader> sent;
+    for (uint64_t id = 1; id <= 60; ++id)
+    {
+        const uint32_t payload =
+            id % 5 == 0 ? 50000 + 7 * static_cast<uint32_t>(id) : static_cast<uint32_t>(id % 7);
+        sent.push_back(id % 3 == 0 ? SplitMessage(id, payload) : Message(id, payload));
+    }
+    Ptr<Packet> stream = Stream(sent);
+    const uint32_t size = stream->GetSize();
+    for (const uint32_t segment : {1u, 3u, 31u, 45u, 536u, 1448u, 9000u})
+    {
+        SCOPED_TRACE("segments of " + std::to_string(segment) + " bytes");
+        LlmMessageFramer framer;
+        std::vector<Popped> got;
+        uint64_t ended = 0; // bytes of the messages complete so far
+        size_t next = 0;    // the next message to complete
+        for (uint32_t at = 0; at < size; at += segment)
+        {
+            framer.Push(stream->CreateFragment(at, std::min(segment, size - at)));
+            Drain(framer, got);
+            const uint64_t in = std::min<uint64_t>(at + segment, size);
+            while (next < sent.size() &&
+                   ended + sent[next].GetSerializedSize() + sent[next].m_payloadBytes <= in)
+            {
+                ended += sent[next].GetSerializedSize() + sent[next].m_payloadBytes;
+                ++next;
+            }
+            ASSERT_EQ(got.size(), next) << "after " << in << " bytes";
+            EXPECT_EQ(framer.GetBufferedBytes(), in - ended);
+        }
+        ExpectSame(sent, got);
+        EXPECT_FALSE(framer.HasError());
+    }
+}
+
 TEST(LlmMessageFramer, TailPlusHeadTogether)
 {
     const std::vector<LlmHeader> messages = {Message(1, 100), Message(2, 50)};

@@ -141,46 +141,70 @@ SumQueueSeries(const std::vector<QueueSeries>& series)
     return sum;
 }
 
-namespace
+QueueTrendWindows::QueueTrendWindows(double start, double end, uint32_t windows)
+    : m_start(start),
+      m_end(end),
+      m_windows(std::max(windows, 2u)),
+      m_width((end - start) / std::max(windows, 2u)),
+      m_areas(std::max(windows, 2u), 0.0)
 {
-
-// Integral of the piecewise-constant queue length over [from, to].
-double
-Area(const QueueSeries& series, double from, double to)
-{
-    double area = 0;
-    for (size_t i = 0; i < series.size(); ++i)
-    {
-        const double begin = std::max(series[i].first, from);
-        const double end = std::min(i + 1 < series.size() ? series[i + 1].first : to, to);
-        if (end > begin)
-        {
-            area += series[i].second * (end - begin);
-        }
-    }
-    return area;
 }
 
-} // namespace
+void
+QueueTrendWindows::AddSegment(double from,
+                              double to,
+                              uint32_t length,
+                              bool last,
+                              std::vector<double>& areas) const
+{
+    // As the integral of a whole series over each window: a point's segment runs to the next
+    // point, or for the last point to the window's end; clipped to the window.
+    for (uint32_t w = 0; w < m_windows; ++w)
+    {
+        const double windowFrom = m_start + w * m_width;
+        const double windowTo = windowFrom + m_width;
+        const double begin = std::max(from, windowFrom);
+        const double end = std::min(last ? windowTo : to, windowTo);
+        if (end > begin)
+        {
+            areas[w] += length * (end - begin);
+        }
+    }
+}
+
+void
+QueueTrendWindows::Add(double time, uint32_t length)
+{
+    if (m_any)
+    {
+        AddSegment(m_time, time, m_length, false, m_areas);
+    }
+    m_any = true;
+    m_time = time;
+    m_length = length;
+}
 
 QueueTrend
-ClassifyQueueTrend(const QueueSeries& series, double start, double end, uint32_t windows)
+QueueTrendWindows::Classify() const
 {
     QueueTrend trend;
-    windows = std::max(windows, 2u);
-    const double span = end - start;
-    if (!(span > 0) || series.empty())
+    const double span = m_end - m_start;
+    if (!(span > 0) || !m_any)
     {
         trend.verdict = "stable";
         return trend;
     }
-    const double width = span / windows;
+    std::vector<double> areas = m_areas;
+    AddSegment(m_time, m_time, m_length, true, areas);
+    const double width = m_width;
+    const uint32_t windows = m_windows;
+    const double start = m_start;
     double sumX = 0;
     double sumY = 0;
     for (uint32_t w = 0; w < windows; ++w)
     {
         const double from = start + w * width;
-        const double mean = Area(series, from, from + width) / width;
+        const double mean = areas[w] / width;
         trend.windowMeans.push_back(mean);
         sumX += from + width / 2;
         sumY += mean;
@@ -210,6 +234,49 @@ ClassifyQueueTrend(const QueueSeries& series, double start, double end, uint32_t
         trend.verdict = trend.mean >= 1.0 ? "backlogged" : "stable";
     }
     return trend;
+}
+
+QueueSumStream::QueueSumStream(QueueTrendWindows& sink)
+    : m_sink(sink)
+{
+}
+
+void
+QueueSumStream::Add(double time, size_t queue, uint32_t length)
+{
+    if (m_pending && time != m_time)
+    {
+        m_sink.Add(m_time, static_cast<uint32_t>(m_total));
+    }
+    if (queue >= m_current.size())
+    {
+        m_current.resize(queue + 1, 0);
+    }
+    m_total = m_total - m_current[queue] + length;
+    m_current[queue] = length;
+    m_pending = true;
+    m_time = time;
+}
+
+void
+QueueSumStream::Finish()
+{
+    if (m_pending)
+    {
+        m_sink.Add(m_time, static_cast<uint32_t>(m_total));
+        m_pending = false;
+    }
+}
+
+QueueTrend
+ClassifyQueueTrend(const QueueSeries& series, double start, double end, uint32_t windows)
+{
+    QueueTrendWindows trend(start, end, windows);
+    for (const auto& [time, length] : series)
+    {
+        trend.Add(time, length);
+    }
+    return trend.Classify();
 }
 
 } // namespace ns3

@@ -6,16 +6,19 @@
 #define EDGE_LLM_QUEUE_STABILITY_H
 
 #include "inference-cost-model.h"
-#include "queue-log.h"
 
 #include "ns3/ptr.h"
 #include "ns3/random-variable-stream.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
 {
+
+/// (time in seconds, queue length from then on) at each change, in time order.
+typedef std::vector<std::pair<double, uint32_t>> QueueSeries;
 
 /**
  * Mean seconds one job costs on `model` (Prefill(P) + Decode(G-1, P)) over `samples` draws of
@@ -82,6 +85,60 @@ QueueTrend ClassifyQueueTrend(const QueueSeries& series,
                               double start,
                               double end,
                               uint32_t windows = 4);
+
+/**
+ * \ingroup edge-llm
+ * \brief ClassifyQueueTrend one point at a time: Add() the points of a queue-length series in
+ * time order (nothing else is kept), then Classify(). Gives the same trend, bit for bit, as
+ * ClassifyQueueTrend on the whole series.
+ */
+class QueueTrendWindows
+{
+  public:
+    QueueTrendWindows(double start, double end, uint32_t windows = 4);
+    /// The queue's length from `time` on.
+    void Add(double time, uint32_t length);
+    QueueTrend Classify() const;
+
+  private:
+    /// Adds the segment [from, to) of length `length` to every window it overlaps; `last`: the
+    /// series' last segment, which runs to each window's end.
+    void AddSegment(double from,
+                    double to,
+                    uint32_t length,
+                    bool last,
+                    std::vector<double>& areas) const;
+
+    double m_start;
+    double m_end;
+    uint32_t m_windows;
+    double m_width;
+    bool m_any{false};
+    double m_time{0};     //!< the last point's time
+    uint32_t m_length{0}; //!< the last point's length
+    std::vector<double> m_areas;
+};
+
+/**
+ * \ingroup edge-llm
+ * \brief SumQueueSeries one change at a time: Add() every queue's changes in time order; the
+ * total's points go to `sink` (a time's point once all of that time's changes are in; Finish()
+ * hands out the last).
+ */
+class QueueSumStream
+{
+  public:
+    explicit QueueSumStream(QueueTrendWindows& sink);
+    void Add(double time, size_t queue, uint32_t length);
+    void Finish();
+
+  private:
+    QueueTrendWindows& m_sink;
+    std::vector<uint32_t> m_current;
+    uint64_t m_total{0};
+    bool m_pending{false};
+    double m_time{0};
+};
 
 } // namespace ns3
 

@@ -1,37 +1,69 @@
 #include "request-log.h"
 
+#include "csv-number.h"
 #include "expert-router.h"
 #include "llm-engine.h"
 #include "llm-user-application.h"
+#include "request-statistics.h"
 
 #include "ns3/callback.h"
+#include "ns3/log.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <functional>
 #include <limits>
+#include <queue>
 #include <stdexcept>
 
 namespace ns3
 {
 
+NS_LOG_COMPONENT_DEFINE("RequestLog");
 NS_OBJECT_ENSURE_REGISTERED(RequestLog);
 
 namespace
 {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
-/// The items of `values`, each formatted by `format`, separated by ';' (no commas in a field).
+/// Appends the items of `values`, each formatted by `format`, separated by ';' (no commas in
+/// a field).
 template <typename T, typename Format>
-std::string
-Join(const std::vector<T>& values, Format format)
+void
+Join(std::string& text, const std::vector<T>& values, Format format)
 {
-    std::string text;
     for (size_t i = 0; i < values.size(); ++i)
     {
-        text += (i == 0 ? "" : ";") + format(values[i]);
+        if (i > 0)
+        {
+            text += ';';
+        }
+        format(text, values[i]);
     }
-    return text;
+}
+
+/// Appends a number as %.9g; nothing for NaN.
+void
+Number(std::string& text, double value)
+{
+    if (std::isnan(value))
+    {
+        return;
+    }
+    AppendCsvNumber(text, value);
+}
+
+/// Appends a time in seconds; nothing for 0 (never happened).
+void
+TimeText(std::string& text, const Time& t)
+{
+    if (!t.IsZero())
+    {
+        Number(text, t.GetSeconds());
+    }
 }
 } // namespace
 
@@ -135,70 +167,161 @@ RequestLog::WatchRouter(Ptr<ExpertRouter> router)
     router->TraceConnectWithoutContext("Routed", MakeCallback(&RequestLog::OnRouted, this));
 }
 
+RequestLog::Row*
+RequestLog::RowForEvent(uint64_t id)
+{
+    if (!m_streaming)
+    {
+        return &m_rows[id];
+    }
+    auto it = m_rows.find(id);
+    if (it != m_rows.end())
+    {
+        return &it->second;
+    }
+    const uint32_t prefix = static_cast<uint32_t>(id >> 32);
+    const uint32_t sequence = static_cast<uint32_t>(id);
+    auto written = m_written.find(prefix);
+    if (written == m_written.end())
+    {
+        // The first row of this user: its sequence numbers start here.
+        m_written[prefix].next = sequence;
+    }
+    else if (sequence < written->second.next || written->second.above.count(sequence) > 0)
+    {
+        ++m_lateEvents;
+        NS_LOG_WARN("request " << id << ": event after its row was written; not in the row");
+        return nullptr;
+    }
+    return &m_rows[id];
+}
+
+void
+RequestLog::MaybeFinish(std::map<uint64_t, Row>::iterator it)
+{
+    if (m_streaming && it->second.record.status != "pending" && it->second.openJobs == 0)
+    {
+        Finish(it);
+    }
+}
+
+void
+RequestLog::Finish(std::map<uint64_t, Row>::iterator it)
+{
+    Done done;
+    done.id = it->first;
+    FormatRow(it->first, it->second, done.line);
+    RequestOutcome::Of(it->first, it->second).AppendTo(done.outcome);
+    m_done.push_back(std::move(done));
+    Written& written = m_written[static_cast<uint32_t>(it->first >> 32)];
+    written.above.insert(static_cast<uint32_t>(it->first));
+    while (!written.above.empty() && *written.above.begin() == written.next)
+    {
+        written.above.erase(written.above.begin());
+        ++written.next;
+    }
+    m_rows.erase(it);
+    if (m_done.size() >= m_chunkRows)
+    {
+        SpillChunk();
+    }
+}
+
 void
 RequestLog::OnRouted(const RoutingRecord& record)
 {
-    Row& row = m_rows[record.requestId];
-    row.routed = true;
-    row.routing = record;
+    if (Row* row = RowForEvent(record.requestId))
+    {
+        row->routed = true;
+        row->routing = record;
+    }
 }
 
 void
 RequestLog::OnIssued(const RequestRecord& record)
 {
-    m_rows[record.requestId].record = record;
+    if (Row* row = RowForEvent(record.requestId))
+    {
+        row->record = record;
+    }
 }
 
 void
 RequestLog::OnRecord(const RequestRecord& record)
 {
-    m_rows[record.requestId].record = record;
+    if (Row* row = RowForEvent(record.requestId))
+    {
+        row->record = record;
+        if (m_streaming)
+        {
+            MaybeFinish(m_rows.find(record.requestId));
+        }
+    }
 }
 
 void
 RequestLog::OnEnqueued(uint32_t node, const InferenceJob& job)
 {
-    Row& row = m_rows[job.requestId];
-    if (++row.jobs == 1)
+    Row* row = RowForEvent(job.requestId);
+    if (!row)
     {
-        row.served = true;
-        row.server = node;
-        row.enqueued = job.enqueued;
+        return;
+    }
+    ++row->openJobs;
+    if (++row->jobs == 1)
+    {
+        row->served = true;
+        row->server = node;
+        row->enqueued = job.enqueued;
     }
 }
 
 void
 RequestLog::OnStarted(const InferenceJob& job)
 {
-    Row& row = m_rows[job.requestId];
-    if (!row.hasStarted)
+    Row* row = RowForEvent(job.requestId);
+    if (row && !row->hasStarted)
     {
-        row.hasStarted = true;
-        row.started = job.started;
+        row->hasStarted = true;
+        row->started = job.started;
     }
 }
 
 void
 RequestLog::OnEngineCompleted(uint32_t node, const InferenceJob& job)
 {
-    Row& row = m_rows[job.requestId];
-    const double work = job.computeShare.GetSeconds();
-    row.workSeconds += work;
-    row.ownWorkSeconds += node == job.origin ? work : 0;
-    row.preemptions += job.preemptions;
-    if (!row.engineDone)
+    Row* row = RowForEvent(job.requestId);
+    if (!row)
     {
-        row.engineDone = true;
-        row.engineCompleted = job.completed;
+        return;
+    }
+    const double work = job.computeShare.GetSeconds();
+    row->workSeconds += work;
+    row->ownWorkSeconds += node == job.origin ? work : 0;
+    row->preemptions += job.preemptions;
+    if (!row->engineDone)
+    {
+        row->engineDone = true;
+        row->engineCompleted = job.completed;
+    }
+    if (row->openJobs > 0)
+    {
+        --row->openJobs;
+    }
+    if (m_streaming)
+    {
+        MaybeFinish(m_rows.find(job.requestId));
     }
 }
 
 void
 RequestLog::OnDropped(uint32_t node, const InferenceJob& job, const std::string& reason)
 {
-    Row& row = m_rows[job.requestId];
-    row.server = node;
-    row.engineDrop = reason;
+    if (Row* row = RowForEvent(job.requestId))
+    {
+        row->server = node;
+        row->engineDrop = reason;
+    }
 }
 
 const std::map<uint64_t, RequestLog::Row>&
@@ -231,6 +354,162 @@ RequestLog::CsvHeader()
 }
 
 void
+RequestLog::FormatRow(uint64_t id, const Row& row, std::string& out)
+{
+    const RequestRecord& r = row.record;
+    // The MoA columns come from the stages: when each finished stage ended, every stage's
+    // prompt, and the peers of each finished proposer layer.
+    std::vector<const RequestStage*> done;
+    std::vector<const RequestStage*> proposers;
+    for (const RequestStage& stage : r.stages)
+    {
+        if (stage.done)
+        {
+            done.push_back(&stage);
+            if (stage.kind == "moa-proposer")
+            {
+                proposers.push_back(&stage);
+            }
+        }
+    }
+    // A split request's server is its edge server, whichever engine ran it first.
+    const bool split = !r.placement.empty();
+    const bool engineNamesServer = !split && (row.served || !row.engineDrop.empty());
+    out += std::to_string(id);
+    out += ',';
+    out += std::to_string(r.node);
+    out += ',';
+    out += r.kind;
+    out += ',';
+    if (engineNamesServer)
+    {
+        out += std::to_string(row.server);
+    }
+    else if (r.server)
+    {
+        out += std::to_string(*r.server);
+    }
+    out += ',';
+    Number(out, r.arrival.GetSeconds());
+    out += ',';
+    TimeText(out, r.firstToken);
+    out += ',';
+    if (r.status != "pending")
+    {
+        Number(out, r.completion.GetSeconds());
+    }
+    out += ',';
+    out += r.status;
+    out += ',';
+    out += r.reason;
+    out += ',';
+    out += std::to_string(r.promptTokens);
+    out += ',';
+    out += std::to_string(r.outputTokens);
+    out += ',';
+    Number(out, row.LatencySeconds());
+    out += ',';
+    Number(out, row.TtftSeconds());
+    out += ',';
+    Number(out, row.QueueWaitSeconds());
+    out += ',';
+    Number(out, row.ComputeSeconds());
+    out += ',';
+    Number(out, row.NetworkSeconds());
+    out += ',';
+    out += std::to_string(r.bytesSent);
+    out += ',';
+    out += std::to_string(r.bytesReceived);
+    out += ',';
+    out += std::to_string(row.jobs);
+    out += ',';
+    Number(out, row.workSeconds);
+    out += ',';
+    out += std::to_string(r.moaLayers);
+    out += ',';
+    out += std::to_string(r.moaPeers);
+    out += ',';
+    Join(out, done, [](std::string& text, const RequestStage* s) { TimeText(text, s->end); });
+    out += ',';
+    Join(out, r.stages, [](std::string& text, const RequestStage& s) {
+        text += std::to_string(s.promptTokens);
+    });
+    out += ',';
+    Join(out, proposers, [&r](std::string& text, const RequestStage* s) {
+        // The peers that answered: the stage's nodes but the origin.
+        bool first = true;
+        for (uint32_t p : s->nodes)
+        {
+            if (p != r.node)
+            {
+                if (!first)
+                {
+                    text += ' ';
+                }
+                text += std::to_string(p);
+                first = false;
+            }
+        }
+    });
+    out += ',';
+    out += std::to_string(r.retries);
+    out += ',';
+    Number(out, row.ItlSeconds());
+    out += ',';
+    out += std::to_string(row.preemptions);
+    out += ',';
+    out += r.placement;
+    out += ',';
+    if (split)
+    {
+        out += std::to_string(r.switches);
+        out += ',';
+        Number(out, r.predictedSeconds);
+        out += ',';
+        Number(out, r.plannedServerWork);
+        out += ',';
+        Number(out, r.clientComputeSeconds);
+        out += ',';
+        Number(out, row.workSeconds - row.ownWorkSeconds);
+        out += ',';
+    }
+    else
+    {
+        out += ",,,,,";
+    }
+    if (r.slaSeconds > 0)
+    {
+        Number(out, r.slaSeconds);
+    }
+    out += ',';
+    if (row.SlaMet() >= 0)
+    {
+        out += std::to_string(row.SlaMet());
+    }
+    const RoutingRecord& g = row.routing;
+    if (row.routed)
+    {
+        out += ',';
+        out += std::to_string(g.promptClass);
+        out += ',';
+        out += std::to_string(g.classifiedAs);
+        out += ',';
+        out += std::to_string(g.expert);
+        out += ',';
+        out += g.misrouted ? '1' : '0';
+        out += ',';
+        Number(out, g.classifierSeconds);
+        out += ',';
+        Number(out, g.GatewaySeconds());
+        out += '\n';
+    }
+    else
+    {
+        out += ",,,,,,\n";
+    }
+}
+
+void
 RequestLog::WriteCsv(const std::string& path) const
 {
     // Written aside and renamed, so a file named requests.csv is always complete.
@@ -240,90 +519,241 @@ RequestLog::WriteCsv(const std::string& path) const
     {
         throw std::runtime_error("cannot write '" + partial + "'");
     }
-    auto number = [](double value) {
-        if (std::isnan(value))
-        {
-            return std::string();
-        }
-        char text[32];
-        std::snprintf(text, sizeof(text), "%.9g", value);
-        return std::string(text);
-    };
-    auto time = [&number](const Time& t) {
-        return t.IsZero() ? std::string() : number(t.GetSeconds());
-    };
     out << CsvHeader() << "\n";
+    std::string line;
     for (const auto& [id, row] : m_rows)
     {
-        const RequestRecord& r = row.record;
-        // The MoA columns come from the stages: when each finished stage ended, every stage's
-        // prompt, and the peers of each finished proposer layer.
-        std::vector<const RequestStage*> done;
-        std::vector<const RequestStage*> proposers;
-        for (const RequestStage& stage : r.stages)
-        {
-            if (stage.done)
-            {
-                done.push_back(&stage);
-                if (stage.kind == "moa-proposer")
-                {
-                    proposers.push_back(&stage);
-                }
-            }
-        }
-        // A split request's server is its edge server, whichever engine ran it first.
-        const bool split = !r.placement.empty();
-        const bool engineNamesServer = !split && (row.served || !row.engineDrop.empty());
-        out << id << ',' << r.node << ',' << r.kind << ','
-            << (engineNamesServer ? std::to_string(row.server)
-                                  : (r.server ? std::to_string(*r.server) : ""))
-            << ',' << number(r.arrival.GetSeconds()) << ',' << time(r.firstToken) << ','
-            << (r.status == "pending" ? "" : number(r.completion.GetSeconds())) << ',' << r.status
-            << ',' << r.reason << ',' << r.promptTokens << ',' << r.outputTokens << ','
-            << number(row.LatencySeconds()) << ',' << number(row.TtftSeconds()) << ','
-            << number(row.QueueWaitSeconds()) << ',' << number(row.ComputeSeconds()) << ','
-            << number(row.NetworkSeconds()) << ',' << r.bytesSent << ',' << r.bytesReceived << ','
-            << row.jobs << ',' << number(row.workSeconds) << ',' << r.moaLayers << ',' << r.moaPeers
-            << ',' << Join(done, [&time](const RequestStage* s) { return time(s->end); }) << ','
-            << Join(r.stages, [](const RequestStage& s) { return std::to_string(s.promptTokens); })
-            << ','
-            << Join(proposers,
-                    [&r](const RequestStage* s) {
-                        // The peers that answered: the stage's nodes but the origin.
-                        std::string text;
-                        for (uint32_t p : s->nodes)
-                        {
-                            if (p != r.node)
-                            {
-                                text += (text.empty() ? "" : " ") + std::to_string(p);
-                            }
-                        }
-                        return text;
-                    })
-            << ',' << r.retries << ',' << number(row.ItlSeconds()) << ',' << row.preemptions << ','
-            << r.placement << ',' << (split ? std::to_string(r.switches) : "") << ','
-            << (split ? number(r.predictedSeconds) : "") << ','
-            << (split ? number(r.plannedServerWork) : "") << ','
-            << (split ? number(r.clientComputeSeconds) : "") << ','
-            << (split ? number(row.workSeconds - row.ownWorkSeconds) : "") << ','
-            << (r.slaSeconds > 0 ? number(r.slaSeconds) : "") << ','
-            << (row.SlaMet() < 0 ? "" : std::to_string(row.SlaMet()));
-        const RoutingRecord& g = row.routing;
-        if (row.routed)
-        {
-            out << ',' << g.promptClass << ',' << g.classifiedAs << ',' << g.expert << ','
-                << (g.misrouted ? 1 : 0) << ',' << number(g.classifierSeconds) << ','
-                << number(g.GatewaySeconds()) << "\n";
-        }
-        else
-        {
-            out << ",,,,,,\n";
-        }
+        line.clear();
+        FormatRow(id, row, line);
+        out << line;
     }
     out.close();
     if (!out || std::rename(partial.c_str(), path.c_str()) != 0)
     {
         throw std::runtime_error("failed writing '" + path + "'");
+    }
+}
+
+RequestLog::~RequestLog()
+{
+    if (m_runs)
+    {
+        std::fclose(m_runs);
+    }
+}
+
+uint64_t
+RequestLog::GetLateEvents() const
+{
+    return m_lateEvents;
+}
+
+void
+RequestLog::Open(const std::string& path, uint64_t chunkRows)
+{
+    m_streaming = true;
+    m_path = path;
+    m_chunkRows = std::max<uint64_t>(chunkRows, 1);
+}
+
+namespace
+{
+
+template <typename T>
+void
+PutValue(std::string& bytes, T value)
+{
+    bytes.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+
+/// Reads the records of one sorted chunk in blocks: id, line, outcome bytes.
+class ChunkReader
+{
+  public:
+    ChunkReader(std::FILE* file, uint64_t offset, uint64_t rows)
+        : m_file(file),
+          m_offset(offset),
+          m_rows(rows)
+    {
+    }
+
+    bool Next(uint64_t& id, std::string& line, std::string& outcome)
+    {
+        if (m_rows == 0)
+        {
+            return false;
+        }
+        --m_rows;
+        Ensure(sizeof(uint64_t) + sizeof(uint32_t));
+        std::memcpy(&id, m_buffer.data() + m_at, sizeof(uint64_t));
+        uint32_t size;
+        std::memcpy(&size, m_buffer.data() + m_at + sizeof(uint64_t), sizeof(uint32_t));
+        m_at += sizeof(uint64_t) + sizeof(uint32_t);
+        Ensure(size + sizeof(uint32_t));
+        line.assign(m_buffer.data() + m_at, size);
+        m_at += size;
+        std::memcpy(&size, m_buffer.data() + m_at, sizeof(uint32_t));
+        m_at += sizeof(uint32_t);
+        Ensure(size);
+        outcome.assign(m_buffer.data() + m_at, size);
+        m_at += size;
+        return true;
+    }
+
+  private:
+    /// At least `bytes` unread bytes in the buffer.
+    void Ensure(size_t bytes)
+    {
+        if (m_buffer.size() - m_at >= bytes)
+        {
+            return;
+        }
+        m_buffer.erase(m_buffer.begin(), m_buffer.begin() + m_at);
+        m_at = 0;
+        const size_t have = m_buffer.size();
+        const size_t want = std::max<size_t>(bytes - have, 1 << 16);
+        m_buffer.resize(have + want);
+        size_t read = 0;
+        if (std::fseek(m_file, static_cast<long>(m_offset), SEEK_SET) == 0)
+        {
+            read = std::fread(m_buffer.data() + have, 1, want, m_file);
+        }
+        m_offset += read;
+        m_buffer.resize(have + read);
+        if (m_buffer.size() < bytes)
+        {
+            throw std::runtime_error("cannot read the temporary file of requests");
+        }
+    }
+
+    std::FILE* m_file;
+    uint64_t m_offset;
+    uint64_t m_rows;
+    std::vector<char> m_buffer;
+    size_t m_at{0};
+};
+
+} // namespace
+
+void
+RequestLog::SpillChunk()
+{
+    if (m_done.empty())
+    {
+        return;
+    }
+    if (!m_runs && !(m_runs = std::tmpfile()))
+    {
+        throw std::runtime_error("cannot create a temporary file for requests");
+    }
+    std::sort(m_done.begin(), m_done.end(), [](const Done& a, const Done& b) {
+        return a.id < b.id;
+    });
+    if (std::fseek(m_runs, 0, SEEK_END) != 0)
+    {
+        throw std::runtime_error("cannot write the temporary file of requests");
+    }
+    const long offset = std::ftell(m_runs);
+    std::string bytes;
+    for (const Done& done : m_done)
+    {
+        bytes.clear();
+        PutValue(bytes, done.id);
+        PutValue(bytes, static_cast<uint32_t>(done.line.size()));
+        bytes += done.line;
+        PutValue(bytes, static_cast<uint32_t>(done.outcome.size()));
+        bytes += done.outcome;
+        if (std::fwrite(bytes.data(), 1, bytes.size(), m_runs) != bytes.size())
+        {
+            throw std::runtime_error("cannot write the temporary file of requests");
+        }
+    }
+    m_runExtents.emplace_back(static_cast<uint64_t>(offset), m_done.size());
+    m_done.clear();
+}
+
+void
+RequestLog::Close(RequestStatistics& statistics)
+{
+    if (!m_streaming)
+    {
+        throw std::logic_error("RequestLog::Close without Open");
+    }
+    // Requests still open at the end are written as they stand.
+    while (!m_rows.empty())
+    {
+        Finish(m_rows.begin());
+    }
+    const std::string partial = m_path + ".partial";
+    std::ofstream out(partial);
+    if (!out)
+    {
+        throw std::runtime_error("cannot write '" + partial + "'");
+    }
+    out << CsvHeader() << "\n";
+    RequestOutcome outcome;
+    auto emit = [&](const std::string& line, const std::string& bytes) {
+        out << line;
+        const char* at = bytes.data();
+        if (!outcome.ReadFrom(at, bytes.data() + bytes.size()))
+        {
+            throw std::runtime_error("a request's outcome was cut short");
+        }
+        statistics.Add(outcome);
+    };
+    if (m_runExtents.empty())
+    {
+        std::sort(m_done.begin(), m_done.end(), [](const Done& a, const Done& b) {
+            return a.id < b.id;
+        });
+        for (const Done& done : m_done)
+        {
+            emit(done.line, done.outcome);
+        }
+        m_done.clear();
+    }
+    else
+    {
+        SpillChunk();
+        if (std::fflush(m_runs) != 0)
+        {
+            throw std::runtime_error("cannot write the temporary file of requests");
+        }
+        std::vector<ChunkReader> readers;
+        std::vector<Done> heads(m_runExtents.size());
+        typedef std::pair<uint64_t, size_t> Head; // id, chunk
+        std::priority_queue<Head, std::vector<Head>, std::greater<Head>> order;
+        for (size_t i = 0; i < m_runExtents.size(); ++i)
+        {
+            readers.emplace_back(m_runs, m_runExtents[i].first, m_runExtents[i].second);
+            if (readers[i].Next(heads[i].id, heads[i].line, heads[i].outcome))
+            {
+                order.emplace(heads[i].id, i);
+            }
+        }
+        while (!order.empty())
+        {
+            const size_t i = order.top().second;
+            order.pop();
+            emit(heads[i].line, heads[i].outcome);
+            if (readers[i].Next(heads[i].id, heads[i].line, heads[i].outcome))
+            {
+                order.emplace(heads[i].id, i);
+            }
+        }
+        std::fclose(m_runs);
+        m_runs = nullptr;
+        m_runExtents.clear();
+    }
+    out.close();
+    if (!out || std::rename(partial.c_str(), m_path.c_str()) != 0)
+    {
+        throw std::runtime_error("failed writing '" + m_path + "'");
+    }
+    if (m_lateEvents > 0)
+    {
+        NS_LOG_WARN(m_lateEvents << " engine or router events came after their request's row "
+                                    "was written");
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "cost-fit.h"
 #include "llm-engine.h"
+#include "request-statistics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -39,37 +40,6 @@ Distribution::Of(const std::vector<double>& values)
     return d;
 }
 
-namespace
-{
-
-/// Appends the layer durations of a completed MoA request under their labels.
-void
-AddLayerTimes(const RequestRecord& r, std::vector<std::pair<std::string, std::vector<double>>>& out)
-{
-    if (r.moaLayers == 0 || r.stages.size() != r.moaLayers + 1 || !r.stages.back().done)
-    {
-        return;
-    }
-    Time previous = r.arrival;
-    for (uint32_t i = 0; i < r.stages.size(); ++i)
-    {
-        const std::string label =
-            i < r.moaLayers ? "layer " + std::to_string(i + 1) : std::string("aggregation");
-        auto it = std::find_if(out.begin(), out.end(), [&label](const auto& entry) {
-            return entry.first == label;
-        });
-        if (it == out.end())
-        {
-            out.emplace_back(label, std::vector<double>());
-            it = out.end() - 1;
-        }
-        it->second.push_back((r.stages[i].end - previous).GetSeconds());
-        previous = r.stages[i].end;
-    }
-}
-
-} // namespace
-
 RunSummary
 RunSummary::Compute(const RequestLog& requests,
                     const QueueLog& queues,
@@ -78,110 +48,32 @@ RunSummary::Compute(const RequestLog& requests,
                     Time issueStart,
                     Time issueEnd)
 {
-    RunSummary s;
-    s.simulatedSeconds = simulated.GetSeconds();
-    s.states = requests.CountByState();
-    std::vector<double> latency;
-    std::vector<double> ttft;
-    std::vector<double> wait;
-    std::vector<double> compute;
-    std::vector<double> network;
-    std::vector<double> itl;
-    double outputTokens = 0;
-    std::vector<std::pair<std::string, std::vector<double>>> layerTimes;
-    std::vector<double> serverWork;
-    std::vector<double> plannedServerWork;
-    std::vector<double> clientCompute;
-    std::vector<double> switches;
-    std::vector<double> overPredicted;
-    double bytesUp = 0;
-    double bytesDown = 0;
+    RequestStatistics statistics;
     for (const auto& [id, row] : requests.GetRows())
     {
-        ++s.requests;
-        const RequestRecord& r = row.record;
-        if (!r.placement.empty())
-        {
-            ++s.split.requests;
-            s.split.ended += r.status != "pending";
-            s.split.slaMet += row.SlaMet() == 1;
-            if (r.status == "completed")
-            {
-                serverWork.push_back(row.workSeconds - row.ownWorkSeconds);
-                plannedServerWork.push_back(r.plannedServerWork);
-                clientCompute.push_back(r.clientComputeSeconds);
-                switches.push_back(r.switches);
-                if (r.predictedSeconds > 0)
-                {
-                    overPredicted.push_back(row.LatencySeconds() / r.predictedSeconds);
-                }
-                bytesUp += r.bytesSent;
-                bytesDown += r.bytesReceived;
-            }
-        }
-        s.applicationBytes += row.record.bytesSent + row.record.bytesReceived;
-        if (!std::isnan(row.TtftSeconds()))
-        {
-            ttft.push_back(row.TtftSeconds());
-        }
-        s.moaRetries += row.record.retries;
-        if (row.record.status != "completed")
-        {
-            continue;
-        }
-        ++s.completed;
-        AddLayerTimes(row.record, layerTimes);
-        outputTokens += row.record.outputTokens;
-        latency.push_back(row.LatencySeconds());
-        if (!std::isnan(row.ItlSeconds()))
-        {
-            itl.push_back(row.ItlSeconds());
-        }
-        if (row.served && row.jobs == 1)
-        {
-            wait.push_back(row.QueueWaitSeconds());
-            compute.push_back(row.ComputeSeconds());
-            network.push_back(row.NetworkSeconds());
-        }
+        statistics.Add(RequestOutcome::Of(id, row));
     }
-    s.latency = Distribution::Of(latency);
-    s.ttft = Distribution::Of(ttft);
-    s.queueWait = Distribution::Of(wait);
-    s.compute = Distribution::Of(compute);
-    s.network = Distribution::Of(network);
-    s.itl = Distribution::Of(itl);
-    s.router = RouterSummary::Of(requests);
-    if (s.split.requests > 0)
+    return Compute(statistics, queues, engines, simulated, issueStart, issueEnd);
+}
+
+RunSummary
+RunSummary::Compute(const RequestStatistics& requests,
+                    const QueueLog& queues,
+                    const std::vector<std::pair<uint32_t, Ptr<LlmEngine>>>& engines,
+                    Time simulated,
+                    Time issueStart,
+                    Time issueEnd)
+{
+    RunSummary s;
+    s.simulatedSeconds = simulated.GetSeconds();
+    requests.Fill(s);
+    std::vector<uint32_t> nodes;
+    for (const auto& [node, engine] : engines)
     {
-        SplitSummary& split = s.split;
-        split.slaAttainment = split.ended > 0 ? double(split.slaMet) / split.ended : std::nan("");
-        split.serverWork = Distribution::Of(serverWork);
-        split.plannedServerWork = Distribution::Of(plannedServerWork);
-        split.clientCompute = Distribution::Of(clientCompute);
-        split.switches = Distribution::Of(switches);
-        split.latencyOverPredicted = Distribution::Of(overPredicted);
-        if (!serverWork.empty())
-        {
-            split.serverRequestsPerBusySecond =
-                split.serverWork.mean > 0 ? 1.0 / split.serverWork.mean : std::nan("");
-            split.bytesUpPerRequest = bytesUp / serverWork.size();
-            split.bytesDownPerRequest = bytesDown / serverWork.size();
-        }
+        nodes.push_back(node);
     }
-    // "aggregation" last, whatever M the rows had.
-    std::stable_partition(layerTimes.begin(), layerTimes.end(), [](const auto& entry) {
-        return entry.first != "aggregation";
-    });
-    for (const auto& [label, times] : layerTimes)
-    {
-        s.layerLatency.emplace_back(label, Distribution::Of(times));
-    }
-    if (s.simulatedSeconds > 0)
-    {
-        s.throughputRps = s.completed / s.simulatedSeconds;
-        s.outputTokensPerSecond = outputTokens / s.simulatedSeconds;
-    }
-    std::vector<QueueSeries> all;
+    const QueueTrends trends =
+        queues.GetTrends(nodes, issueStart.GetSeconds(), issueEnd.GetSeconds());
     for (const auto& [node, engine] : engines)
     {
         EngineSummary e;
@@ -212,16 +104,12 @@ RunSummary::Compute(const RequestLog& requests,
         const QueueLog::Stats q = queues.GetStats(node);
         e.meanQueue = q.timeAverage;
         e.maxQueue = q.maximum;
-        e.queueTrend = ClassifyQueueTrend(queues.GetSeries(node),
-                                          issueStart.GetSeconds(),
-                                          issueEnd.GetSeconds());
+        e.queueTrend = trends.perNode[s.engines.size()];
         s.engines.push_back(e);
-        all.push_back(queues.GetSeries(node));
     }
     if (!engines.empty())
     {
-        s.totalQueueTrend =
-            ClassifyQueueTrend(SumQueueSeries(all), issueStart.GetSeconds(), issueEnd.GetSeconds());
+        s.totalQueueTrend = trends.total;
         // Growth is judged on the total; a backlog per engine (jobs waiting per device).
         if (s.totalQueueTrend.verdict != "overloaded")
         {

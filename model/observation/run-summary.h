@@ -19,6 +19,7 @@ namespace ns3
 {
 
 class LlmEngine;
+class RequestStatistics;
 
 /// Mean and percentiles of a sample (NaN when empty).
 struct Distribution
@@ -133,6 +134,14 @@ struct RunSummary
     RouterSummary router;   //!< expert routing; router.routed == 0 without a router
 
     static RunSummary Compute(const RequestLog& requests,
+                              const QueueLog& queues,
+                              const std::vector<std::pair<uint32_t, Ptr<LlmEngine>>>& engines,
+                              Time simulated,
+                              Time issueStart,
+                              Time issueEnd);
+
+    /// The same from statistics accumulated row by row (a RequestLog that streamed its rows).
+    static RunSummary Compute(const RequestStatistics& requests,
                               const QueueLog& queues,
                               const std::vector<std::pair<uint32_t, Ptr<LlmEngine>>>& engines,
                               Time simulated,
