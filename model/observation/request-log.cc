@@ -214,11 +214,19 @@ RequestLog::Finish(std::map<uint64_t, Row>::iterator it)
     RequestOutcome::Of(it->first, it->second).AppendTo(done.outcome);
     m_done.push_back(std::move(done));
     Written& written = m_written[static_cast<uint32_t>(it->first >> 32)];
-    written.above.insert(static_cast<uint32_t>(it->first));
-    while (!written.above.empty() && *written.above.begin() == written.next)
+    const uint32_t sequence = static_cast<uint32_t>(it->first);
+    if (sequence != written.next)
     {
-        written.above.erase(written.above.begin());
+        written.above.insert(sequence); // ended before an earlier request of its user
+    }
+    else
+    {
         ++written.next;
+        while (!written.above.empty() && *written.above.begin() == written.next)
+        {
+            written.above.erase(written.above.begin());
+            ++written.next;
+        }
     }
     m_rows.erase(it);
     if (m_done.size() >= m_chunkRows)
