@@ -5,6 +5,7 @@
  */
 
 #include "edge-llm-test-fixture.h"
+#include "udp-echo-check.h"
 
 #include "ns3/campus-network-helper.h"
 #include "ns3/ipv4.h"
@@ -61,26 +62,8 @@ TEST_F(CampusNetworkHelperTest, EveryStationReachesTheServerThroughItsOwnAccessP
     }
     EXPECT_EQ(campus.serverAddress, Ipv4Address("10.3.0.4"));
 
-    const uint16_t port = 9;
-    UdpEchoServerHelper server(port);
-    server.Install(campus.server).Start(Seconds(0));
-    UdpEchoClientHelper client(campus.serverAddress, port);
-    client.SetAttribute("MaxPackets", UintegerValue(3));
-    client.SetAttribute("Interval", TimeValue(Seconds(0.2)));
-    client.SetAttribute("PacketSize", UintegerValue(100));
-    ApplicationContainer clients = client.Install(campus.stations);
-    clients.Start(Seconds(1)); // after association
-    std::vector<uint32_t> echoes(stations, 0);
-    for (uint32_t i = 0; i < stations; ++i)
-    {
-        clients.Get(i)->TraceConnectWithoutContext(
-            "Rx",
-            MakeBoundCallback(
-                +[](uint32_t* count, Ptr<const Packet>) { ++*count; },
-                &echoes[i]));
-    }
-    Simulator::Stop(Seconds(3));
-    Simulator::Run();
+    const std::vector<uint32_t> echoes =
+        test::UdpEchoCounts(campus.stations, campus.server, campus.serverAddress);
     for (uint32_t i = 0; i < stations; ++i)
     {
         EXPECT_EQ(echoes[i], 3u) << "station " << i;

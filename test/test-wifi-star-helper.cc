@@ -6,6 +6,7 @@
  */
 
 #include "edge-llm-test-fixture.h"
+#include "udp-echo-check.h"
 
 #include "ns3/ipv4.h"
 #include "ns3/node-list.h"
@@ -85,26 +86,8 @@ TEST_F(WifiStarHelperTest, SmallStarCarriesEveryStationsTraffic)
     const WifiStar star = helper.Install(stations, 100);
     EXPECT_EQ(AddressOf(star.stationDevices.Get(0)), Ipv4Address("10.1.0.2"));
 
-    const uint16_t port = 9;
-    UdpEchoServerHelper server(port);
-    server.Install(star.server).Start(Seconds(0));
-    UdpEchoClientHelper client(star.serverAddress, port);
-    client.SetAttribute("MaxPackets", UintegerValue(3));
-    client.SetAttribute("Interval", TimeValue(Seconds(0.2)));
-    client.SetAttribute("PacketSize", UintegerValue(100));
-    ApplicationContainer clients = client.Install(star.stations);
-    clients.Start(Seconds(1)); // after association
-    std::vector<uint32_t> echoes(stations, 0);
-    for (uint32_t i = 0; i < stations; ++i)
-    {
-        clients.Get(i)->TraceConnectWithoutContext(
-            "Rx",
-            MakeBoundCallback(
-                +[](uint32_t* count, Ptr<const Packet>) { ++*count; },
-                &echoes[i]));
-    }
-    Simulator::Stop(Seconds(3));
-    Simulator::Run();
+    const std::vector<uint32_t> echoes =
+        test::UdpEchoCounts(star.stations, star.server, star.serverAddress);
     for (uint32_t i = 0; i < stations; ++i)
     {
         EXPECT_EQ(echoes[i], 3u) << "station " << i;
