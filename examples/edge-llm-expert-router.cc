@@ -96,7 +96,7 @@ main(int argc, char* argv[])
                  "Device of the TP baseline (default: the experts' device xN)",
                  tpDevice);
     cmd.AddValue("max-num-seqs", "Sequences per batch at most, every engine (>= 1)", maxNumSeqs);
-    cmd.AddValue("access", "Users' network: wired, wifi or lte", access);
+    cmd.AddValue("access", "Users' network: " + AccessNetworkHelper::KindList(), access);
     cmd.AddValue("standard",
                  "Wi-Fi standard (--access=wifi): " + WifiStarHelper::StandardList(),
                  standard);

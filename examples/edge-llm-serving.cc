@@ -181,7 +181,11 @@ main(int argc, char* argv[])
     {
         FailOnCommandLine("unknown --scheduler '" + scheduler + "'; accepted: fcfs, continuous");
     }
-    if (access != "wired" && access != "wifi" && access != "campus" && access != "lte")
+    try
+    {
+        AccessNetworkHelper().SetKind(access); // the one list of kinds
+    }
+    catch (const std::invalid_argument&)
     {
         FailOnCommandLine("unknown --access '" + access +
                           "'; accepted: " + AccessNetworkHelper::KindList());

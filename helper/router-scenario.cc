@@ -99,7 +99,11 @@ RouterScenario::Validate()
 {
     RouterScenarioConfig& c = m_config; // fills in defaults that depend on others
     // Validate everything before building anything.
-    if (c.access != "wired" && c.access != "wifi" && c.access != "lte")
+    try
+    {
+        AccessNetworkHelper().SetKind(c.access); // the one list of kinds
+    }
+    catch (const std::invalid_argument&)
     {
         Fail("unknown --access '" + c.access + "'; accepted: " + AccessNetworkHelper::KindList());
     }
