@@ -154,10 +154,11 @@ main(int argc, char* argv[])
     {
         FailOnCommandLine("unknown --mode '" + mode + "'; accepted: poisson, closed-loop, trace");
     }
-    if (mode == "poisson" && !(load > 0))
+    // A million requests per second per phone would never end: refused with the limit.
+    if (mode == "poisson" && !(load > 0 && load <= 1000))
     {
         FailOnCommandLine("--load=" + NumberText(load) +
-                          " must be > 0 requests per second per phone");
+                          " must be > 0 and at most 1000 requests per second per phone");
     }
     if (localLoad < 0 || (localLoad > 0 && phoneModel.empty()))
     {
@@ -185,9 +186,16 @@ main(int argc, char* argv[])
             FailOnCommandLine(e.what());
         }
     }
-    if (!(traceScale > 0) || !(duration > 0) || !(drain >= 0) || !(timeout > 0))
+    // Times within 1 ms and 10^7 s: ns-3's Time (in ns) holds them, and a timeout below a
+    // millisecond would fire before any answer could come.
+    if (!(traceScale > 0 && traceScale <= 1e6) || !(duration >= 1e-3 && duration <= 1e7) ||
+        !(drain >= 0 && drain <= 1e7) || !(timeout >= 1e-3 && timeout <= 1e7))
     {
-        FailOnCommandLine("--trace-scale, --duration and --timeout must be > 0 and --drain >= 0");
+        FailOnCommandLine("--duration=" + NumberText(duration) +
+                          ", --timeout=" + NumberText(timeout) + ", --drain=" + NumberText(drain) +
+                          ", --trace-scale=" + NumberText(traceScale) +
+                          ": accepted --duration and --timeout 0.001 to 1e7 s, --drain 0 to 1e7 "
+                          "s, --trace-scale (0, 1e6]");
     }
     if (bytesPerToken < 1 || seed < 1 || run < 1)
     {
