@@ -92,8 +92,8 @@ main(int argc, char* argv[])
     std::string model = "llama-3-8b";
     std::string device = "a100-80gb";
     double load = 0.8;
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Requests per wall-clock second of the engine alone, per scheduler.");
+    ProgramOptions cmd("edge-llm-bench-engine",
+                       "Requests per wall-clock second of the engine alone, per scheduler.");
     cmd.AddValue("requests", "Requests to simulate per scheduler (1 to 1e8)", requests);
     cmd.AddValue("model", "Model preset: " + ModelSpec::PresetList(), model);
     cmd.AddValue("device", "Device preset: " + DeviceProfile::PresetList(), device);

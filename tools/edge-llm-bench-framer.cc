@@ -121,8 +121,9 @@ main(int argc, char* argv[])
     uint32_t messages = 20;
     uint32_t tokens = 1000;
     uint32_t segment = 1448;
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Segments per wall-clock second through LlmMessageFramer, for large messages.");
+    ProgramOptions cmd(
+        "edge-llm-bench-framer",
+        "Segments per wall-clock second through LlmMessageFramer, for large messages.");
     cmd.AddValue("messages", "Messages per size (1 to 100000)", messages);
     cmd.AddValue("tokens", "Tokens per message (1 to 16384)", tokens);
     cmd.AddValue("segment", "Segment size in bytes (1 to 65535)", segment);

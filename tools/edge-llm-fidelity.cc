@@ -7,10 +7,10 @@
  *   edge-llm-fidelity [--models=tiny,gpt2-124m] [--profile-dir=profiles] [--repeats=3]
  */
 
-#include "ns3/command-line.h"
 #include "ns3/cost-fit.h"
 #include "ns3/cost-profile.h"
 #include "ns3/profiled-cost-model.h"
+#include "ns3/program-options.h"
 #include "ns3/torch-transformer.h"
 
 #include <cmath>
@@ -174,12 +174,13 @@ main(int argc, char* argv[])
 {
     std::string models = "tiny,gpt2-124m";
     std::string profileDir;
-    int64_t repeats = 3;
+    int repeats = 3;
     uint64_t seed = 1;
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Compares live libtorch generation with ProfiledCostModel's prediction on "
-              "held-out prompt/output lengths. Prints figures; exits 0 whatever the accuracy.");
+    ProgramOptions cmd(
+        "edge-llm-fidelity",
+        "Compares live libtorch generation with ProfiledCostModel's prediction on "
+        "held-out prompt/output lengths. Prints figures; exits 0 whatever the accuracy.");
     cmd.AddValue("models", "comma-separated model presets", models);
     cmd.AddValue("profile-dir",
                  "directory holding <model>.json (default: the profile search path)",

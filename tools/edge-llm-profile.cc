@@ -5,8 +5,8 @@
  *   edge-llm-profile --model=gpt2-124m [--out=profiles/gpt2-124m.json] [--threads=2]
  */
 
-#include "ns3/command-line.h"
 #include "ns3/model-spec.h"
+#include "ns3/program-options.h"
 #include "ns3/torch-profiler.h"
 #include "ns3/torch-transformer.h"
 
@@ -93,10 +93,11 @@ main(int argc, char* argv[])
     std::string seed = "1";
     std::string retries = "3";
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Profiles a model's inference in libtorch on this host and writes the profile file "
-              "read by ns3::ProfiledCostModel.\nModels: " +
-              ModelSpec::PresetList());
+    ProgramOptions cmd(
+        "edge-llm-profile",
+        "Profiles a model's inference in libtorch on this host and writes the profile file "
+        "read by ns3::ProfiledCostModel.\nModels: " +
+            ModelSpec::PresetList());
     cmd.AddValue("model", "model preset to profile (required)", modelName);
     cmd.AddValue("out", "profile file to write (default profiles/<model>.json)", out);
     cmd.AddValue("threads",
