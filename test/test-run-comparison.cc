@@ -121,15 +121,17 @@ TEST_F(CompareToolTest, RunsVariantsTimesSeedsAndWritesTheTable)
 
 TEST_F(CompareToolTest, MpiRanksGiveTheLocalComparison)
 {
-    // Two ranks on this machine (mpirun as root needs the two OMPI_ variables), against one
-    // process running all the runs: the merged compare.csv is the same, byte for byte.
+    // Two ranks on this machine (mpirun as root needs the two OMPI_ALLOW variables; an empty
+    // rsh agent starts local ranks without ssh), against one process running all the runs:
+    // the merged compare.csv is the same, byte for byte.
     const std::string args = "'" + Scenario() +
                              "' --vary=distance=5,40 --seeds=3 --jobs=1 --phones=2 --load=0.2 "
                              "--duration=20 --drain=60 --pcap=false";
     const ExampleRun local = Run(args + " --out='" + m_dir + "/local'");
     ASSERT_EQ(local.exitCode, 0) << local.err;
     const std::string command =
-        "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np 2 --oversubscribe "
+        "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_plm_rsh_agent= "
+        "mpirun -np 2 --oversubscribe "
         "'" +
         std::string(EDGE_LLM_COMPARE_TOOL) + "' " + args + " --out='" + m_dir + "/mpi' >'" + m_dir +
         "/mpi.log' 2>&1 </dev/null";
