@@ -125,8 +125,26 @@ main(int argc, char* argv[])
     cmd.Fixed("ns3::LlmClient::Users", "--users and --users-per-node deal users to nodes");
     RunOutputs outputs;
     outputs.AddOptions(cmd);
+    // Ranges, checked as the options are read, before anything is built.
+    cmd.Range("users", 1, 100000);
+    cmd.Range("users-per-node", 1, 100000);
+    cmd.Range("rate", 0, 1e6, "prompts per second in all");
+    cmd.Range("think", 0, 1e6, "seconds");
+    cmd.Range("max-concurrent", 0, 1e7);
+    cmd.Range("max-num-seqs", 1, 1e6);
+    cmd.Range("distance", 1e-3, 10000, "metres");
+    cmd.Range("backbone-delay", 0, 1, "seconds");
+    cmd.Range("timeout", 1e-3, 1e7, "seconds");
+    cmd.Range("seed", 1, 4294967295.0);
+    cmd.Range("run", 1, 4294967295.0);
+    cmd.Range("duration", 1e-3, 1e7, "seconds");
+    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
+    if (baseline.empty() && (cmd.WasGiven("tp-model") || cmd.WasGiven("tp-device")))
+    {
+        FailOnCommandLine("--tp-model and --tp-device are for --baseline=tp only");
+    }
     RouterScenarioConfig c;
     c.outputs = outputs;
     c.users = users;

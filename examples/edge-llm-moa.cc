@@ -91,6 +91,25 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::MoaAgent::MaxRetries", "max-retries");
     cmd.Alias("ns3::MoaAgent::WarmUp", "warmup");
     c.outputs.AddOptions(cmd);
+    // Ranges, checked as the options are read, before anything is built.
+    cmd.Range("nodes", 2, 65534, "the address plan's /16");
+    cmd.Range("layers", 0, 64);
+    cmd.Range("peers", 0, 1024);
+    cmd.Range("aggregator-tokens", 0, 1e6);
+    cmd.Range("lambda", 0, 1000, "prompts per second per user; 0: from --rho");
+    cmd.Range("rho", 0, 1000, "0: the default 0.7 unless --lambda");
+    cmd.Range("spacing", 0, 10000, "metres");
+    cmd.Range("speed", 0, 100, "metres per second");
+    cmd.Range("alpha", 1e-6, 1e6, "seconds");
+    cmd.Range("peer-timeout", 1e-3, 1e9, "seconds; 1e9 is none");
+    cmd.Range("max-retries", 0, 1000);
+    cmd.Range("warmup", 0, 1e7, "seconds");
+    cmd.Range("fail-node", -1, 65533);
+    cmd.Range("fail-at", 0, 1e7, "seconds");
+    cmd.Range("seed", 1, 4294967295.0);
+    cmd.Range("run", 1, 4294967295.0);
+    cmd.Range("duration", 1e-3, 1e7, "seconds");
+    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
     c.models = CommaList(models);

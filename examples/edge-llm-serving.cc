@@ -144,9 +144,32 @@ main(int argc, char* argv[])
     cmd.Fixed("ns3::LlmClient::Users", "--users and --users-per-node deal users to nodes");
     RunOutputs outputs;
     outputs.AddOptions(cmd);
+    // Ranges, checked as the options are read, before anything is built.
+    cmd.Range("users", 1, 100000);
+    cmd.Range("users-per-node", 1, 100000);
+    cmd.Range("rate", 0, 1e6, "requests per second in all");
+    cmd.Range("think", 0, 1e6, "seconds");
+    cmd.Range("trace-scale", 1e-6, 1e6);
+    cmd.Range("prompt-tokens", 0, 1e7);
+    cmd.Range("output-tokens", 0, 1e7);
+    cmd.Range("max-num-seqs", 1, 1e6);
+    cmd.Range("block-size", 1, 1e6);
+    cmd.Range("memory-utilization", 1e-6, 1);
+    cmd.Range("aps", 1, CampusNetworkHelper::MAX_ACCESS_POINTS);
+    cmd.Range("distance", 1e-3, 10000, "metres");
+    cmd.Range("timeout", 1e-3, 1e7, "seconds");
+    cmd.Range("seed", 1, 4294967295.0);
+    cmd.Range("run", 1, 4294967295.0);
+    cmd.Range("duration", 1e-3, 1e7, "seconds");
+    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
+    if (!trace.empty() && mode != "trace")
+    {
+        FailOnCommandLine("--trace=" + trace + " is read in --mode=trace only (the mode is " +
+                          mode + ")");
+    }
     if (users < 1 || users > 100000)
     {
         FailOnCommandLine("--users=" + std::to_string(users) + ": accepted 1 to 100000");

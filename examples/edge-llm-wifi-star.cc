@@ -101,9 +101,29 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::LlmClient::TraceTimeScale", "trace-scale");
     RunOutputs outputs;
     outputs.AddOptions(cmd);
+    // Ranges, checked as the options are read, before anything is built.
+    cmd.Range("phones", 1, WifiStarHelper::MAX_STATIONS, "802.11 association IDs per access point");
+    cmd.Range("distance", 1e-3, 10000, "metres");
+    cmd.Range("local-load", 0, 1000, "requests per second per phone");
+    cmd.Range("load", 0, 1000, "requests per second per phone");
+    cmd.Range("users", 1, 100000);
+    cmd.Range("think", 0, 1e6, "seconds");
+    cmd.Range("trace-scale", 1e-6, 1e6);
+    cmd.Range("timeout", 1e-3, 1e7, "seconds");
+    cmd.Range("max-num-seqs", 1, 1e6);
+    cmd.Range("bytes-per-token", 1, 1e6);
+    cmd.Range("seed", 1, 4294967295.0);
+    cmd.Range("run", 1, 4294967295.0);
+    cmd.Range("duration", 1e-3, 1e7, "seconds");
+    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
+    if (!trace.empty() && mode != "trace")
+    {
+        FailOnCommandLine("--trace=" + trace + " is read in --mode=trace only (the mode is " +
+                          mode + ")");
+    }
     if (phones < 1 || phones > WifiStarHelper::MAX_STATIONS)
     {
         FailOnCommandLine("--phones=" + std::to_string(phones) + " must be 1 to " +

@@ -213,6 +213,37 @@ ProgramOptions::AddValue(const std::string& name, const std::string& help, std::
 }
 
 void
+ProgramOptions::Range(const std::string& option, double min, double max, const std::string& why)
+{
+    auto it = m_options.find(option);
+    if (it == m_options.end() || it->second.type == "text" || it->second.type == "true or false")
+    {
+        throw std::logic_error("range for '" + option + "', which is not a number option");
+    }
+    it->second.ranged = true;
+    it->second.min = min;
+    it->second.max = max;
+    it->second.why = why;
+}
+
+void
+ProgramOptions::SetOption(Option& option, const std::string& what, const std::string& text)
+{
+    option.set(what, text);
+    option.given = true;
+    if (option.ranged)
+    {
+        const double value = std::stod(option.get());
+        if (!(value >= option.min && value <= option.max))
+        {
+            throw OptionError(what + " is out of range (accepted: " + ExactText(option.min) +
+                              " to " + ExactText(option.max) +
+                              (option.why.empty() ? "" : "; " + option.why) + ")");
+        }
+    }
+}
+
+void
 ProgramOptions::Fixed(const std::string& attribute, const std::string& why)
 {
     CheckAttributeExists(attribute);
@@ -362,8 +393,7 @@ ProgramOptions::Set(const std::string& key, const std::string& text, const std::
         auto alias = m_options.find(key == "RngSeed" ? "seed" : "run");
         if (alias != m_options.end())
         {
-            alias->second.set(what, text);
-            alias->second.given = true;
+            SetOption(alias->second, what, text);
             return;
         }
         SetGlobal(key, text, where);
@@ -380,8 +410,7 @@ ProgramOptions::Set(const std::string& key, const std::string& text, const std::
             (where.empty() ? "unknown option --" + key : where + "unknown key '" + key + "'") +
             " for " + m_program + "; accepted: " + OptionList());
     }
-    it->second.set(what, text);
-    it->second.given = true;
+    SetOption(it->second, what, text);
 }
 
 void
@@ -422,8 +451,7 @@ ProgramOptions::SetAttribute(const std::string& key,
             optionText = ExactText(ParseTimeSeconds(what, text));
         }
         Option& option = m_options.at(alias->second);
-        option.set(what, optionText);
-        option.given = true;
+        SetOption(option, what, optionText);
         return;
     }
     // Numbers are checked whole here: ns-3's own readers would take "3.7" as 3.
@@ -742,7 +770,12 @@ ProgramOptions::Help() const
     {
         const Option& option = m_options.at(name);
         os << "  --" << name << std::string(width - name.size() + 2, ' ') << option.help << " ["
-           << option.defaultText << "]\n";
+           << option.defaultText << "]";
+        if (option.ranged)
+        {
+            os << " (" << ExactText(option.min) << " to " << ExactText(option.max) << ")";
+        }
+        os << "\n";
     }
     os << "\nAlso:\n"
        << "  --scenario=FILE                 a YAML file of these options (the command line "

@@ -58,6 +58,13 @@ class ProgramOptions
     void AddValue(const std::string& name, const std::string& help, bool& value);
     void AddValue(const std::string& name, const std::string& help, std::string& value);
 
+    /**
+     * The values `option` (a number) accepts: `min` to `max`, inclusive; refused outside them
+     * when read, before anything is built, with the range in the message and in --help.
+     * `why` (optional) says where the limit comes from ("ns-3's Time", "association IDs").
+     */
+    void Range(const std::string& option, double min, double max, const std::string& why = "");
+
     /// The program sets `attribute` ("ns3::Type::Name") itself from `option`: a value given for
     /// the attribute sets the option.
     void Alias(const std::string& attribute, const std::string& option);
@@ -115,9 +122,15 @@ class ProgramOptions
         std::function<std::string()> get;
         std::string defaultText;
         bool given{false};
+        bool ranged{false};
+        double min{0};
+        double max{0};
+        std::string why; //!< where the range comes from (may be empty)
     };
 
     void Add(const std::string& name, Option option);
+    /// Sets `option` from `text`, then checks its range.
+    static void SetOption(Option& option, const std::string& what, const std::string& text);
     /// Sets `key` from `text`; `where` names the source ("--key" or "FILE:LINE: key").
     void Set(const std::string& key, const std::string& text, const std::string& where);
     void SetAttribute(const std::string& key, const std::string& text, const std::string& where);

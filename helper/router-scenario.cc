@@ -13,6 +13,7 @@
 #include "request-trace.h"
 
 #include "ns3/config.h"
+#include "ns3/data-rate.h"
 #include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -110,6 +111,17 @@ RouterScenario::Validate()
     if (c.users < 1 || c.users > 100000)
     {
         Fail("--users=" + std::to_string(c.users) + ": accepted 1 to 100000");
+    }
+    DataRateValue backboneRate;
+    if (!backboneRate.DeserializeFromString(c.backboneRate, MakeDataRateChecker()) ||
+        backboneRate.Get().GetBitRate() == 0)
+    {
+        Fail("--backbone-rate=" + c.backboneRate +
+             " is not a data rate (accepted: a number with a unit: 100Mbps, 10Gbps)");
+    }
+    if (!c.trace.empty() && c.mode != "trace")
+    {
+        Fail("--trace=" + c.trace + " is read in --mode=trace only (the mode is " + c.mode + ")");
     }
     if (c.usersPerNode < 1)
     {

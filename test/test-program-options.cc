@@ -158,7 +158,8 @@ TEST_F(ProgramOptionsTest, ScenarioErrorsNameFileLineAndKey)
 TEST_F(ProgramOptionsTest, Ns3AttributesTakeEffectOrAreRefused)
 {
     const std::string file = WriteScenario("ns3::ContinuousBatchingScheduler::MaxNumSeqs: 17\n");
-    ASSERT_TRUE(m_options.ParseArguments({file, "--ns3::ContinuousBatchingScheduler::MemoryUtilization=0.5"}))
+    ASSERT_TRUE(m_options.ParseArguments(
+        {file, "--ns3::ContinuousBatchingScheduler::MemoryUtilization=0.5"}))
         << "attributes accepted";
     Ptr<Object> scheduler = CreateObject<ContinuousBatchingScheduler>();
     UintegerValue maxNumSeqs;
@@ -200,6 +201,23 @@ TEST_F(ProgramOptionsTest, RngSeedAndRunAreTheSeedAndRunOptions)
     ASSERT_TRUE(bare.ParseArguments({"--RngRun=5"}));
     EXPECT_EQ(RngSeedManager::GetRun(), 5u);
     EXPECT_THROW(bare.ParseArguments({"--RngSeed=0"}), OptionError);
+}
+
+TEST_F(ProgramOptionsTest, RangesAreCheckedAsValuesAreRead)
+{
+    m_options.Range("load", 0, 1000, "requests per second");
+    m_options.Range("phones", 1, 2007);
+    EXPECT_NE(Refusal({"--load=1e308"})
+                  .find("--load=1e308 is out of range (accepted: 0 to 1000; requests per second)"),
+              std::string::npos);
+    EXPECT_NE(Refusal({"--phones=0"}).find("--phones=0 is out of range (accepted: 1 to 2007)"),
+              std::string::npos);
+    // Through an alias too: the attribute names the option's value.
+    EXPECT_NE(Refusal({"--ns3::LlmEngine::QueueCapacity=5000"}).find("is out of range"),
+              std::string::npos);
+    ASSERT_TRUE(m_options.ParseArguments({"--load=1000", "--phones=2007"}));
+    EXPECT_NE(m_options.Help().find("(0 to 1000)"), std::string::npos);
+    EXPECT_THROW(m_options.Range("model", 0, 1), std::logic_error);
 }
 
 TEST_F(ProgramOptionsTest, HelpListsOptionsWithDefaults)

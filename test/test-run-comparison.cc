@@ -150,7 +150,7 @@ TEST_F(CompareToolTest, RefusesBadInputInOneLine)
         {"'" + Scenario() + "' --run=3", "sets --run of each run itself"},
         {"'" + std::string(EDGE_LLM_TEST_DATA_DIR) + "/none.yaml'", "cannot read scenario file"},
         {"'" + Scenario() + "' --vary=phones=0 --duration=5 --pcap=false",
-         "failed (exit 2): error: --phones=0 must be 1 to"},
+         "failed (exit 2): error: --phones=0 is out of range"},
     };
     for (const auto& [args, message] : rows)
     {

@@ -66,10 +66,10 @@ TEST_F(ServingExampleTest, BadOptionsAreOneLine)
     ExpectRejected("--access=5g", {"5g", "wired", "wifi", "lte"});
     ExpectRejected("--access=lte --users=400 --users-per-node=1", {"400", "319"});
     ExpectRejected("--users=0", {"--users=0"});
-    ExpectRejected("--max-num-seqs=0", {"MaxNumSeqs=0"});
+    ExpectRejected("--max-num-seqs=0", {"--max-num-seqs=0 is out of range", "1 to"});
     ExpectRejected("--max-batched-tokens=8", {"MaxNumBatchedTokens=8"});
-    ExpectRejected("--memory-utilization=1.5", {"MemoryUtilization=1.5", "(0, 1]"});
-    ExpectRejected("--memory-utilization=0", {"MemoryUtilization=0"});
+    ExpectRejected("--memory-utilization=1.5", {"--memory-utilization=1.5 is out of range", "to 1)"});
+    ExpectRejected("--memory-utilization=0", {"--memory-utilization=0 is out of range"});
     ExpectRejected("--model=llama-3-8b --server-device=edge-server-l4 --memory-utilization=0.6",
                    {"weights take"});
     ExpectRejected("--model=llama-3-70b --server-device=a100-80gb", {"llama-3-70b", "a100-80gb"});

@@ -37,11 +37,11 @@ TEST_F(SplitExampleCliTest, UnknownPlannerListsThePlanners)
 
 TEST_F(SplitExampleCliTest, BadNumbersNameTheirValue)
 {
-    ExpectRejected("--sla=-1", {"sla -1"});
-    ExpectRejected("--load=0", {"load 0"});
+    ExpectRejected("--sla=-1", {"--sla=-1 is out of range"});
+    ExpectRejected("--load=0", {"--load=0 is out of range"});
     ExpectRejected("--headroom=0.95", {"headroom 0.95"});
-    ExpectRejected("--clients=0", {"clients 0"});
-    ExpectRejected("--distance=0", {"distance 0"});
+    ExpectRejected("--clients=0", {"--clients=0 is out of range"});
+    ExpectRejected("--distance=0", {"--distance=0 is out of range"});
 }
 
 TEST_F(SplitExampleCliTest, UnknownDeviceInTheList)
