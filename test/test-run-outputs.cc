@@ -5,6 +5,9 @@
  */
 #include "example-cli-fixture.h"
 
+#include "ns3/device-profile.h"
+
+#include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -88,6 +91,37 @@ TEST_F(RunOutputsTest, FlowMonitorNetAnimAndPlots)
         EXPECT_GT(std::filesystem::file_size(outDir + "/latency-cdf.png"), 1000u);
         EXPECT_GT(std::filesystem::file_size(outDir + "/queue.png"), 1000u);
     }
+}
+
+TEST_F(RunOutputsTest, EnergyPerRequestIsItsShareOfTheServersBusyEnergy)
+{
+    // energy_j: the request's compute share at the L4's active power; over all requests, the
+    // engine's busy time at that power (its summary energy less the idle part).
+    const std::string outDir = RunShort("");
+    const auto rows = ns3::test::ReadCsv(outDir + "/requests.csv");
+    const auto summary = nlohmann::json::parse(ReadFile(outDir + "/summary.json"));
+    const ns3::DeviceProfile l4 = ns3::DeviceProfile::Preset("edge-server-l4");
+    ASSERT_GT(l4.activePowerW, l4.idlePowerW);
+    double energy = 0;
+    for (size_t i = 1; i < rows.size(); ++i)
+    {
+        const auto& header = rows[0];
+        const auto column = [&](const std::string& name) {
+            return rows[i][std::find(header.begin(), header.end(), name) - header.begin()];
+        };
+        const double work = column("work_s").empty() ? 0 : std::stod(column("work_s"));
+        const double joules = std::stod(column("energy_j"));
+        EXPECT_NEAR(joules, work * l4.activePowerW, 1e-6 * (1 + joules)) << "row " << i;
+        energy += joules;
+    }
+    const auto& engine = summary["engines"][0];
+    const double simulated = summary["simulated_s"].get<double>();
+    const double busy = engine["utilisation"].get<double>() * simulated;
+    EXPECT_GT(energy, 0);
+    EXPECT_NEAR(energy, busy * l4.activePowerW, 1e-6 * energy);
+    EXPECT_NEAR(engine["energy_j"].get<double>(),
+                energy + (simulated - busy) * l4.idlePowerW,
+                1e-6 * energy);
 }
 
 TEST_F(RunOutputsTest, NothingOptionalWithoutItsOption)

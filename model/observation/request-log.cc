@@ -144,6 +144,10 @@ RequestLog::WatchClient(Ptr<LlmUserApplication> client)
 void
 RequestLog::WatchEngine(Ptr<LlmEngine> engine, uint32_t node)
 {
+    if (Ptr<InferenceCostModel> cost = engine->GetCostModel())
+    {
+        m_activePowerW[node] = cost->GetDevice().activePowerW;
+    }
     engine->TraceConnectWithoutContext(
         "Enqueued",
         Callback<void, const InferenceJob&>(
@@ -305,6 +309,10 @@ RequestLog::OnEngineCompleted(uint32_t node, const InferenceJob& job)
     }
     const double work = job.computeShare.GetSeconds();
     row->workSeconds += work;
+    // Its share of the engine's busy time at the device's active power (idle power is no
+    // request's).
+    auto power = m_activePowerW.find(node);
+    row->energyJoules += power == m_activePowerW.end() ? 0 : work * power->second;
     row->ownWorkSeconds += node == job.origin ? work : 0;
     row->preemptions += job.preemptions;
     if (!row->engineDone)
@@ -358,7 +366,7 @@ RequestLog::CsvHeader()
            "bytes_sent,bytes_received,jobs,work_s,moa_layers,moa_k,layer_done_s,"
            "layer_prompt_tokens,peers,retries,itl_s,preemptions,placement,switches,predicted_s,"
            "planned_server_work_s,client_compute_s,server_compute_s,sla_s,sla_met,prompt_class,"
-           "classified_as,expert,misrouted,classifier_s,gateway_s";
+           "classified_as,expert,misrouted,classifier_s,gateway_s,energy_j";
 }
 
 void
@@ -509,12 +517,14 @@ RequestLog::FormatRow(uint64_t id, const Row& row, std::string& out)
         Number(out, g.classifierSeconds);
         out += ',';
         Number(out, g.GatewaySeconds());
-        out += '\n';
     }
     else
     {
-        out += ",,,,,,\n";
+        out += ",,,,,,";
     }
+    out += ',';
+    Number(out, row.energyJoules);
+    out += '\n';
 }
 
 void

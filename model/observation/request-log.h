@@ -58,6 +58,7 @@ class RequestLog : public Object
         std::string engineDrop;   //!< engine drop reason, if any
         uint32_t jobs{0};         //!< engine jobs accepted for it (MoA: (k+1)M + 1 and retries)
         double workSeconds{0};    //!< compute seconds of all its jobs, on every engine
+        double energyJoules{0};   //!< those seconds at each engine's device's active power
         double ownWorkSeconds{0}; //!< of those, on the user's own node (split inference)
         uint32_t preemptions{0};  //!< KV-cache evictions of its jobs, on every engine
         bool routed{false};       //!< an expert router forwarded it (routing is set)
@@ -138,6 +139,7 @@ class RequestLog : public Object
     };
 
     std::map<uint64_t, Row> m_rows;
+    std::map<uint32_t, double> m_activePowerW; //!< engine node -> its device's active power
     bool m_streaming{false};
     std::string m_path;
     uint64_t m_chunkRows{1 << 16};
