@@ -300,14 +300,14 @@ TEST_F(MoaAgentTest, QueuesAreStableBelowTheThresholdAndGrowAboveIt)
     // (M/M/1), i.e. "backlogged" by the classifier's convention.
     EXPECT_NE(stable.summary.stability, "overloaded");
     const auto& flat = stable.summary.totalQueueTrend.windowMeans;
-    ASSERT_EQ(flat.size(), 4u);
+    ASSERT_EQ(flat.size(), 16u);
     // Flat: the last quarter's mean queue is within noise of the first quarter's.
     EXPECT_LT(std::abs(flat.back() - flat.front()), 0.5 * stable.summary.totalQueueTrend.mean + 1);
 
     const MoaScenarioResult overloaded = run(1.3, 6000);
     EXPECT_EQ(overloaded.summary.stability, "overloaded");
     const auto& growing = overloaded.summary.totalQueueTrend.windowMeans;
-    ASSERT_EQ(growing.size(), 4u);
+    ASSERT_EQ(growing.size(), 16u);
     for (size_t w = 1; w < growing.size(); ++w)
     {
         EXPECT_GT(growing[w], growing[w - 1]) << "window " << w;

@@ -36,7 +36,7 @@ TEST(QueueTrend, FlatEmptyQueueIsStable)
 {
     const QueueTrend t = ClassifyQueueTrend({{0, 0}, {10, 1}, {11, 0}, {50, 1}, {52, 0}}, 0, 100);
     EXPECT_EQ(t.verdict, "stable");
-    EXPECT_EQ(t.windowMeans.size(), 4u);
+    EXPECT_EQ(t.windowMeans.size(), 16u);
     EXPECT_NEAR(t.mean, 3.0 / 100, 1e-12);
 }
 

@@ -1,6 +1,7 @@
 #include "queue-stability.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -184,6 +185,41 @@ QueueTrendWindows::Add(double time, uint32_t length)
     m_length = length;
 }
 
+double
+TrendConfidence(const std::vector<double>& means)
+{
+    // An overloaded queue is a random walk with drift: the changes between consecutive window
+    // means are about independent, with a positive mean. A stable queue's changes sum to its
+    // last window less its first, and swing both ways. Student's t of the changes' mean gives
+    // the one-sided confidence that the queue grows.
+    const size_t n = means.size();
+    if (n < 4)
+    {
+        return 0;
+    }
+    std::vector<double> changes;
+    double sum = 0;
+    for (size_t w = 1; w < n; ++w)
+    {
+        changes.push_back(means[w] - means[w - 1]);
+        sum += changes.back();
+    }
+    const double mean = sum / changes.size();
+    double squares = 0;
+    for (double c : changes)
+    {
+        squares += (c - mean) * (c - mean);
+    }
+    const double sd = std::sqrt(squares / (changes.size() - 1));
+    if (!(sd > 0))
+    {
+        return mean > 0 ? 1.0 : 0.0; // every change the same: no doubt
+    }
+    const double t = mean / (sd / std::sqrt(static_cast<double>(changes.size())));
+    boost::math::students_t distribution(static_cast<double>(changes.size() - 1));
+    return boost::math::cdf(distribution, t);
+}
+
 QueueTrend
 QueueTrendWindows::Classify() const
 {
@@ -222,12 +258,17 @@ QueueTrendWindows::Classify() const
     trend.slopePerSecond = sxy / sxx;
     trend.growth = trend.slopePerSecond * span;
     trend.mean = meanY;
-    const double last = trend.windowMeans.back();
-    const bool lastIsLongest =
-        last >= *std::max_element(trend.windowMeans.begin(), trend.windowMeans.end());
-    if (trend.growth >= std::max(2.0, 0.5 * trend.mean) && lastIsLongest)
+    trend.confidence = TrendConfidence(trend.windowMeans);
+    const bool grows = trend.growth >= std::max(2.0, 0.5 * trend.mean);
+    if (grows && trend.confidence >= TREND_CONFIDENCE)
     {
         trend.verdict = "overloaded";
+    }
+    else if (grows)
+    {
+        // It grew, but a stable queue's slow swings grow this much too often: too short a run
+        // to tell.
+        trend.verdict = "undecided";
     }
     else
     {

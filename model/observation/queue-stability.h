@@ -69,7 +69,18 @@ struct QueueTrend
     double slopePerSecond{0};        //!< least-squares slope of the window means
     double growth{0};                //!< slope x span: jobs gained over the run by the trend
     double mean{0};                  //!< time-averaged length over the run
+    double confidence{0}; //!< one-sided confidence that the queue grows (see TrendConfidence)
 };
+
+/// Confidence at which a growing queue is called "overloaded" (else "undecided").
+constexpr double TREND_CONFIDENCE = 0.99;
+
+/**
+ * The one-sided confidence that a queue with these window means grows: Student's t of the
+ * mean change between consecutive windows (an overloaded queue is a random walk with drift,
+ * whose changes are about independent). 0 for fewer than 4 windows.
+ */
+double TrendConfidence(const std::vector<double>& means);
 
 /**
  * \ingroup edge-llm
@@ -84,7 +95,7 @@ struct QueueTrend
 QueueTrend ClassifyQueueTrend(const QueueSeries& series,
                               double start,
                               double end,
-                              uint32_t windows = 4);
+                              uint32_t windows = 16);
 
 /**
  * \ingroup edge-llm
@@ -95,7 +106,7 @@ QueueTrend ClassifyQueueTrend(const QueueSeries& series,
 class QueueTrendWindows
 {
   public:
-    QueueTrendWindows(double start, double end, uint32_t windows = 4);
+    QueueTrendWindows(double start, double end, uint32_t windows = 16);
     /// The queue's length from `time` on.
     void Add(double time, uint32_t length);
     QueueTrend Classify() const;

@@ -168,7 +168,8 @@ RunSummary::WriteJson(const std::string& path) const
               {{"verdict", e.queueTrend.verdict},
                {"window_means", e.queueTrend.windowMeans},
                {"slope_per_s", e.queueTrend.slopePerSecond},
-               {"growth", e.queueTrend.growth}}}});
+               {"growth", e.queueTrend.growth},
+               {"confidence", e.queueTrend.confidence}}}});
     }
     nlohmann::json j = {
         {"scenario", scenario},
@@ -194,7 +195,8 @@ RunSummary::WriteJson(const std::string& path) const
          {{"verdict", totalQueueTrend.verdict},
           {"window_means", totalQueueTrend.windowMeans},
           {"slope_per_s", totalQueueTrend.slopePerSecond},
-          {"growth", totalQueueTrend.growth}}},
+          {"growth", totalQueueTrend.growth},
+          {"confidence", totalQueueTrend.confidence}}},
     };
     if (!layerLatency.empty())
     {

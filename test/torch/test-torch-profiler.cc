@@ -16,6 +16,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <cmath>
 #include <gtest/gtest.h>
 #include <memory>
 #include <stdexcept>
@@ -296,8 +297,10 @@ TEST_F(TinyProfileTest, SaveLoadRoundTrip)
 
 TEST_F(TinyProfileTest, PredictsLiveGenerationOffTheGrid)
 {
-    // Tiny timings are tens of microseconds and noisy: 50 % still catches a wrong phase,
-    // a missing head or a per-layer/per-model mix-up (each an error of 2x or more).
+    // Tiny timings are tens of microseconds and noisy, and the profile was taken earlier in
+    // the run while the machine may have been busier or quieter: a factor of 1.8 either way
+    // still catches a wrong phase, a missing head or a per-layer/per-model mix-up (each an
+    // error of 2x or more). (A CI run measured 1.6 while other builds shared the cores.)
     Ptr<ProfiledCostModel> predictor = CreateObject<ProfiledCostModel>();
     predictor->SetProfile(*s_profile);
     const ModelSpec& model = s_profile->model;
@@ -316,7 +319,7 @@ TEST_F(TinyProfileTest, PredictsLiveGenerationOffTheGrid)
         live.push_back(t.prefillSeconds + t.decodeSeconds);
     }
     const double measured = Percentile(live, 50);
-    EXPECT_NEAR(predicted / measured, 1.0, 0.5)
+    EXPECT_LT(std::abs(std::log(predicted / measured)), std::log(1.8))
         << "predicted " << predicted << " s, live " << measured << " s";
 }
 
