@@ -154,3 +154,34 @@ TEST_F(EngineStabilityTest, AboveSaturationTheQueueGrows)
     EXPECT_EQ(t.verdict, "overloaded") << "mean " << t.mean << ", growth " << t.growth;
     EXPECT_NEAR(t.growth, 0.3 * 4000, 0.2 * 0.3 * 4000);
 }
+
+TEST(QueueTrendConfidence, DriftIsConfidentAndSwingsAreNot)
+{
+    // A random walk with drift: steady rises with noise.
+    std::vector<double> drift;
+    for (int w = 0; w < 16; ++w)
+    {
+        drift.push_back(2.0 * w + (w % 2 ? 0.5 : -0.5));
+    }
+    EXPECT_GT(TrendConfidence(drift), TREND_CONFIDENCE);
+    // One slow swing of a stable queue that happens to end high: it rose, then fell, then rose.
+    const std::vector<double> swing = {2, 4, 7, 9, 8, 5, 3, 2, 3, 5, 8, 10, 9, 7, 9, 11};
+    EXPECT_LT(TrendConfidence(swing), TREND_CONFIDENCE);
+    EXPECT_EQ(TrendConfidence({1, 2, 3}), 0) << "too few windows to tell";
+    // A queue that grows in a series classified as a whole: "undecided" when it grew with
+    // less confidence, "overloaded" when with enough.
+    QueueSeries rising;
+    for (int s = 0; s < 100; ++s)
+    {
+        rising.emplace_back(s, static_cast<uint32_t>(s));
+    }
+    EXPECT_EQ(ClassifyQueueTrend(rising, 0, 100).verdict, "overloaded");
+    QueueSeries swinging;
+    for (size_t w = 0; w < swing.size(); ++w)
+    {
+        swinging.emplace_back(w * 10.0, static_cast<uint32_t>(swing[w]));
+    }
+    const QueueTrend t = ClassifyQueueTrend(swinging, 0, 160);
+    EXPECT_GE(t.growth, std::max(2.0, 0.5 * t.mean)) << "it grew";
+    EXPECT_EQ(t.verdict, "undecided") << "confidence " << t.confidence;
+}

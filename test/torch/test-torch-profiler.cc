@@ -14,9 +14,9 @@
 #include "ns3/torch-transformer.h"
 #include "ns3/uinteger.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <cmath>
 #include <gtest/gtest.h>
 #include <memory>
 #include <stdexcept>
