@@ -69,6 +69,7 @@ main(int argc, char* argv[])
     cmd.AddValue("drain", "Extra seconds for open prompts (>= 0)", c.drain);
     cmd.AddValue("seed", "Random seed (>= 1)", c.seed);
     cmd.AddValue("out", "Output directory", out);
+    cmd.CommonRanges(); // seed, run, duration, drain, timeout where it has them
     cmd.Parse(argc, argv);
 
     std::vector<uint32_t> users;

@@ -126,6 +126,7 @@ main(int argc, char* argv[])
     RunOutputs outputs;
     outputs.AddOptions(cmd);
     // Ranges, checked as the options are read, before anything is built.
+    cmd.CommonRanges();
     cmd.Range("users", 1, 100000);
     cmd.Range("users-per-node", 1, 100000);
     cmd.Range("rate", 0, 1e6, "prompts per second in all");
@@ -134,11 +135,6 @@ main(int argc, char* argv[])
     cmd.Range("max-num-seqs", 1, 1e6);
     cmd.Range("distance", 1e-3, 10000, "metres");
     cmd.Range("backbone-delay", 0, 1, "seconds");
-    cmd.Range("timeout", 1e-3, 1e7, "seconds");
-    cmd.Range("seed", 1, 4294967295.0);
-    cmd.Range("run", 1, 4294967295.0);
-    cmd.Range("duration", 1e-3, 1e7, "seconds");
-    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
     if (baseline.empty() && (cmd.WasGiven("tp-model") || cmd.WasGiven("tp-device")))

@@ -68,6 +68,7 @@ main(int argc, char* argv[])
     cmd.AddValue("duration", "Seconds users issue prompts per point", c.duration);
     cmd.AddValue("seed", "RNG seed", c.seed);
     cmd.AddValue("out", "Output directory", out);
+    cmd.CommonRanges(); // seed, run, duration, drain, timeout where it has them
     cmd.Parse(argc, argv);
     if (points < 2 || !(rhoMin > 0) || !(rhoMax > rhoMin))
     {

@@ -92,6 +92,7 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::MoaAgent::WarmUp", "warmup");
     c.outputs.AddOptions(cmd);
     // Ranges, checked as the options are read, before anything is built.
+    cmd.CommonRanges();
     cmd.Range("nodes", 2, 65534, "the address plan's /16");
     cmd.Range("layers", 0, 64);
     cmd.Range("peers", 0, 1024);
@@ -106,10 +107,6 @@ main(int argc, char* argv[])
     cmd.Range("warmup", 0, 1e7, "seconds");
     cmd.Range("fail-node", -1, 65533);
     cmd.Range("fail-at", 0, 1e7, "seconds");
-    cmd.Range("seed", 1, 4294967295.0);
-    cmd.Range("run", 1, 4294967295.0);
-    cmd.Range("duration", 1e-3, 1e7, "seconds");
-    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
     c.models = CommaList(models);

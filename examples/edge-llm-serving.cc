@@ -145,6 +145,7 @@ main(int argc, char* argv[])
     RunOutputs outputs;
     outputs.AddOptions(cmd);
     // Ranges, checked as the options are read, before anything is built.
+    cmd.CommonRanges();
     cmd.Range("users", 1, 100000);
     cmd.Range("users-per-node", 1, 100000);
     cmd.Range("rate", 0, 1e6, "requests per second in all");
@@ -157,11 +158,6 @@ main(int argc, char* argv[])
     cmd.Range("memory-utilization", 1e-6, 1);
     cmd.Range("aps", 1, CampusNetworkHelper::MAX_ACCESS_POINTS);
     cmd.Range("distance", 1e-3, 10000, "metres");
-    cmd.Range("timeout", 1e-3, 1e7, "seconds");
-    cmd.Range("seed", 1, 4294967295.0);
-    cmd.Range("run", 1, 4294967295.0);
-    cmd.Range("duration", 1e-3, 1e7, "seconds");
-    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.

@@ -187,6 +187,7 @@ main(int argc, char* argv[])
     cmd.AddValue("seed", "Random seed (the same arrivals for every planner)", c.seed);
     cmd.AddValue("out", "Output directory", out);
     cmd.AddValue("plot-only", "Only redraw the plots from --out's compare.csv", plotOnly);
+    cmd.CommonRanges(); // seed, run, duration, drain, timeout where it has them
     cmd.Parse(argc, argv);
     c.clientDevices = CommaList(devices);
     const std::vector<std::string> plannerNames = CommaList(planners);

@@ -75,6 +75,7 @@ main(int argc, char* argv[])
     cmd.Fixed("ns3::LlmEngine::CheckMemory", "devices run the units that fit their memory");
     c.outputs.AddOptions(cmd);
     // Ranges, checked as the options are read, before anything is built.
+    cmd.CommonRanges();
     cmd.Range("clients", 1, 2007);
     cmd.Range("sla", 1e-3, 1e6, "seconds");
     cmd.Range("headroom", 0, 0.99);
@@ -82,11 +83,6 @@ main(int argc, char* argv[])
     cmd.Range("prompt-tokens", 0, 1e7);
     cmd.Range("output-tokens", 0, 1e7);
     cmd.Range("distance", 1e-3, 10000, "metres");
-    cmd.Range("timeout", 1e-3, 1e7, "seconds");
-    cmd.Range("seed", 1, 4294967295.0);
-    cmd.Range("run", 1, 4294967295.0);
-    cmd.Range("duration", 1e-3, 1e7, "seconds");
-    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
     c.clientDevices = CommaList(devices);
 

@@ -102,6 +102,7 @@ main(int argc, char* argv[])
     RunOutputs outputs;
     outputs.AddOptions(cmd);
     // Ranges, checked as the options are read, before anything is built.
+    cmd.CommonRanges();
     cmd.Range("phones", 1, WifiStarHelper::MAX_STATIONS, "802.11 association IDs per access point");
     cmd.Range("distance", 1e-3, 10000, "metres");
     cmd.Range("local-load", 0, 1000, "requests per second per phone");
@@ -109,13 +110,8 @@ main(int argc, char* argv[])
     cmd.Range("users", 1, 100000);
     cmd.Range("think", 0, 1e6, "seconds");
     cmd.Range("trace-scale", 1e-6, 1e6);
-    cmd.Range("timeout", 1e-3, 1e7, "seconds");
     cmd.Range("max-num-seqs", 1, 1e6);
     cmd.Range("bytes-per-token", 1, 1e6);
-    cmd.Range("seed", 1, 4294967295.0);
-    cmd.Range("run", 1, 4294967295.0);
-    cmd.Range("duration", 1e-3, 1e7, "seconds");
-    cmd.Range("drain", 0, 1e7, "seconds");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.

@@ -16,6 +16,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <yaml-cpp/yaml.h>
 
 namespace ns3
@@ -224,6 +225,25 @@ ProgramOptions::Range(const std::string& option, double min, double max, const s
     it->second.min = min;
     it->second.max = max;
     it->second.why = why;
+}
+
+void
+ProgramOptions::CommonRanges()
+{
+    const std::vector<std::tuple<const char*, double, double, const char*>> ranges = {
+        {"seed", 1, 4294967295.0, ""},
+        {"run", 1, 4294967295.0, ""},
+        {"duration", 1e-3, 1e7, "seconds"},
+        {"timeout", 1e-3, 1e7, "seconds"},
+        {"drain", 0, 1e7, "seconds"},
+    };
+    for (const auto& [name, min, max, why] : ranges)
+    {
+        if (m_options.count(name))
+        {
+            Range(name, min, max, why);
+        }
+    }
 }
 
 void

@@ -65,6 +65,13 @@ class ProgramOptions
      */
     void Range(const std::string& option, double min, double max, const std::string& why = "");
 
+    /**
+     * The ranges every run program shares, for those of these options it has: seed and run
+     * 1 to 2^32 - 1, duration and timeout 1 ms to 10^7 s (ns-3's Time holds them; a shorter
+     * timeout fires before any answer), drain 0 to 10^7 s.
+     */
+    void CommonRanges();
+
     /// The program sets `attribute` ("ns3::Type::Name") itself from `option`: a value given for
     /// the attribute sets the option.
     void Alias(const std::string& attribute, const std::string& option);
