@@ -96,12 +96,14 @@ main(int argc, char* argv[])
                  "Device of the TP baseline (default: the experts' device xN)",
                  tpDevice);
     cmd.AddValue("max-num-seqs", "Sequences per batch at most, every engine (>= 1)", maxNumSeqs);
-    cmd.AddValue("access", "Users' network: " + AccessNetworkHelper::KindList(), access);
+    cmd.AddValue("access",
+                 "Users' network: " + AccessNetworkHelper::KindList() + " (campus: 4 APs)",
+                 access);
     cmd.AddValue("standard",
-                 "Wi-Fi standard (--access=wifi): " + WifiStarHelper::StandardList(),
+                 "Wi-Fi standard (--access=wifi or campus): " + WifiStarHelper::StandardList(),
                  standard);
     cmd.AddValue("distance",
-                 "Node-to-AP or -eNB distance in metres (--access=wifi or lte, > 0)",
+                 "Node-to-AP or -eNB distance in metres (--access=wifi, campus or lte)",
                  distance);
     cmd.AddValue("backbone-rate", "Gateway-to-expert link rate (ns-3 DataRate)", backboneRate);
     cmd.AddValue("backbone-delay", "Gateway-to-expert link delay in seconds (>= 0)", backboneDelay);

@@ -117,10 +117,10 @@ main(int argc, char* argv[])
                  "Access points of a campus (--access=campus, 1 to 200), 50 m apart",
                  accessPoints);
     cmd.AddValue("standard",
-                 "Wi-Fi standard (--access=wifi): " + WifiStarHelper::StandardList(),
+                 "Wi-Fi standard (--access=wifi or campus): " + WifiStarHelper::StandardList(),
                  standard);
     cmd.AddValue("distance",
-                 "Node-to-AP or -eNB distance in metres (--access=wifi or lte, > 0)",
+                 "Node-to-AP or -eNB distance in metres (--access=wifi, campus or lte)",
                  distance);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);

@@ -50,12 +50,12 @@ main(int argc, char* argv[])
                  "Fixed output length (0: the Azure trace's distribution)",
                  c.outputTokens);
     cmd.AddValue("access",
-                 "Devices' network: wifi (one AP), lte (one cell, the server behind the PGW) or "
-                 "wired (CSMA LAN)",
+                 "Devices' network: wifi (one AP), lte (one cell, the server behind the PGW), "
+                 "wired (CSMA LAN) or campus (4 APs on a backbone)",
                  c.access);
     cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), c.standard);
     cmd.AddValue("distance",
-                 "Device-to-AP or -eNB distance in metres (wifi, lte; > 0)",
+                 "Device-to-AP or -eNB distance in metres (wifi, campus, lte)",
                  c.distance);
     cmd.AddValue("duration", "Seconds during which devices issue requests (> 0)", c.duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", c.drain);

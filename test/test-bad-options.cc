@@ -9,8 +9,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <iomanip>
 #include <gtest/gtest.h>
+#include <iomanip>
 #include <regex>
 #include <sstream>
 

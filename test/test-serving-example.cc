@@ -68,7 +68,8 @@ TEST_F(ServingExampleTest, BadOptionsAreOneLine)
     ExpectRejected("--users=0", {"--users=0"});
     ExpectRejected("--max-num-seqs=0", {"--max-num-seqs=0 is out of range", "1 to"});
     ExpectRejected("--max-batched-tokens=8", {"MaxNumBatchedTokens=8"});
-    ExpectRejected("--memory-utilization=1.5", {"--memory-utilization=1.5 is out of range", "to 1)"});
+    ExpectRejected("--memory-utilization=1.5",
+                   {"--memory-utilization=1.5 is out of range", "to 1)"});
     ExpectRejected("--memory-utilization=0", {"--memory-utilization=0 is out of range"});
     ExpectRejected("--model=llama-3-8b --server-device=edge-server-l4 --memory-utilization=0.6",
                    {"weights take"});
