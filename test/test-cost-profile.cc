@@ -7,6 +7,7 @@
 #include "ns3/cost-profile.h"
 
 #include <filesystem>
+#include <functional>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -242,6 +243,86 @@ TEST_F(CostProfileTest, InvalidModelOrHost)
                     "architecture");
     ExpectLoadFails(Broken("zero-flops.json", [](json& j) { j["host"]["gemm_flops"] = 0; }),
                     "gemm_flops");
+}
+
+// Every field out of its range is refused, and the error names the field and the range.
+TEST_F(CostProfileTest, FieldsOutOfRangeAreNamed)
+{
+    struct Row
+    {
+        const char* file;
+        std::function<void(json&)> edit;
+        const char* detail;
+    };
+
+    const double huge = 1e300; // (JSON has no infinity: nlohmann refuses 1e400 itself)
+    const std::vector<Row> rows = {
+        {"zero-tokens", [](json& j) { j["samples"][0]["tokens"] = 0; }, "samples[0].tokens 0"},
+        {"negative-tokens", [](json& j) { j["samples"][1]["tokens"] = -5; }, "samples[1].tokens"},
+        {"tokens-beyond-context",
+         [](json& j) { j["samples"][0]["tokens"] = 1u << 30; },
+         "samples[0].tokens"},
+        {"fractional-tokens", [](json& j) { j["samples"][0]["tokens"] = 3.5; }, "whole number"},
+        {"zero-batch", [](json& j) { j["samples"][2]["batch"] = 0; }, "samples[2].batch"},
+        {"zero-seconds", [](json& j) { j["samples"][0]["seconds"] = 0; }, "samples[0].seconds"},
+        {"negative-seconds",
+         [](json& j) { j["samples"][3]["seconds"] = -1e-3; },
+         "samples[3].seconds"},
+        {"huge-seconds", [&](json& j) { j["samples"][0]["seconds"] = huge; }, "samples[0].seconds"},
+        {"negative-spread", [](json& j) { j["samples"][0]["spread"] = -1; }, "spread"},
+        {"unknown-phase", [](json& j) { j["samples"][0]["phase"] = "warmup"; }, "warmup"},
+        {"sample-not-object", [](json& j) { j["samples"][0] = 7; }, "samples[0]"},
+        {"zero-profiled-layers", [](json& j) { j["profiled_layers"] = 0; }, "profiled_layers"},
+        {"more-profiled-layers-than-the-model",
+         [](json& j) { j["profiled_layers"] = 1000; },
+         "profiled_layers 1000"},
+        {"zero-threads", [](json& j) { j["host"]["threads"] = 0; }, "host.threads"},
+        {"huge-bandwidth",
+         [&](json& j) { j["host"]["copy_bandwidth"] = huge; },
+         "host.copy_bandwidth"},
+        {"zero-memory", [](json& j) { j["host"]["memory_bytes"] = 0; }, "host.memory_bytes"},
+        {"zero-bytes-per-element",
+         [](json& j) { j["bytes_per_element"] = 0; },
+         "bytes_per_element"},
+        {"negative-layers", [](json& j) { j["model"]["layers"] = -1; }, "model.layers"},
+        {"zero-hidden", [](json& j) { j["model"]["hidden"] = 0; }, "model.hidden"},
+        {"huge-vocab", [](json& j) { j["model"]["vocab"] = 1e12; }, "model.vocab"},
+        {"huge-bytes-per-param",
+         [&](json& j) { j["model"]["bytes_per_param"] = huge; },
+         "model.bytes_per_param"},
+        {"huge-coefficient",
+         [&](json& j) { j["fit"]["layer_prefill"][2] = huge; },
+         "fit.layer_prefill[2]"},
+        {"string-coefficient",
+         [](json& j) { j["fit"]["head_prefill"][0] = "1"; },
+         "fit.head_prefill[0]"},
+        {"r-squared-above-one", [](json& j) { j["fit"]["r2_prefill"] = 1.5; }, "fit.r2_prefill"},
+        {"dtype-number", [](json& j) { j["dtype"] = 4; }, "dtype"},
+        {"host-array", [](json& j) { j["host"] = json::array(); }, "host"},
+        {"fractional-version", [](json& j) { j["format_version"] = 1.5; }, "format_version"},
+    };
+    for (const Row& row : rows)
+    {
+        SCOPED_TRACE(row.file);
+        ExpectLoadFails(Broken(std::string(row.file) + ".json", row.edit), row.detail);
+    }
+}
+
+// The shipped profiles pass the same checks.
+TEST_F(CostProfileTest, ShippedProfilesLoad)
+{
+    size_t loaded = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(EDGE_LLM_SCENARIOS_DIR) + "/../profiles"))
+    {
+        if (entry.path().extension() == ".json")
+        {
+            SCOPED_TRACE(entry.path().string());
+            EXPECT_NO_THROW(CostProfile::Load(entry.path().string()));
+            ++loaded;
+        }
+    }
+    EXPECT_GE(loaded, 4u);
 }
 
 TEST_F(CostProfileTest, HostDevice)

@@ -3,6 +3,7 @@
 #include "cost-fit.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
@@ -40,50 +41,188 @@ ModelToJson(const ModelSpec& m)
                 {"source", m.source}};
 }
 
+/*
+ * The reader checks every field against its accepted range and names it in the error
+ * ("samples[3].tokens 0 is outside 1..8192"), so that a hand-edited or truncated profile
+ * never reaches a cost model with a zero size, a negative or infinite time.
+ */
+
+/// Where `key` sits below `parent` ("host.threads", "samples[3].tokens").
+std::string
+FieldPath(const std::string& parent, const std::string& key)
+{
+    return parent.empty() ? key : parent + "." + key;
+}
+
+/// The member `key` of `object`, or nullptr when it is absent.
+const json*
+Optional(const json& object, const std::string& parent, const std::string& key)
+{
+    if (!object.is_object())
+    {
+        throw std::runtime_error((parent.empty() ? std::string("the file") : parent) +
+                                 " is not a JSON object");
+    }
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+const json&
+Required(const json& object, const std::string& parent, const std::string& key)
+{
+    const json* value = Optional(object, parent, key);
+    if (value == nullptr)
+    {
+        throw std::runtime_error(FieldPath(parent, key) + " is missing");
+    }
+    return *value;
+}
+
+std::string
+Text(const json& value, const std::string& path)
+{
+    if (!value.is_string())
+    {
+        throw std::runtime_error(path + " is not a string (" + value.dump() + ")");
+    }
+    return value.get<std::string>();
+}
+
+/// A finite number in [lo, hi]; `positive` excludes lo itself (lo is then 0).
+double
+Number(const json& value, const std::string& path, double lo, double hi, bool positive = false)
+{
+    if (!value.is_number())
+    {
+        throw std::runtime_error(path + " is not a number (" + value.dump() + ")");
+    }
+    const double x = value.get<double>();
+    if (!std::isfinite(x) || x < lo || x > hi || (positive && !(x > lo)))
+    {
+        std::ostringstream accepted;
+        accepted << (positive ? "> " : ">= ") << lo << " and <= " << hi;
+        throw std::runtime_error(path + " " + value.dump() + " is outside the accepted range (" +
+                                 accepted.str() + ")");
+    }
+    return x;
+}
+
+/// A whole number in lo..hi.
+uint32_t
+Count(const json& value, const std::string& path, uint64_t lo, uint64_t hi)
+{
+    const bool whole =
+        value.is_number_unsigned() || (value.is_number_integer() && value.get<int64_t>() >= 0);
+    if (!whole || value.get<uint64_t>() < lo || value.get<uint64_t>() > hi)
+    {
+        throw std::runtime_error(path + " " + value.dump() + " is not a whole number in " +
+                                 std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    return static_cast<uint32_t>(value.get<uint64_t>());
+}
+
+// Accepted ranges: generous bounds around every real model and machine, tight enough to keep
+// products of them finite.
+constexpr uint64_t MAX_DIMENSION = 10'000'000; // hidden, ffn, vocab, context
+constexpr double MAX_BYTES_PER_ELEMENT = 8;    // float64
+constexpr double MAX_RATE = 1e18;              // FLOP/s or bytes/s (an exascale machine)
+constexpr double MAX_SAMPLE_SECONDS = 3600;    // one timed call
+constexpr double MAX_COEFFICIENT = 1e6;        // seconds per unit of a fitted term
+
 ModelSpec
 ModelFromJson(const json& j)
 {
+    const std::string at = "model";
+    auto count = [&](const char* key, uint64_t hi) {
+        return Count(Required(j, at, key), FieldPath(at, key), 1, hi);
+    };
+    auto bytes = [&](const char* key, double fallback, bool positive) {
+        const json* value = Optional(j, at, key);
+        return value == nullptr
+                   ? fallback
+                   : Number(*value, FieldPath(at, key), 0, MAX_BYTES_PER_ELEMENT, positive);
+    };
     ModelSpec m;
-    m.name = j.at("name").get<std::string>();
-    m.architecture = j.at("architecture").get<std::string>();
-    m.layers = j.at("layers").get<uint32_t>();
-    m.hidden = j.at("hidden").get<uint32_t>();
-    m.heads = j.at("heads").get<uint32_t>();
-    m.kvHeads = j.at("kv_heads").get<uint32_t>();
-    m.ffn = j.at("ffn").get<uint32_t>();
-    m.vocab = j.at("vocab").get<uint32_t>();
-    m.maxContext = j.at("max_context").get<uint32_t>();
-    m.bytesPerParam = j.at("bytes_per_param").get<double>();
+    m.name = Text(Required(j, at, "name"), "model.name");
+    m.architecture = Text(Required(j, at, "architecture"), "model.architecture");
+    m.layers = count("layers", 100'000);
+    m.hidden = count("hidden", MAX_DIMENSION);
+    m.heads = count("heads", 100'000);
+    m.kvHeads = count("kv_heads", 100'000);
+    m.ffn = count("ffn", MAX_DIMENSION);
+    m.vocab = count("vocab", MAX_DIMENSION);
+    m.maxContext = count("max_context", MAX_DIMENSION);
+    m.bytesPerParam = Number(Required(j, at, "bytes_per_param"),
+                             "model.bytes_per_param",
+                             0,
+                             MAX_BYTES_PER_ELEMENT,
+                             true);
     // Files written before these fields existed: no scales, fp16 KV cache and activations.
-    m.scaleBytesPerParam = j.value("scale_bytes_per_param", m.scaleBytesPerParam);
-    m.kvBytesPerElement = j.value("kv_bytes_per_element", m.kvBytesPerElement);
+    m.scaleBytesPerParam = bytes("scale_bytes_per_param", m.scaleBytesPerParam, false);
+    m.kvBytesPerElement = bytes("kv_bytes_per_element", m.kvBytesPerElement, true);
     m.activationBytesPerElement =
-        j.value("activation_bytes_per_element", m.activationBytesPerElement);
-    m.source = j.value("source", "");
-    m.Validate();
+        bytes("activation_bytes_per_element", m.activationBytesPerElement, true);
+    const json* source = Optional(j, at, "source");
+    m.source = source == nullptr ? "" : Text(*source, "model.source");
+    try
+    {
+        m.Validate();
+    }
+    catch (const std::invalid_argument& e)
+    {
+        throw std::runtime_error(e.what());
+    }
     return m;
 }
 
 template <size_t N>
 std::array<double, N>
-ArrayFromJson(const json& j, const char* key)
+ArrayFromJson(const json& fit, const char* key)
 {
-    const auto values = j.at(key).get<std::vector<double>>();
-    if (values.size() != N)
+    const std::string path = FieldPath("fit", key);
+    const json& values = Required(fit, "fit", key);
+    if (!values.is_array() || values.size() != N)
     {
-        throw std::runtime_error(std::string("fit.") + key + " needs " + std::to_string(N) +
-                                 " coefficients, has " + std::to_string(values.size()));
+        throw std::runtime_error(
+            path + " needs " + std::to_string(N) + " coefficients, has " +
+            (values.is_array() ? std::to_string(values.size()) : values.dump()));
     }
     std::array<double, N> out{};
     for (size_t i = 0; i < N; ++i)
     {
-        if (!(values[i] >= 0))
-        {
-            throw std::runtime_error(std::string("fit.") + key + " has a negative coefficient");
-        }
-        out[i] = values[i];
+        out[i] = Number(values[i],
+                        path + "[" + std::to_string(i) + "] (a negative coefficient?)",
+                        0,
+                        MAX_COEFFICIENT);
     }
     return out;
+}
+
+ProfileSample
+SampleFromJson(const json& s, const std::string& at, const ModelSpec& model)
+{
+    ProfileSample sample;
+    sample.phase = Text(Required(s, at, "phase"), FieldPath(at, "phase"));
+    if (sample.phase != "layer-prefill" && sample.phase != "layer-decode" &&
+        sample.phase != "head-prefill" && sample.phase != "head-decode")
+    {
+        throw std::runtime_error(FieldPath(at, "phase") + " '" + sample.phase +
+                                 "' is not one of: layer-prefill, layer-decode, head-prefill, "
+                                 "head-decode");
+    }
+    sample.tokens = Count(Required(s, at, "tokens"), FieldPath(at, "tokens"), 1, model.maxContext);
+    sample.batch = Count(Required(s, at, "batch"), FieldPath(at, "batch"), 1, 1'000'000);
+    sample.seconds =
+        Number(Required(s, at, "seconds"), FieldPath(at, "seconds"), 0, MAX_SAMPLE_SECONDS, true);
+    if (const json* spread = Optional(s, at, "spread"))
+    {
+        sample.spread = Number(*spread, FieldPath(at, "spread"), 0, 1e6);
+    }
+    if (const json* repeats = Optional(s, at, "repeats"))
+    {
+        sample.repeats = Count(*repeats, FieldPath(at, "repeats"), 0, 1'000'000'000);
+    }
+    return sample;
 }
 
 // Rows of the design matrix for each phase (see CostProfile's class comment).
@@ -209,45 +348,68 @@ CostProfile::Load(const std::string& path)
     {
         throw std::runtime_error("cannot open profile file '" + path + "'");
     }
+    return Parse(in, path);
+}
+
+CostProfile
+CostProfile::Parse(std::istream& in, const std::string& name)
+{
     try
     {
         const json j = json::parse(in);
-        const int version = j.at("format_version").get<int>();
-        if (version != FORMAT_VERSION)
+        const json& version = Required(j, "", "format_version");
+        if (!version.is_number_integer() || version.get<int64_t>() != FORMAT_VERSION)
         {
-            throw std::runtime_error("format_version " + std::to_string(version) +
-                                     " is not the supported " + std::to_string(FORMAT_VERSION));
+            throw std::runtime_error("format_version " + version.dump() + " is not the supported " +
+                                     std::to_string(FORMAT_VERSION));
         }
         CostProfile p;
-        p.model = ModelFromJson(j.at("model"));
-        p.profiledLayers = j.at("profiled_layers").get<uint32_t>();
-        p.dtype = j.at("dtype").get<std::string>();
-        p.bytesPerElement = j.at("bytes_per_element").get<double>();
-        const json& host = j.at("host");
-        p.hostName = host.at("name").get<std::string>();
-        p.cpuModel = host.at("cpu_model").get<std::string>();
-        p.threads = host.at("threads").get<uint32_t>();
-        p.hostFlops = host.at("gemm_flops").get<double>();
-        p.hostBandwidth = host.at("copy_bandwidth").get<double>();
-        p.hostMemoryBytes = host.at("memory_bytes").get<double>();
-        p.torchVersion = j.at("libraries").at("torch").get<std::string>();
-        p.tool = j.at("libraries").value("tool", "");
-        p.createdUtc = j.value("created_utc", "");
-        for (const json& s : j.at("samples"))
+        p.model = ModelFromJson(Required(j, "", "model"));
+        p.profiledLayers =
+            Count(Required(j, "", "profiled_layers"), "profiled_layers", 1, p.model.layers);
+        p.dtype = Text(Required(j, "", "dtype"), "dtype");
+        p.bytesPerElement = Number(Required(j, "", "bytes_per_element"),
+                                   "bytes_per_element",
+                                   0,
+                                   MAX_BYTES_PER_ELEMENT,
+                                   true);
+        const json& host = Required(j, "", "host");
+        p.hostName = Text(Required(host, "host", "name"), "host.name");
+        p.cpuModel = Text(Required(host, "host", "cpu_model"), "host.cpu_model");
+        p.threads = Count(Required(host, "host", "threads"), "host.threads", 1, 1'000'000);
+        p.hostFlops =
+            Number(Required(host, "host", "gemm_flops"), "host.gemm_flops", 0, MAX_RATE, true);
+        p.hostBandwidth = Number(Required(host, "host", "copy_bandwidth"),
+                                 "host.copy_bandwidth",
+                                 0,
+                                 MAX_RATE,
+                                 true);
+        p.hostMemoryBytes =
+            Number(Required(host, "host", "memory_bytes"), "host.memory_bytes", 0, MAX_RATE, true);
+        const json& libraries = Required(j, "", "libraries");
+        p.torchVersion = Text(Required(libraries, "libraries", "torch"), "libraries.torch");
+        const json* tool = Optional(libraries, "libraries", "tool");
+        p.tool = tool == nullptr ? "" : Text(*tool, "libraries.tool");
+        const json* created = Optional(j, "", "created_utc");
+        p.createdUtc = created == nullptr ? "" : Text(*created, "created_utc");
+        const json& samples = Required(j, "", "samples");
+        if (!samples.is_array())
         {
-            ProfileSample sample;
-            sample.phase = s.at("phase").get<std::string>();
-            sample.tokens = s.at("tokens").get<uint32_t>();
-            sample.batch = s.at("batch").get<uint32_t>();
-            sample.seconds = s.at("seconds").get<double>();
-            sample.spread = s.value("spread", 0.0);
-            sample.repeats = s.value("repeats", 0u);
-            p.samples.push_back(sample);
+            throw std::runtime_error("samples is not an array (" + samples.dump() + ")");
         }
-        const json& fit = j.at("fit");
+        for (size_t i = 0; i < samples.size(); ++i)
+        {
+            p.samples.push_back(
+                SampleFromJson(samples[i], "samples[" + std::to_string(i) + "]", p.model));
+        }
+        const json& fit = Required(j, "", "fit");
         p.layerPrefill = ArrayFromJson<3>(fit, "layer_prefill");
         p.headPrefill = ArrayFromJson<2>(fit, "head_prefill");
-        p.fitRSquaredPrefill = fit.value("r2_prefill", 0.0);
+        auto rSquared = [&](const char* key) {
+            const json* value = Optional(fit, "fit", key);
+            return value == nullptr ? 0.0 : Number(*value, FieldPath("fit", key), -1e12, 1);
+        };
+        p.fitRSquaredPrefill = rSquared("r2_prefill");
         // The decode fit is optional for an encoder only (it never decodes).
         p.hasDecodeFit =
             !p.model.IsEncoder() || fit.contains("layer_decode") || fit.contains("head_decode");
@@ -255,21 +417,13 @@ CostProfile::Load(const std::string& path)
         {
             p.layerDecode = ArrayFromJson<3>(fit, "layer_decode");
             p.headDecode = ArrayFromJson<2>(fit, "head_decode");
-            p.fitRSquaredDecode = fit.value("r2_decode", 0.0);
-        }
-        if (!(p.hostFlops > 0) || !(p.hostBandwidth > 0))
-        {
-            throw std::runtime_error("host.gemm_flops and host.copy_bandwidth must be > 0");
+            p.fitRSquaredDecode = rSquared("r2_decode");
         }
         return p;
     }
-    catch (const json::exception& e)
-    {
-        throw std::runtime_error("malformed profile file '" + path + "': " + e.what());
-    }
     catch (const std::exception& e)
     {
-        throw std::runtime_error("malformed profile file '" + path + "': " + e.what());
+        throw std::runtime_error("malformed profile file '" + name + "': " + e.what());
     }
 }
 

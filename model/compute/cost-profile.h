@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,12 @@ struct CostProfile
 
     /// Reads a profile file; throws std::runtime_error with the path and what is wrong.
     static CostProfile Load(const std::string& path);
+    /**
+     * Reads a profile from a stream. Every field is checked against its accepted range
+     * (positive sizes and times, token counts within the model's context, finite non-negative
+     * fit coefficients); the std::runtime_error names `name`, the field and the range.
+     */
+    static CostProfile Parse(std::istream& in, const std::string& name);
     /// Writes the file atomically (temporary file, then rename).
     void Save(const std::string& path) const;
 };
