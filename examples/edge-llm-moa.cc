@@ -91,6 +91,7 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::MoaAgent::MaxRetries", "max-retries");
     cmd.Alias("ns3::MoaAgent::WarmUp", "warmup");
     c.outputs.AddOptions(cmd);
+    c.battery.AddOptions(cmd, "MoA devices");
     // Ranges, checked as the options are read, before anything is built.
     cmd.CommonRanges();
     cmd.Range("nodes", 2, 65534, "the address plan's /16");

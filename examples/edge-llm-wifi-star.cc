@@ -101,6 +101,8 @@ main(int argc, char* argv[])
     cmd.Alias("ns3::LlmClient::TraceTimeScale", "trace-scale");
     RunOutputs outputs;
     outputs.AddOptions(cmd);
+    BatteryOptions battery;
+    battery.AddOptions(cmd, "phones");
     // Ranges, checked as the options are read, before anything is built.
     cmd.CommonRanges();
     cmd.Range("phones", 1, WifiStarHelper::MAX_STATIONS, "802.11 association IDs per access point");
@@ -369,6 +371,14 @@ main(int argc, char* argv[])
     if (pcap)
     {
         starHelper.EnablePcap(runner->Path("wifi"), runner->Path("wired"), star);
+    }
+    if (battery.IsOn())
+    {
+        // Each phone's radio (and its engine, with --phone-model) draws from its battery.
+        BatteryHelper batteries;
+        batteries.Set(battery);
+        runner->WatchBatteries(batteries.Install(phoneNodes));
+        runner->SetScenario("battery_j", NumberText(battery.capacityJoules));
     }
     runner->WatchClients(clientApps);
     runner->WatchEngine(engine, serverNode.Get(0)->GetId());

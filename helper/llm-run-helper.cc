@@ -105,6 +105,12 @@ LlmRunHelper::WatchClients(const ApplicationContainer& clients)
 }
 
 void
+LlmRunHelper::WatchBatteries(const std::vector<Battery>& batteries)
+{
+    m_batteries.insert(m_batteries.end(), batteries.begin(), batteries.end());
+}
+
+void
 LlmRunHelper::WatchEngine(Ptr<LlmEngine> engine, uint32_t node)
 {
     m_requests->WatchEngine(engine, node);
@@ -201,6 +207,20 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
     summary.rho = m_rho;
     summary.rhoWithGrowth = m_rhoWithGrowth;
     summary.wallSeconds = wall;
+    for (const Battery& b : m_batteries)
+    {
+        BatterySummary s;
+        s.node = b.node->GetId();
+        s.capacityJoules = b.source->GetInitialEnergy();
+        s.radioJoules = b.RadioJoules();
+        s.computeJoules = b.ComputeJoules();
+        // From the devices' own integrals, exact at this instant (the source updates itself
+        // only every PeriodicEnergyUpdateInterval and at state changes).
+        s.remainingJoules = std::max(0.0, s.capacityJoules - s.radioJoules - s.computeJoules);
+        const Time depleted = b.DepletionTime();
+        s.depletedAtSeconds = depleted.IsNegative() ? std::nan("") : depleted.GetSeconds();
+        summary.batteries.push_back(s);
+    }
     m_queues->Close();
     if (timeline)
     {

@@ -4,6 +4,7 @@
 #ifndef EDGE_LLM_LLM_RUN_HELPER_H
 #define EDGE_LLM_LLM_RUN_HELPER_H
 
+#include "battery-helper.h"
 #include "expert-router.h"
 #include "llm-engine.h"
 #include "queue-log.h"
@@ -55,6 +56,8 @@ class LlmRunHelper
 
     void WatchClients(const ApplicationContainer& clients);
     void WatchEngine(Ptr<LlmEngine> engine, uint32_t node);
+    /// Batteries (BatteryHelper) whose draw and depletion summary.json reports.
+    void WatchBatteries(const std::vector<Battery>& batteries);
     /// Adds the router's class, expert and gateway times to the rows of what it forwards.
     void WatchRouter(Ptr<ExpertRouter> router);
     /// The optional outputs; call before Run.
@@ -83,6 +86,7 @@ class LlmRunHelper
     Ptr<QueueLog> m_queues;
     ApplicationContainer m_clients;
     std::vector<std::pair<uint32_t, Ptr<LlmEngine>>> m_engines;
+    std::vector<Battery> m_batteries;
     std::map<std::string, std::string> m_scenario;
     double m_rho{std::nan("")};
     double m_rhoWithGrowth{std::nan("")};

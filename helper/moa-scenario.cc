@@ -320,6 +320,12 @@ MoaScenario::Run()
     LlmRunHelper runner(c.out);
     runner.SetOutputs(c.outputs);
     runner.WatchClients(apps.agents);
+    if (c.battery.IsOn())
+    {
+        BatteryHelper batteries;
+        batteries.Set(c.battery);
+        runner.WatchBatteries(batteries.Install(nodes));
+    }
     for (uint32_t i = 0; i < c.nodes; ++i)
     {
         runner.WatchEngine(engines[i], nodes.Get(i)->GetId());

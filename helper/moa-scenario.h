@@ -47,7 +47,8 @@ struct MoaScenarioConfig
     std::string out{"edge-llm-out/edge-llm-moa"};
     uint32_t seed{1};
     uint32_t run{1};
-    RunOutputs outputs; //!< optional outputs: plots, timeline, FlowMonitor, NetAnim
+    RunOutputs outputs;     //!< optional outputs: plots, timeline, FlowMonitor, NetAnim
+    BatteryOptions battery; //!< off: mains power
 };
 
 /// What a run gave, beyond the summary written to out/summary.json.

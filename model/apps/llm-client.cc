@@ -203,13 +203,19 @@ LlmClient::StopIssuing()
 }
 
 void
-LlmClient::StopApplication()
+LlmClient::EndAll(const std::string& reason)
 {
     StopIssuing();
     while (!m_open.empty())
     {
-        End(m_open.begin()->first, "failed", "unfinished");
+        End(m_open.begin()->first, "failed", reason);
     }
+}
+
+void
+LlmClient::StopApplication()
+{
+    EndAll("unfinished");
 }
 
 void

@@ -53,6 +53,7 @@ class LlmClient : public LlmUserApplication
     ~LlmClient() override;
 
     void StopIssuing() override;
+    void EndAll(const std::string& reason) override;
     /// Assigns fixed streams to the random variables; returns how many were used.
     int64_t AssignStreams(int64_t stream) override;
 

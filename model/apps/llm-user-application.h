@@ -11,6 +11,7 @@
 #include "ns3/traced-callback.h"
 
 #include <optional>
+#include <string>
 
 namespace ns3
 {
@@ -29,6 +30,9 @@ class LlmUserApplication : public Application
 
     /// Stops issuing new requests; those in flight go on until they end or the app stops.
     virtual void StopIssuing() = 0;
+    /// Stops issuing and ends every open request as failed with `reason`: the application
+    /// stops ("unfinished") or its device lost its power ("energy-depleted").
+    virtual void EndAll(const std::string& reason) = 0;
     /// Requests issued and not ended yet.
     virtual uint64_t GetOpen() const = 0;
     /// Assigns fixed streams to the random variables; returns how many were used.

@@ -223,13 +223,19 @@ MoaAgent::StopIssuing()
 }
 
 void
-MoaAgent::StopApplication()
+MoaAgent::EndAll(const std::string& reason)
 {
     StopIssuing();
     while (!m_open.empty())
     {
-        End(m_open.begin()->first, "failed", "unfinished");
+        End(m_open.begin()->first, "failed", reason);
     }
+}
+
+void
+MoaAgent::StopApplication()
+{
+    EndAll("unfinished");
     if (m_server)
     {
         m_server->Stop();

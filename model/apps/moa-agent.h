@@ -77,6 +77,7 @@ class MoaAgent : public LlmUserApplication
     ~MoaAgent() override;
 
     void StopIssuing() override;
+    void EndAll(const std::string& reason) override;
     uint64_t GetOpen() const override;
     /// Assigns fixed streams to the random variables; returns how many were used.
     int64_t AssignStreams(int64_t stream) override;

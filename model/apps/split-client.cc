@@ -222,13 +222,19 @@ SplitClient::StopIssuing()
 }
 
 void
-SplitClient::StopApplication()
+SplitClient::EndAll(const std::string& reason)
 {
     StopIssuing();
     while (!m_open.empty())
     {
-        End(m_open.begin()->first, "failed", "unfinished");
+        End(m_open.begin()->first, "failed", reason);
     }
+}
+
+void
+SplitClient::StopApplication()
+{
+    EndAll("unfinished");
 }
 
 void

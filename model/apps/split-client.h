@@ -63,6 +63,7 @@ class SplitClient : public LlmUserApplication
     ~SplitClient() override;
 
     void StopIssuing() override;
+    void EndAll(const std::string& reason) override;
     uint64_t GetOpen() const override;
     uint64_t GetIssued() const;
     /// Assigns fixed streams to the random variables; returns how many were used.

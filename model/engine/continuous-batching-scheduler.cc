@@ -108,6 +108,30 @@ ContinuousBatchingScheduler::Configure(LlmEngine* engine,
     m_freeBlocks = m_kvBlocks;
 }
 
+std::vector<InferenceJob>
+ContinuousBatchingScheduler::TakeAll()
+{
+    std::vector<InferenceJob> jobs;
+    m_event.Cancel();
+    m_iterating = false;
+    m_boundaries.clear();
+    for (Sequence& s : m_running)
+    {
+        jobs.push_back(std::move(s.job));
+    }
+    for (Sequence& s : m_waiting)
+    {
+        jobs.push_back(std::move(s.job));
+    }
+    m_running.clear();
+    m_waiting.clear();
+    m_freeBlocks = m_kvBlocks;
+    NotifyKvBlocksInUse(0);
+    NotifyWaiting(0);
+    NotifyBusy(false);
+    return jobs;
+}
+
 uint32_t
 ContinuousBatchingScheduler::BlocksFor(uint32_t tokens) const
 {

@@ -53,6 +53,7 @@ class ContinuousBatchingScheduler : public LlmScheduler
     uint32_t GetRunning() const override;
     uint32_t GetKvBlocks() const override;
     std::string GetName() const override;
+    std::vector<InferenceJob> TakeAll() override;
 
   protected:
     void DoDispose() override;

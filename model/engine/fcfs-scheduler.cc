@@ -49,6 +49,26 @@ FcfsScheduler::GetRunning() const
     return m_running ? 1 : 0;
 }
 
+std::vector<InferenceJob>
+FcfsScheduler::TakeAll()
+{
+    std::vector<InferenceJob> jobs;
+    m_event.Cancel();
+    if (m_running)
+    {
+        jobs.push_back(std::move(m_current));
+        m_running = false;
+    }
+    for (InferenceJob& job : m_queue)
+    {
+        jobs.push_back(std::move(job));
+    }
+    m_queue.clear();
+    NotifyWaiting(0);
+    NotifyBusy(false);
+    return jobs;
+}
+
 void
 FcfsScheduler::StartNext()
 {

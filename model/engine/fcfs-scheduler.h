@@ -31,6 +31,7 @@ class FcfsScheduler : public LlmScheduler
     uint32_t GetWaiting() const override;
     uint32_t GetRunning() const override;
     std::string GetName() const override;
+    std::vector<InferenceJob> TakeAll() override;
 
   protected:
     void DoDispose() override;

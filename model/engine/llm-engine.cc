@@ -94,10 +94,16 @@ LlmEngine::GetTypeId()
                             MakeTraceSourceAccessor(&LlmEngine::m_iterationTrace),
                             "ns3::LlmEngine::IterationTracedCallback")
             .AddTraceSource("Dropped",
-                            "A job was refused, with the reason (queue-full, context-too-long, "
-                            "empty-job, kv-cache-too-small, over-token-budget)",
+                            "A job was refused or lost, with the reason (queue-full, "
+                            "context-too-long, empty-job, kv-cache-too-small, "
+                            "over-token-budget, energy-depleted)",
                             MakeTraceSourceAccessor(&LlmEngine::m_droppedTrace),
-                            "ns3::LlmEngine::DropTracedCallback");
+                            "ns3::LlmEngine::DropTracedCallback")
+            .AddTraceSource("Busy",
+                            "The device starts computing (true) or has nothing left to "
+                            "compute (false): what its power draw follows",
+                            MakeTraceSourceAccessor(&LlmEngine::m_busyTrace),
+                            "ns3::LlmEngine::BusyTracedCallback");
     return tid;
 }
 
@@ -201,6 +207,11 @@ LlmEngine::Submit(InferenceJob job)
     {
         job.layers = GetHeldLayers();
     }
+    if (!m_offReason.empty())
+    {
+        Drop(job, m_offReason);
+        return false;
+    }
     const bool nothingToDo = job.promptTokens == 0 && job.outputTokens == 0;
     const bool decodeWithoutContext = job.promptTokens == 0 && job.contextTokens == 0;
     if (nothingToDo || decodeWithoutContext)
@@ -251,6 +262,45 @@ LlmEngine::AccountKv()
     m_kvSince = now;
 }
 
+void
+LlmEngine::PowerOff(const std::string& reason)
+{
+    NS_LOG_FUNCTION(this << reason);
+    NS_ABORT_MSG_IF(reason.empty(), "LlmEngine::PowerOff needs a reason");
+    if (!m_offReason.empty())
+    {
+        return;
+    }
+    m_offReason = reason;
+    m_offSince = Simulator::Now();
+    if (!m_scheduler)
+    {
+        return;
+    }
+    // Dropped after the scheduler let go of them: a drop callback may submit again.
+    for (InferenceJob& job : m_scheduler->TakeAll())
+    {
+        Drop(job, reason);
+    }
+}
+
+void
+LlmEngine::PowerOn()
+{
+    NS_LOG_FUNCTION(this);
+    if (!m_offReason.empty())
+    {
+        m_offTime += Simulator::Now() - m_offSince;
+        m_offReason.clear();
+    }
+}
+
+bool
+LlmEngine::IsPoweredOn() const
+{
+    return m_offReason.empty();
+}
+
 uint32_t
 LlmEngine::GetQueueLength() const
 {
@@ -283,8 +333,9 @@ LlmEngine::GetEnergyJoules() const
         return 0;
     }
     const DeviceProfile& device = m_costModel->GetDevice();
+    const Time off = m_offTime + (m_offReason.empty() ? Time(0) : Simulator::Now() - m_offSince);
     const double busy = GetBusyTime().GetSeconds();
-    const double idle = Simulator::Now().GetSeconds() - busy;
+    const double idle = (Simulator::Now() - off).GetSeconds() - busy;
     return device.activePowerW * busy + device.idlePowerW * idle;
 }
 

@@ -47,11 +47,21 @@ class LlmEngine : public Object
     /// Queues `job`; returns false (and fires Dropped and job.onDropped) when refused.
     bool Submit(InferenceJob job);
 
+    /**
+     * The device loses its power (its battery is depleted): every job it holds is dropped
+     * with `reason`, and so is every job submitted until PowerOn. Energy stops counting.
+     */
+    void PowerOff(const std::string& reason);
+    /// The device has power again (a recharged battery): it accepts jobs.
+    void PowerOn();
+    bool IsPoweredOn() const;
+
     uint32_t GetQueueLength() const; //!< jobs waiting, not counting those running
     uint32_t GetRunning() const;     //!< jobs in the running batch
     bool IsBusy() const;             //!< an iteration (or an fcfs job) is being computed
     Time GetBusyTime() const;        //!< total compute time so far
-    double GetEnergyJoules() const;  //!< idle and active power of the device, integrated
+    /// Idle and active power of the device integrated over the time it was powered on.
+    double GetEnergyJoules() const;
     uint64_t GetCompletedJobs() const;
     uint64_t GetIterations() const;   //!< engine iterations (fcfs: prefills + decode steps)
     double GetMeanBatchSize() const;  //!< sequences per iteration (NaN before any)
@@ -62,6 +72,7 @@ class LlmEngine : public Object
 
     typedef void (*JobTracedCallback)(const InferenceJob& job);
     typedef void (*DropTracedCallback)(const InferenceJob& job, const std::string& reason);
+    typedef void (*BusyTracedCallback)(bool busy);
     /// `iterations` identical iterations of `sequences` sequences and `tokens` tokens each,
     /// lasting `duration` in all.
     typedef void (*IterationTracedCallback)(uint32_t sequences,
@@ -89,6 +100,9 @@ class LlmEngine : public Object
 
     Time m_busyTime;
     bool m_busy{false};
+    std::string m_offReason; //!< why the device is off; empty while powered on
+    Time m_offTime;          //!< time spent powered off, before m_offSince
+    Time m_offSince;
     Time m_busySince;
     uint64_t m_completed{0};
     uint64_t m_iterations{0};
@@ -108,6 +122,7 @@ class LlmEngine : public Object
     TracedCallback<const InferenceJob&> m_preemptedTrace;
     TracedCallback<const InferenceJob&, const std::string&> m_droppedTrace;
     TracedCallback<uint32_t, uint32_t, uint64_t, Time> m_iterationTrace;
+    TracedCallback<bool> m_busyTrace;
 };
 
 } // namespace ns3

@@ -127,7 +127,12 @@ LlmScheduler::NotifyBusy(bool busy)
     {
         e.m_busyTime += Simulator::Now() - e.m_busySince;
     }
+    const bool changed = e.m_busy != busy;
     e.m_busy = busy;
+    if (changed)
+    {
+        e.m_busyTrace(busy);
+    }
 }
 
 void

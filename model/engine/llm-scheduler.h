@@ -10,6 +10,7 @@
 #include "ns3/object.h"
 
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -47,6 +48,12 @@ class LlmScheduler : public Object
     virtual uint32_t GetKvBlocks() const;
     /// Short name for summaries: "fcfs", "continuous".
     virtual std::string GetName() const = 0;
+    /**
+     * The device lost its power: cancels the scheduler's events, frees its KV blocks and
+     * returns every job it holds (running first, then waiting), which the engine then drops.
+     * Work of an unfinished iteration is lost, as it is on a real device.
+     */
+    virtual std::vector<InferenceJob> TakeAll() = 0;
 
   protected:
     void DoDispose() override;

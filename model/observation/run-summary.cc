@@ -2,12 +2,14 @@
 
 #include "cost-fit.h"
 #include "llm-engine.h"
+#include "number-text.h"
 #include "request-statistics.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -171,6 +173,16 @@ RunSummary::WriteJson(const std::string& path) const
                {"growth", e.queueTrend.growth},
                {"confidence", e.queueTrend.confidence}}}});
     }
+    nlohmann::json batteryList = nlohmann::json::array();
+    for (const auto& b : batteries)
+    {
+        batteryList.push_back({{"node", b.node},
+                               {"capacity_j", b.capacityJoules},
+                               {"remaining_j", b.remainingJoules},
+                               {"radio_j", b.radioJoules},
+                               {"compute_j", b.computeJoules},
+                               {"depleted_at_s", orNull(b.depletedAtSeconds)}});
+    }
     nlohmann::json j = {
         {"scenario", scenario},
         {"simulated_s", simulatedSeconds},
@@ -187,6 +199,7 @@ RunSummary::WriteJson(const std::string& path) const
         {"output_tokens_per_s", outputTokensPerSecond},
         {"application_bytes", applicationBytes},
         {"engines", engineList},
+        {"batteries", batteryList},
         {"rho", std::isnan(rho) ? nlohmann::json() : nlohmann::json(rho)},
         {"rho_with_growth",
          std::isnan(rhoWithGrowth) ? nlohmann::json() : nlohmann::json(rhoWithGrowth)},
@@ -383,6 +396,38 @@ RunSummary::Table() const
                           static_cast<unsigned long long>(e.preemptions));
             os << line;
         }
+    }
+    if (!batteries.empty())
+    {
+        size_t depleted = 0;
+        double first = std::numeric_limits<double>::infinity();
+        double radio = 0;
+        double compute = 0;
+        double remaining = 0;
+        double capacity = 0;
+        for (const auto& b : batteries)
+        {
+            if (!std::isnan(b.depletedAtSeconds))
+            {
+                ++depleted;
+                first = std::min(first, b.depletedAtSeconds);
+            }
+            radio += b.radioJoules;
+            compute += b.computeJoules;
+            remaining += b.remainingJoules;
+            capacity += b.capacityJoules;
+        }
+        std::snprintf(line,
+                      sizeof(line),
+                      "batteries: %zu nodes, %zu depleted%s, %.1f %% left; drawn %.1f J by "
+                      "radios, %.1f J by compute\n",
+                      batteries.size(),
+                      depleted,
+                      depleted > 0 ? (" (first at " + NumberText(first) + " s)").c_str() : "",
+                      100 * remaining / capacity,
+                      radio,
+                      compute);
+        os << line;
     }
     return os.str();
 }

@@ -56,6 +56,17 @@ struct EngineSummary
     double outputTokensPerSecond{0}; //!< tokens generated per simulated second
 };
 
+/// A battery-powered node over the run (BatteryHelper): what its devices drew from it.
+struct BatterySummary
+{
+    uint32_t node{0};
+    double capacityJoules{0};
+    double remainingJoules{0}; //!< capacity less what the radios and the engine drew
+    double radioJoules{0};     //!< ns-3's WifiRadioEnergyModel, all the node's Wi-Fi devices
+    double computeJoules{0};   //!< LlmEngineEnergyModel (0 without an engine)
+    double depletedAtSeconds{std::nan("")}; //!< when it ran out (NaN: it did not)
+};
+
 /// Split-inference requests (those with a placement) over the run.
 struct SplitSummary
 {
@@ -114,6 +125,7 @@ struct RunSummary
     double outputTokensPerSecond{0}; //!< of completed requests
     uint64_t applicationBytes{0};    //!< edge-llm bytes handed to TCP, both ways
     std::vector<EngineSummary> engines;
+    std::vector<BatterySummary> batteries;       //!< empty when no node runs on a battery
     std::map<std::string, std::string> scenario; //!< the run's parameters, echoed
     double rho{std::nan("")}; //!< offered load predicted from the cost model (NaN: not given)
     /// MoA: the offered load with the grown prompts of later layers (NaN: not given).

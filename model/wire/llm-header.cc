@@ -193,6 +193,8 @@ LlmHeader::ReasonName(uint8_t reason)
         return "expert-timeout";
     case EXPERT_UNREACHABLE:
         return "expert-unreachable";
+    case ENERGY_DEPLETED:
+        return "energy-depleted";
     default:
         return "unknown(" + std::to_string(reason) + ")";
     }

@@ -65,7 +65,8 @@ class LlmHeader : public Header
         GATEWAY_FULL = 9,        //!< the expert router holds its most concurrent requests
         EXPERT_TIMEOUT = 10,     //!< the expert did not answer within the router's timeout
         EXPERT_UNREACHABLE = 11, //!< the router could not reach the expert or lost it
-        LAST_REASON = EXPERT_UNREACHABLE,
+        ENERGY_DEPLETED = 12,    //!< the serving device's battery ran out
+        LAST_REASON = ENERGY_DEPLETED,
     };
 
     LlmHeader();
