@@ -65,15 +65,40 @@ LteCellHelper::SetDistance(double metres)
     m_distance = metres;
 }
 
+void
+LteCellHelper::SetCells(uint32_t cells, double spacing)
+{
+    if (cells < 1 || cells > MAX_CELLS)
+    {
+        throw std::invalid_argument("LTE cells " + std::to_string(cells) + ": accepted 1 to " +
+                                    std::to_string(MAX_CELLS));
+    }
+    if (!(spacing > 0 && spacing <= 100000))
+    {
+        throw std::invalid_argument("LTE cell spacing " + NumberText(spacing) +
+                                    " m: accepted (0, 100000] metres");
+    }
+    m_cells = cells;
+    m_spacing = spacing;
+}
+
+uint32_t
+LteCellHelper::MaxUes(uint32_t cells)
+{
+    return cells * (MAX_UES - 1);
+}
+
 LteCell
 LteCellHelper::Install(uint32_t ues, int64_t stream)
 {
-    if (ues < 1 || ues + 1 > MAX_UES)
+    if (ues < 1 || ues > MaxUes(m_cells))
     {
-        throw std::invalid_argument("an LTE cell holds 1 to " + std::to_string(MAX_UES - 1) +
-                                    " UEs (one sounding-reference-signal slot each, 320 in "
-                                    "all, one kept by the eNB); asked " +
-                                    std::to_string(ues));
+        throw std::invalid_argument(
+            std::string(m_cells == 1 ? "an LTE cell holds" : "these LTE cells hold") + " 1 to " +
+            std::to_string(MaxUes(m_cells)) +
+            " UEs (one sounding-reference-signal slot each, 320 per cell, one kept by the "
+            "eNB); asked " +
+            std::to_string(ues));
     }
     ProgramOptions::SetDefaultUnlessGiven("ns3::LteRlcAm::MaxTxBufferSize",
                                           UintegerValue(RLC_BUFFER_BYTES));
@@ -113,15 +138,21 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
     routing.GetStaticRouting(cell.server.Get(0)->GetObject<Ipv4>())
         ->AddNetworkRouteTo(Ipv4Address("7.0.0.0"), Ipv4Mask("255.0.0.0"), 1);
 
-    // The eNB in the middle, the UEs on a circle around it.
-    cell.enb.Create(1);
+    // The eNBs on a line, each cell's UEs on a circle around its eNB: UE i in cell i mod K.
+    cell.enb.Create(m_cells);
     cell.ues.Create(ues);
+    const uint32_t perCell = (ues + m_cells - 1) / m_cells;
     Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
-    positions->Add(Vector(0, 0, 30));
+    for (uint32_t c = 0; c < m_cells; ++c)
+    {
+        positions->Add(Vector(c * m_spacing, 0, 30));
+    }
     for (uint32_t i = 0; i < ues; ++i)
     {
-        const double angle = 2 * M_PI * i / ues;
-        positions->Add(Vector(m_distance * std::cos(angle), m_distance * std::sin(angle), 1.5));
+        const double angle = 2 * M_PI * (i / m_cells) / perCell;
+        positions->Add(Vector((i % m_cells) * m_spacing + m_distance * std::cos(angle),
+                              m_distance * std::sin(angle),
+                              1.5));
     }
     MobilityHelper mobility;
     mobility.SetPositionAllocator(positions);
@@ -130,13 +161,18 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
     mobility.Install(cell.ues);
 
     cell.enbDevice = cell.lte->InstallEnbDevice(cell.enb);
-    // A macro eNB (43 dBm; ns-3's default is 30) and 3GPP power class 3 UEs (23 dBm at most;
-    // uplink power control lowers it near the eNB).
-    DynamicCast<LteEnbNetDevice>(cell.enbDevice.Get(0))->GetPhy()->SetTxPower(43);
-    Ptr<LteEnbRrc> rrc = DynamicCast<LteEnbNetDevice>(cell.enbDevice.Get(0))->GetRrc();
-    rrc->SetAttribute("SrsPeriodicity", UintegerValue(SrsPeriodicityFor(ues)));
-    // TCP runs over every bearer: acknowledged mode, as operators configure data bearers.
-    rrc->SetAttribute("EpsBearerToRlcMapping", EnumValue(LteEnbRrc::RLC_AM_ALWAYS));
+    for (uint32_t c = 0; c < m_cells; ++c)
+    {
+        // A macro eNB (43 dBm; ns-3's default is 30) and 3GPP power class 3 UEs (23 dBm at
+        // most; uplink power control lowers it near the eNB).
+        Ptr<LteEnbNetDevice> enb = DynamicCast<LteEnbNetDevice>(cell.enbDevice.Get(c));
+        enb->GetPhy()->SetTxPower(43);
+        Ptr<LteEnbRrc> rrc = enb->GetRrc();
+        const uint32_t inCell = ues / m_cells + (c < ues % m_cells ? 1 : 0);
+        rrc->SetAttribute("SrsPeriodicity", UintegerValue(SrsPeriodicityFor(inCell)));
+        // TCP runs over every bearer: acknowledged mode, as operators configure data bearers.
+        rrc->SetAttribute("EpsBearerToRlcMapping", EnumValue(LteEnbRrc::RLC_AM_ALWAYS));
+    }
     cell.ueDevices = cell.lte->InstallUeDevice(cell.ues);
     for (uint32_t i = 0; i < ues; ++i)
     {
@@ -149,7 +185,10 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
         routing.GetStaticRouting(cell.ues.Get(i)->GetObject<Ipv4>())
             ->SetDefaultRoute(cell.epc->GetUeDefaultGatewayAddress(), 1);
     }
-    cell.lte->Attach(cell.ueDevices, cell.enbDevice.Get(0));
+    for (uint32_t i = 0; i < ues; ++i)
+    {
+        cell.lte->Attach(cell.ueDevices.Get(i), cell.enbDevice.Get(i % m_cells));
+    }
     NetDeviceContainer all(cell.enbDevice, cell.ueDevices);
     stream += cell.lte->AssignStreams(all, stream);
     return cell;

@@ -20,11 +20,11 @@ namespace ns3
 struct LteCell
 {
     NodeContainer ues;             //!< user equipments (the clients)
-    NodeContainer enb;             //!< the base station
+    NodeContainer enb;             //!< the base stations, one per cell
     NodeContainer server;          //!< the edge server behind the PGW
     Ptr<Node> pgw;                 //!< the core network's gateway
     NetDeviceContainer ueDevices;  //!< LTE devices of the UEs
-    NetDeviceContainer enbDevice;  //!< LTE device of the eNB
+    NetDeviceContainer enbDevice;  //!< LTE devices of the eNBs, in cell order
     NetDeviceContainer sgiDevices; //!< the PGW-server link: PGW side, then server side
     Ipv4Address serverAddress;
     Ptr<LteHelper> lte; //!< kept for its traces (EnableTraces)
@@ -53,6 +53,16 @@ class LteCellHelper
 
     /// UE-to-eNB distance in metres (default 100); throws std::invalid_argument if <= 0.
     void SetDistance(double metres);
+    /**
+     * Cells (default 1, at most MAX_CELLS): eNBs on a line `spacing` apart on one carrier
+     * (reuse 1: neighbours interfere), all on the same EPC. UE i belongs to cell i mod K, on
+     * a circle of radius distance around its eNB, and stays attached to it (static UEs, no
+     * handover). Throws std::invalid_argument out of range.
+     */
+    void SetCells(uint32_t cells, double spacing = 500);
+    static constexpr uint32_t MAX_CELLS = 16;
+    /// The most UEs `cells` cells hold (MAX_UES - 1 each).
+    static uint32_t MaxUes(uint32_t cells);
 
     /**
      * The most UEs one cell holds here: the eNB gives each UE a sounding-reference-signal
@@ -60,7 +70,7 @@ class LteCellHelper
      */
     static constexpr uint32_t MAX_UES = 320;
 
-    /// Throws std::invalid_argument, before building anything, for 0 or more than MAX_UES.
+    /// Throws std::invalid_argument, before building anything, for 0 or more than MaxUes.
     LteCell Install(uint32_t ues, int64_t stream);
     /// Pcaps of the SGi link (PGW and server sides), named prefix-<node>-<device>.pcap: the
     /// radio's own layers have no pcap in ns-3 (LteHelper::EnableTraces writes their stats).
@@ -68,6 +78,8 @@ class LteCellHelper
 
   private:
     double m_distance{100};
+    uint32_t m_cells{1};
+    double m_spacing{500};
     PointToPointHelper m_sgi;
 };
 
