@@ -106,7 +106,7 @@ RouterScenario::Validate()
     }
     catch (const std::invalid_argument&)
     {
-        Fail("unknown --access '" + c.access + "'; accepted: " + AccessNetworkHelper::KindList());
+        Fail("unknown --topology '" + c.access + "'; accepted: " + AccessNetworkHelper::KindList());
     }
     if (c.users < 1 || c.users > 100000)
     {
@@ -261,7 +261,10 @@ RouterScenario::Run(std::ostream* banner)
     {
         accessHelper.SetKind(c.access);
         accessHelper.SetDistance(c.distance);
-        accessHelper.SetStandard(c.standard);
+        if (!c.standard.empty())
+        {
+            accessHelper.SetStandard(c.standard);
+        }
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
@@ -407,7 +410,7 @@ RouterScenario::Run(std::ostream* banner)
     runner->SetScenario("confusion", tp ? "" : c.confusion);
     runner->SetScenario("classifier_device", tp ? "" : c.classifierDevice);
     runner->SetScenario("classifier_cost", tp ? "" : c.classifierCost);
-    runner->SetScenario("access", c.access);
+    runner->SetScenario("topology", AccessNetworkHelper::Canonical(c.access));
     runner->SetScenario("backbone",
                         tp ? "" : c.backboneRate + "/" + NumberText(c.backboneDelay) + "s");
     runner->SetScenario("duration_s", NumberText(c.duration));
