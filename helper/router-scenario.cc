@@ -147,6 +147,13 @@ RouterScenario::Validate()
     {
         Fail("unknown --baseline '" + c.baseline + "'; accepted: tp (or none)");
     }
+    if (c.baseline.empty() && AccessNetworkHelper::Canonical(c.access) == "aodv")
+    {
+        // ns-3's AODV answers for every destination of the node it runs on, the experts'
+        // point-to-point links too, and its route requests never reach them.
+        Fail("--topology=aodv: AODV on the gateway would route its links to the experts and "
+             "never find them; use single-hop, olsr or mesh (or --baseline=tp)");
+    }
     if (!(c.duration > 0 && c.duration <= 1e7) || !(c.drain >= 0 && c.drain <= 1e7) ||
         !(c.timeout > 0 && c.timeout <= 1e7) || !(c.backboneDelay >= 0 && c.backboneDelay <= 10))
     {

@@ -182,6 +182,7 @@ TEST_F(TopologyCliTest, RefusedCombinationsAreOneLineWithExit2)
     ExpectExit2("edge-llm-moa", "--topology=5g", {"'5g'", AccessNetworkHelper::KindList()});
     ExpectExit2("edge-llm-moa", "--topology=wired --fail-node=1", {"fail-node", "wired"});
     ExpectExit2("edge-llm-moa", "--topology=lte --nodes=400", {"400", "319"});
+    ExpectExit2("edge-llm-expert-router", "--topology=aodv", {"aodv", "experts", "olsr"});
 }
 
 // --access is the old name of --topology, wifi the old name of wifi-star.
@@ -196,6 +197,28 @@ TEST_F(TopologyCliTest, AccessStillWorks)
     ASSERT_FALSE(HasFatalFailure());
     EXPECT_EQ(Topology(out), "wifi-star");
     EXPECT_GT(Completed(out), 0u);
+}
+
+// The split and router programs take the ad hoc kinds too: the server (the gateway) is one
+// more grid node.
+TEST_F(TopologyCliTest, SplitAndRouterOnAdhocTopologies)
+{
+    const std::string split = m_dir + "/split";
+    m_example = ns3::test::ExamplePath("edge-llm-split");
+    ExpectOutputs(Run("--topology=aodv --clients=2 --load=0.2 --duration=20 --drain=30 --out='" +
+                      split + "'"),
+                  split);
+    const std::string router = m_dir + "/router";
+    m_example = ns3::test::ExamplePath("edge-llm-expert-router");
+    ExpectOutputs(Run("--topology=olsr --users=4 --users-per-node=1 --duration=10 --drain=60 "
+                      "--out='" +
+                      router + "'"),
+                  router);
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_EQ(Topology(split), "aodv");
+    EXPECT_GT(Completed(split), 2u);
+    EXPECT_EQ(Topology(router), "olsr");
+    EXPECT_GT(Completed(router), 2u);
 }
 
 class TopologyMobilityTest : public ns3::test::SimulationTest,
