@@ -64,7 +64,8 @@ main(int argc, char* argv[])
                  "Classifier cost model: profiled (bert-base-110m's libtorch profile) or "
                  "roofline",
                  c.classifierCost);
-    cmd.AddValue("access", "Users' network: wired, wifi or lte", c.access);
+    cmd.AddValue("topology", "Users' network: " + AccessNetworkHelper::KindList(), c.access);
+    cmd.AddValue("access", "Old name of --topology", c.access);
     cmd.AddValue("duration", "Seconds users issue prompts at each point (> 0)", c.duration);
     cmd.AddValue("drain", "Extra seconds for open prompts (>= 0)", c.drain);
     cmd.AddValue("seed", "Random seed (>= 1)", c.seed);

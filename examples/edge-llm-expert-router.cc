@@ -4,8 +4,8 @@
  * with --baseline=tp, to one large model served with tensor parallelism on the same GPUs.
  *
  *   users ==== 1 Gb/s CSMA LAN ==== gateway (ExpertRouter) ==== backbone ==== expert 0..N-1
- *   users ))) Wi-Fi AP ==== link ==== gateway ...                            (--access=wifi)
- *   users ))) LTE eNB ==== EPC ==== gateway (behind the PGW) ...              (--access=lte)
+ *   users ))) Wi-Fi AP ==== link ==== gateway ...                       (--topology=wifi-star)
+ *   users ))) LTE eNB ==== EPC ==== gateway (behind the PGW) ...         (--topology=lte)
  *   users ==== LAN ==== TP server (one engine on an xN device, no classifier) (--baseline=tp)
  *
  * Outputs in --out: requests.csv (with prompt_class, classified_as, expert, misrouted,
@@ -46,7 +46,7 @@ main(int argc, char* argv[])
     std::string tpDevice;
     uint32_t maxNumSeqs = 256;
     std::string access = "wired";
-    std::string standard = "80211ax";
+    std::string standard; // the topology's default
     double distance = 10;
     std::string backboneRate = "10Gbps";
     double backboneDelay = 0.0005;
@@ -96,14 +96,16 @@ main(int argc, char* argv[])
                  "Device of the TP baseline (default: the experts' device xN)",
                  tpDevice);
     cmd.AddValue("max-num-seqs", "Sequences per batch at most, every engine (>= 1)", maxNumSeqs);
-    cmd.AddValue("access",
-                 "Users' network: " + AccessNetworkHelper::KindList() + " (campus: 4 APs)",
+    cmd.AddValue("topology",
+                 "Users' network: " + AccessNetworkHelper::KindList() +
+                     " (campus: 4 APs; ad hoc: the gateway is one more node)",
                  access);
+    cmd.AddValue("access", "Old name of --topology", access);
     cmd.AddValue("standard",
-                 "Wi-Fi standard (--access=wifi or campus): " + WifiStarHelper::StandardList(),
+                 "Wi-Fi standard (default: the topology's): " + AccessNetworkHelper::StandardList(),
                  standard);
     cmd.AddValue("distance",
-                 "Node-to-AP or -eNB distance in metres (--access=wifi, campus or lte)",
+                 "Node-to-AP or -eNB distance in metres (--topology=wifi-star, campus or lte)",
                  distance);
     cmd.AddValue("backbone-rate", "Gateway-to-expert link rate (ns-3 DataRate)", backboneRate);
     cmd.AddValue("backbone-delay", "Gateway-to-expert link delay in seconds (>= 0)", backboneDelay);

@@ -1,9 +1,13 @@
 /*
  * edge-llm-moa: distributed Mixture-of-Agents (Mitra, Kaswan, Ulukus 2024) on an ad hoc
- * wireless network. n devices, each with its own user and LLM, gossip membership over UDP
- * and ask k peers per proposer layer over TCP; every device has one FCFS queue.
+ * wireless network, or as clients of an infrastructure (Wi-Fi star, campus, LAN, LTE cell). n
+ * devices, each with its own user and LLM, gossip membership over UDP and ask k peers per proposer
+ * layer over TCP; every device has one FCFS queue.
  *
  *   device ))) device ))) device     (single-hop, OLSR/AODV multi-hop or 802.11s mesh)
+ *   device ))) AP ))) device          (wifi-star; campus: APs on a backbone)
+ *   device === CSMA LAN === device    (wired)
+ *   UE ))) eNB === EPC (PGW) === eNB ))) UE   (lte: UE to UE through the PGW)
  *
  * Outputs in --out: requests.csv (one row per user prompt, with per-layer times and peers),
  * queue.csv, summary.json (rho = alpha_max ((k+1)M + 1) lambda, stability, per-layer
@@ -44,14 +48,22 @@ main(int argc, char* argv[])
     cmd.AddValue("rho", "Offered load alpha_max((k+1)M+1)lambda to run at (sets lambda)", rho);
     cmd.AddValue("network", "wireless, or ideal (instant, loss-free: the theorem)", c.network);
     cmd.AddValue("topology",
-                 "Wireless topology: " + AdhocNetworkHelper::TopologyList(),
+                 "Network for --network=wireless: " + AccessNetworkHelper::KindList(),
                  c.topology);
     cmd.AddValue("standard",
-                 "Wi-Fi standard (default: the topology's): " + AdhocNetworkHelper::StandardList(),
+                 "Wi-Fi standard (default: the topology's): " + AccessNetworkHelper::StandardList(),
                  c.standard);
-    cmd.AddValue("spacing", "Grid spacing in metres (0: the topology's default)", c.spacing);
+    cmd.AddValue("spacing", "Ad hoc grid spacing in metres (0: the topology's default)", c.spacing);
+    cmd.AddValue("distance",
+                 "Device-to-AP or -eNB distance in metres (wifi-star, campus, lte; 0: 10 m)",
+                 c.distance);
     cmd.AddValue("mobility", "Mobility: " + AdhocNetworkHelper::MobilityList(), c.mobility);
     cmd.AddValue("speed", "Speed of moving nodes in m/s", c.speed);
+    cmd.AddValue("pause", "Pause at each waypoint in seconds (random-waypoint)", c.pause);
+    cmd.AddValue("propagation",
+                 "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
+                     "; lte: " + LteCellHelper::PropagationList() + ")",
+                 c.propagation);
     cmd.AddValue("models",
                  "Model presets, cycled over the nodes: " + ModelSpec::PresetList(),
                  models);
@@ -101,7 +113,9 @@ main(int argc, char* argv[])
     cmd.Range("lambda", 0, 1000, "prompts per second per user; 0: from --rho");
     cmd.Range("rho", 0, 1000, "0: the default 0.7 unless --lambda");
     cmd.Range("spacing", 0, 10000, "metres");
+    cmd.Range("distance", 0, 10000, "metres; 0: 10 m");
     cmd.Range("speed", 0, 100, "metres per second");
+    cmd.Range("pause", 0, 1e6, "seconds");
     cmd.Range("alpha", 1e-6, 1e6, "seconds");
     cmd.Range("peer-timeout", 1e-3, 1e9, "seconds; 1e9 is none");
     cmd.Range("max-retries", 0, 1000);

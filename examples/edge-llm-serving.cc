@@ -3,9 +3,10 @@
  * (fcfs) or batches them continuously as vLLM does, with a paged KV cache.
  *
  *   client nodes (U users) ==== 1 Gb/s CSMA LAN ==== server (LlmServer + LlmEngine)
- *   client nodes (U users) ))) Wi-Fi AP ==== link ==== server            (--access=wifi)
- *   client nodes (U users) ))) LTE eNB ==== EPC ==== server (behind the PGW; --access=lte)
- *   client nodes ))) AP 1..K ==== CSMA backbone ==== server                (--access=campus)
+ *   client nodes (U users) ))) Wi-Fi AP ==== link ==== server       (--topology=wifi-star)
+ *   client nodes (U users) ))) LTE eNB ==== EPC ==== server (behind the PGW; --topology=lte)
+ *   client nodes ))) AP 1..K ==== CSMA backbone ==== server             (--topology=campus)
+ *   client nodes ))) ... ))) server     (--topology=single-hop, olsr, aodv or mesh: ad hoc)
  *
  * Outputs in --out: requests.csv (with itl_s and preemptions), queue.csv, summary.json (per
  * engine: mean batch size, KV utilisation, preemptions, tokens per second), pcaps with --pcap.
@@ -57,10 +58,15 @@ main(int argc, char* argv[])
     uint32_t blockSize = 16;
     double memoryUtilization = 0.9;
     uint32_t queueCapacity = 100000;
-    std::string access = "wired";
-    std::string standard = "80211ax";
+    std::string topology = "wired";
+    std::string standard; // the topology's default
     uint32_t accessPoints = 4;
     double distance = 10;
+    double spacing = 0;
+    std::string mobility = "static";
+    double speed = 0;
+    double pause = 0;
+    std::string propagation; // the topology's default
     double duration = 300;
     double drain = 300;
     double timeout = 600;
@@ -109,19 +115,32 @@ main(int argc, char* argv[])
                  "Continuous: share of device memory used, (0, 1]",
                  memoryUtilization);
     cmd.AddValue("queue-capacity", "Jobs that may wait at the server", queueCapacity);
-    cmd.AddValue("access",
-                 "Users' network: wired (CSMA LAN), wifi (one AP), campus (--aps APs on a "
-                 "backbone) or lte (one cell)",
-                 access);
+    cmd.AddValue("topology",
+                 "Users' network: wired (CSMA LAN), wifi-star (one AP), campus (--aps APs on a "
+                 "backbone), lte (one cell), or ad hoc with the server as one more node: "
+                 "single-hop, olsr, aodv, mesh",
+                 topology);
+    cmd.AddValue("access", "Old name of --topology", topology);
     cmd.AddValue("aps",
-                 "Access points of a campus (--access=campus, 1 to 200), 50 m apart",
+                 "Access points of a campus (--topology=campus, 1 to 200), 50 m apart",
                  accessPoints);
     cmd.AddValue("standard",
-                 "Wi-Fi standard (--access=wifi or campus): " + WifiStarHelper::StandardList(),
+                 "Wi-Fi standard (default: the topology's; wired and lte have none): " +
+                     AccessNetworkHelper::StandardList(),
                  standard);
     cmd.AddValue("distance",
-                 "Node-to-AP or -eNB distance in metres (--access=wifi, campus or lte)",
+                 "Node-to-AP or -eNB distance in metres (--topology=wifi-star, campus or lte)",
                  distance);
+    cmd.AddValue("spacing", "Ad hoc grid spacing in metres (0: the topology's default)", spacing);
+    cmd.AddValue("mobility",
+                 "How the client nodes move (wireless topologies): " + NodeMobilityHelper::List(),
+                 mobility);
+    cmd.AddValue("speed", "Speed of moving nodes in m/s", speed);
+    cmd.AddValue("pause", "Pause at each waypoint in seconds (random-waypoint)", pause);
+    cmd.AddValue("propagation",
+                 "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
+                     "; lte: " + LteCellHelper::PropagationList() + ")",
+                 propagation);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
     cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
@@ -158,6 +177,9 @@ main(int argc, char* argv[])
     cmd.Range("memory-utilization", 1e-6, 1);
     cmd.Range("aps", 1, CampusNetworkHelper::MAX_ACCESS_POINTS);
     cmd.Range("distance", 1e-3, 10000, "metres");
+    cmd.Range("spacing", 0, 10000, "metres; 0: the topology's default");
+    cmd.Range("speed", 0, 100, "metres per second");
+    cmd.Range("pause", 0, 1e6, "seconds");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
@@ -202,13 +224,15 @@ main(int argc, char* argv[])
     }
     try
     {
-        AccessNetworkHelper().SetKind(access); // the one list of kinds
+        AccessNetworkHelper().SetKind(topology); // the one list of kinds
     }
     catch (const std::invalid_argument&)
     {
-        FailOnCommandLine("unknown --access '" + access +
-                          "'; accepted: " + AccessNetworkHelper::KindList());
+        const bool old = cmd.WasGiven("access") && !cmd.WasGiven("topology");
+        FailOnCommandLine("unknown --" + std::string(old ? "access" : "topology") + " '" +
+                          topology + "'; accepted: " + AccessNetworkHelper::KindList());
     }
+    topology = AccessNetworkHelper::Canonical(topology);
     if (!(traceScale > 0) || !(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
         !(timeout > 0 && timeout <= 1e7))
     {
@@ -275,16 +299,28 @@ main(int argc, char* argv[])
     AccessNetwork net;
     try
     {
-        accessHelper.SetKind(access);
+        accessHelper.SetKind(topology);
         accessHelper.SetDistance(distance);
-        accessHelper.SetStandard(standard);
+        if (!standard.empty())
+        {
+            accessHelper.SetStandard(standard);
+        }
+        accessHelper.SetSpacing(spacing);
+        accessHelper.SetMobility(mobility, speed, pause);
+        if (!propagation.empty())
+        {
+            accessHelper.SetPropagation(propagation);
+        }
         accessHelper.SetAccessPoints(accessPoints);
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
     {
         FailOnCommandLine(std::string(e.what()) +
-                          (nodes > 1 && mode == "closed-loop" ? ": raise --users-per-node" : ""));
+                          (nodes > AccessNetworkHelper::MaxClients(topology, accessPoints) &&
+                                   mode == "closed-loop"
+                               ? ": raise --users-per-node"
+                               : ""));
     }
     const NodeContainer& clientNodes = net.clients;
     const Ptr<Node> serverNode = net.server;
@@ -389,8 +425,11 @@ main(int argc, char* argv[])
         runner->SetScenario("chunked_prefill", chunkedPrefill ? "true" : "false");
         runner->SetScenario("kv_blocks", std::to_string(engine->GetKvBlocks()));
     }
-    runner->SetScenario("access", access);
-    if (access == "campus")
+    runner->SetScenario("topology", topology);
+    runner->SetScenario("mobility", mobility);
+    runner->SetScenario("speed_mps", NumberText(speed));
+    runner->SetScenario("propagation", propagation);
+    if (topology == "campus")
     {
         runner->SetScenario("access_points", std::to_string(accessPoints));
     }
@@ -398,7 +437,7 @@ main(int argc, char* argv[])
     runner->SetScenario("seed", std::to_string(seed));
     runner->SetScenario("run", std::to_string(run));
 
-    std::cout << "edge-llm-serving: " << users << " users on " << nodes << " " << access
+    std::cout << "edge-llm-serving: " << users << " users on " << nodes << " " << topology
               << " client nodes, " << mode << ", " << costModel->GetModel().name << " on "
               << costModel->GetDevice().name << " (" << cost << ", " << scheduler;
     if (scheduler == "continuous")

@@ -6,8 +6,9 @@
  *
  *   devices (SplitClient + LlmEngine, fcfs) ))) Wi-Fi AP ==== 1 Gb/s ==== edge server
  *                                                   (SplitServer + LlmEngine, continuous batching)
- *   devices ))) LTE eNB ==== EPC (SGW/PGW) ==== 10 Gb/s ==== edge server     (--access=lte)
- *   devices ==== 1 Gb/s CSMA LAN ==== edge server                          (--access=wired)
+ *   devices ))) LTE eNB ==== EPC (SGW/PGW) ==== 10 Gb/s ==== edge server   (--topology=lte)
+ *   devices ==== 1 Gb/s CSMA LAN ==== edge server                        (--topology=wired)
+ *   devices ))) ... ))) edge server            (--topology=single-hop, olsr, aodv, mesh)
  *
  * Outputs in --out: requests.csv (placement, switches, predicted latency, device and server
  * compute, SLA met), queue.csv, summary.json ("split": SLA attainment, server work per
@@ -49,11 +50,15 @@ main(int argc, char* argv[])
     cmd.AddValue("output-tokens",
                  "Fixed output length (0: the Azure trace's distribution)",
                  c.outputTokens);
-    cmd.AddValue("access",
-                 "Devices' network: wifi (one AP), lte (one cell, the server behind the PGW), "
-                 "wired (CSMA LAN) or campus (4 APs on a backbone)",
+    cmd.AddValue("topology",
+                 "Devices' network: wifi-star (one AP), lte (one cell, the server behind the "
+                 "PGW), wired (CSMA LAN), campus (4 APs on a backbone), or ad hoc with the "
+                 "server as one more node: single-hop, olsr, aodv, mesh",
                  c.access);
-    cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), c.standard);
+    cmd.AddValue("access", "Old name of --topology", c.access);
+    cmd.AddValue("standard",
+                 "Wi-Fi standard (default: the topology's): " + AccessNetworkHelper::StandardList(),
+                 c.standard);
     cmd.AddValue("distance",
                  "Device-to-AP or -eNB distance in metres (wifi, campus, lte)",
                  c.distance);

@@ -1,26 +1,59 @@
 #include "access-network-helper.h"
 
 #include "number-text.h"
+#include "wifi-propagation.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ns3
 {
 
+namespace
+{
+const std::vector<std::string>&
+Kinds()
+{
+    static const std::vector<std::string> kinds =
+        {"wired", "wifi-star", "campus", "lte", "single-hop", "olsr", "aodv", "mesh"};
+    return kinds;
+}
+} // namespace
+
 std::string
 AccessNetworkHelper::KindList()
 {
-    return "wired, wifi, campus, lte";
+    std::string list;
+    for (const auto& kind : Kinds())
+    {
+        list += (list.empty() ? "" : ", ") + kind;
+    }
+    return list;
+}
+
+std::string
+AccessNetworkHelper::Canonical(const std::string& kind)
+{
+    return kind == "wifi" ? "wifi-star" : kind;
+}
+
+bool
+AccessNetworkHelper::IsAdhoc(const std::string& kind)
+{
+    const std::string k = Canonical(kind);
+    return k == "single-hop" || k == "olsr" || k == "aodv" || k == "mesh";
 }
 
 void
 AccessNetworkHelper::SetKind(const std::string& kind)
 {
-    if (kind != "wired" && kind != "wifi" && kind != "campus" && kind != "lte")
+    const std::string k = Canonical(kind);
+    if (std::find(Kinds().begin(), Kinds().end(), k) == Kinds().end())
     {
-        throw std::invalid_argument("access '" + kind + "' is not one of: " + KindList());
+        throw std::invalid_argument("topology '" + kind + "' is not one of: " + KindList() +
+                                    " (wifi is wifi-star's old name)");
     }
-    m_kind = kind;
+    m_kind = k;
 }
 
 void
@@ -34,12 +67,59 @@ AccessNetworkHelper::SetDistance(double metres)
     m_distance = metres;
 }
 
+std::string
+AccessNetworkHelper::StandardList()
+{
+    return AdhocNetworkHelper::StandardList(); // a superset of the stars' standards
+}
+
 void
 AccessNetworkHelper::SetStandard(const std::string& standard)
 {
-    m_star.SetStandard(standard); // throws listing the standards
-    m_campus.SetStandard(standard);
+    AdhocNetworkHelper().SetStandard(standard); // throws listing every standard
     m_standard = standard;
+}
+
+void
+AccessNetworkHelper::SetSpacing(double metres)
+{
+    if (metres != 0)
+    {
+        m_adhoc.SetSpacing(metres); // throws unless finite and > 0
+    }
+    m_spacing = metres;
+}
+
+void
+AccessNetworkHelper::SetMobility(const std::string& model,
+                                 double speedMetresPerSecond,
+                                 double pauseSeconds)
+{
+    m_mobility.Set(model, speedMetresPerSecond, pauseSeconds); // throws naming the bad value
+}
+
+std::string
+AccessNetworkHelper::PropagationList()
+{
+    return "cost231, friis, log-distance, log-distance-nakagami";
+}
+
+void
+AccessNetworkHelper::SetPropagation(const std::string& name)
+{
+    if (name != "cost231")
+    {
+        try
+        {
+            WifiPropagation::Check(name);
+        }
+        catch (const std::invalid_argument&)
+        {
+            throw std::invalid_argument("unknown propagation '" + name +
+                                        "'; accepted: " + PropagationList());
+        }
+    }
+    m_propagation = name;
 }
 
 void
@@ -52,17 +132,22 @@ AccessNetworkHelper::SetAccessPoints(uint32_t count)
 uint32_t
 AccessNetworkHelper::MaxClients(const std::string& kind, uint32_t accessPoints)
 {
-    if (kind == "lte")
+    const std::string k = Canonical(kind);
+    if (k == "lte")
     {
         return LteCellHelper::MAX_UES - 1; // one slot is the eNB's
     }
-    if (kind == "wifi")
+    if (k == "wifi-star")
     {
         return WifiStarHelper::MAX_STATIONS;
     }
-    if (kind == "campus")
+    if (k == "campus")
     {
         return CampusNetworkHelper::MaxStations(accessPoints);
+    }
+    if (IsAdhoc(k))
+    {
+        return AdhocNetworkHelper::MAX_NODES - 1; // one node is the server
     }
     return WiredLanHelper::MAX_CLIENTS;
 }
@@ -73,17 +158,53 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
     if (clients < 1 || clients > MaxClients(m_kind, m_accessPoints))
     {
         const char* why = m_kind == "lte" ? " (one sounding-reference-signal slot each)"
-                          : m_kind == "wifi" || m_kind == "campus"
+                          : m_kind == "wifi-star" || m_kind == "campus"
                               ? " (802.11 association IDs per access point)"
-                              : " (the LAN's /16)";
-        throw std::invalid_argument("--access=" + m_kind + " holds 1 to " +
+                              : " (the address plan's /16)";
+        throw std::invalid_argument("--topology=" + m_kind + " holds 1 to " +
                                     std::to_string(MaxClients(m_kind, m_accessPoints)) +
                                     " client nodes" + why + "; asked " + std::to_string(clients));
     }
+    if (!m_propagation.empty() && m_kind != "wired")
+    {
+        try
+        {
+            if (m_kind == "lte")
+            {
+                m_cell.SetPropagation(m_propagation);
+            }
+            else
+            {
+                WifiPropagation::Check(m_propagation);
+            }
+        }
+        catch (const std::invalid_argument&)
+        {
+            throw std::invalid_argument(
+                "--topology=" + m_kind + " does not offer --propagation=" + m_propagation +
+                "; accepted: " +
+                (m_kind == "lte" ? LteCellHelper::PropagationList() : WifiPropagation::List()));
+        }
+    }
+    if (!m_standard.empty() && (m_kind == "wifi-star" || m_kind == "campus"))
+    {
+        try
+        {
+            WifiStarHelper().SetStandard(m_standard);
+        }
+        catch (const std::invalid_argument&)
+        {
+            throw std::invalid_argument("--topology=" + m_kind +
+                                        " does not offer --standard=" + m_standard +
+                                        "; accepted: " + WifiStarHelper::StandardList());
+        }
+    }
+    const std::string wifiPropagation = m_propagation.empty() ? "log-distance" : m_propagation;
     AccessNetwork net;
     net.kind = m_kind;
     if (m_kind == "lte")
     {
+        m_cell.SetMobility(m_mobility);
         m_cell.SetDistance(m_distance);
         net.cell = m_cell.Install(clients, stream);
         net.clients = net.cell.ues;
@@ -92,19 +213,49 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
     }
     else if (m_kind == "campus")
     {
+        if (!m_standard.empty())
+        {
+            m_campus.SetStandard(m_standard); // throws listing the Wi-Fi stars' standards
+        }
         m_campus.SetDistance(m_distance);
+        m_campus.SetPropagation(wifiPropagation);
+        m_campus.SetMobility(m_mobility);
         net.campus = m_campus.Install(clients, stream);
         net.clients = net.campus.stations;
         net.server = net.campus.server.Get(0);
         net.serverAddress = net.campus.serverAddress;
     }
-    else if (m_kind == "wifi")
+    else if (m_kind == "wifi-star")
     {
+        if (!m_standard.empty())
+        {
+            m_star.SetStandard(m_standard); // throws listing the star's standards
+        }
         m_star.SetDistance(m_distance);
+        m_star.SetPropagation(wifiPropagation);
+        m_star.SetMobility(m_mobility);
         net.star = m_star.Install(clients, stream);
         net.clients = net.star.stations;
         net.server = net.star.server.Get(0);
         net.serverAddress = net.star.serverAddress;
+    }
+    else if (IsAdhoc(m_kind))
+    {
+        m_adhoc.SetTopology(m_kind);
+        m_adhoc.SetPropagation(wifiPropagation);
+        m_adhoc.SetMobility(m_mobility.GetModel(), m_mobility.GetSpeed(), m_mobility.GetPause());
+        if (!m_standard.empty())
+        {
+            m_adhoc.SetStandard(m_standard);
+        }
+        // The server is the grid's last node: with several rows, the farthest from node 0.
+        net.adhoc = m_adhoc.Install(clients + 1, stream);
+        for (uint32_t i = 0; i < clients; ++i)
+        {
+            net.clients.Add(net.adhoc.nodes.Get(i));
+        }
+        net.server = net.adhoc.nodes.Get(clients);
+        net.serverAddress = net.adhoc.interfaces.GetAddress(clients);
     }
     else
     {
@@ -123,13 +274,17 @@ AccessNetworkHelper::EnablePcap(const std::string& dir, const AccessNetwork& net
     {
         m_cell.EnablePcap(dir + "/sgi", network.cell);
     }
-    else if (network.kind == "wifi")
+    else if (network.kind == "wifi-star")
     {
         m_star.EnablePcap(dir + "/wifi", dir + "/wired", network.star);
     }
     else if (network.kind == "campus")
     {
         m_campus.EnablePcap(dir + "/wifi", dir + "/backbone", network.campus);
+    }
+    else if (IsAdhoc(network.kind))
+    {
+        m_adhoc.EnablePcap(dir + "/adhoc", network.adhoc);
     }
     else
     {

@@ -2,12 +2,12 @@
 
 #include "preset-table.h"
 #include "static-arp-entry.h"
+#include "wifi-propagation.h"
 
 #include "ns3/aodv-helper.h"
 #include "ns3/aodv-routing-protocol.h"
 #include "ns3/arp-cache.h"
 #include "ns3/double.h"
-#include "ns3/enum.h"
 #include "ns3/hwmp-protocol.h"
 #include "ns3/hwmp-rtable.h"
 #include "ns3/internet-stack-helper.h"
@@ -19,14 +19,11 @@
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/mesh-helper.h"
 #include "ns3/mesh-point-device.h"
-#include "ns3/mobility-helper.h"
 #include "ns3/olsr-helper.h"
 #include "ns3/olsr-routing-protocol.h"
 #include "ns3/output-stream-wrapper.h"
 #include "ns3/pointer.h"
 #include "ns3/position-allocator.h"
-#include "ns3/random-variable-stream.h"
-#include "ns3/random-walk-2d-mobility-model.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 #include "ns3/wifi-helper.h"
@@ -88,15 +85,6 @@ TopologyNames()
                                                      {"olsr", 1},
                                                      {"aodv", 2},
                                                      {"mesh", 3}};
-    return names;
-}
-
-const std::map<std::string, int>&
-MobilityNames()
-{
-    static const std::map<std::string, int> names = {{"static", 0},
-                                                     {"random-walk", 1},
-                                                     {"random-waypoint", 2}};
     return names;
 }
 
@@ -307,50 +295,20 @@ AdhocNetworkHelper::SetMobility(const std::string& model,
                                 double speedMetresPerSecond,
                                 double pauseSeconds)
 {
-    const auto mobility =
-        static_cast<Mobility>(PresetTableLookup(MobilityNames(), "mobility model", model));
-    std::ostringstream error;
-    if (mobility == Mobility::STATIC)
-    {
-        if (speedMetresPerSecond != 0)
-        {
-            error << "mobility 'static' takes speed 0 m/s, not " << speedMetresPerSecond;
-        }
-    }
-    else if (!(speedMetresPerSecond > 0) || !std::isfinite(speedMetresPerSecond))
-    {
-        error << "mobility '" << model << "' needs a finite speed > 0 m/s, not "
-              << speedMetresPerSecond;
-    }
-    if (error.str().empty())
-    {
-        if (mobility == Mobility::RANDOM_WAYPOINT)
-        {
-            if (!(pauseSeconds >= 0) || !std::isfinite(pauseSeconds))
-            {
-                error << "mobility '" << model << "' needs a finite pause >= 0 s, not "
-                      << pauseSeconds;
-            }
-        }
-        else if (pauseSeconds != 0)
-        {
-            error << "mobility '" << model << "' takes no pause (only random-waypoint does), not "
-                  << pauseSeconds << " s";
-        }
-    }
-    if (!error.str().empty())
-    {
-        throw std::invalid_argument(error.str());
-    }
-    m_mobility = mobility;
-    m_speed = speedMetresPerSecond;
-    m_pause = pauseSeconds;
+    m_mobility.Set(model, speedMetresPerSecond, pauseSeconds);
+}
+
+void
+AdhocNetworkHelper::SetPropagation(const std::string& name)
+{
+    WifiPropagation::Check(name);
+    m_propagation = name;
 }
 
 std::string
 AdhocNetworkHelper::MobilityList()
 {
-    return PresetTableList(MobilityNames());
+    return NodeMobilityHelper::List();
 }
 
 Rectangle
@@ -394,13 +352,10 @@ AdhocNetworkHelper::Install(uint32_t n, int64_t stream)
 
     YansWifiChannelHelper channelHelper;
     channelHelper.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
-    // Indoor log-distance loss (exponent 3), as WifiStarHelper and ns-3's default channel.
-    channelHelper.AddPropagationLoss(
-        "ns3::LogDistancePropagationLossModel",
-        "Exponent",
-        DoubleValue(3.0),
-        "ReferenceLoss",
-        DoubleValue(mesh ? MESH_REFERENCE_LOSS_DB : choice.referenceLossDb));
+    // By default indoor log-distance loss (exponent 3), as WifiStarHelper.
+    WifiPropagation::Add(channelHelper,
+                         m_propagation,
+                         mesh ? MESH_REFERENCE_LOSS_DB : choice.referenceLossDb);
     Ptr<YansWifiChannel> channel = channelHelper.Create();
     stream += channelHelper.AssignStreams(channel, stream);
     m_phy = YansWifiPhyHelper();
@@ -432,68 +387,15 @@ AdhocNetworkHelper::Install(uint32_t n, int64_t stream)
         stream += wifi.AssignStreams(net.devices, stream);
     }
 
-    MobilityHelper mobility;
-    mobility.SetPositionAllocator("ns3::GridPositionAllocator",
-                                  "MinX",
-                                  DoubleValue(0),
-                                  "MinY",
-                                  DoubleValue(0),
-                                  "Z",
-                                  DoubleValue(HEIGHT_M),
-                                  "DeltaX",
-                                  DoubleValue(spacing),
-                                  "DeltaY",
-                                  DoubleValue(spacing),
-                                  "GridWidth",
-                                  UintegerValue(GridColumns(n)),
-                                  "LayoutType",
-                                  StringValue("RowFirst"));
-    const Rectangle bounds = GetBounds(n);
-    std::ostringstream speed;
-    speed << "ns3::ConstantRandomVariable[Constant=" << m_speed << "]";
-    switch (m_mobility)
-    {
-    case Mobility::STATIC:
-        mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
-        break;
-    case Mobility::RANDOM_WALK:
-        mobility.SetMobilityModel("ns3::RandomWalk2dMobilityModel",
-                                  "Bounds",
-                                  RectangleValue(bounds),
-                                  "Mode",
-                                  EnumValue(RandomWalk2dMobilityModel::MODE_DISTANCE),
-                                  "Distance",
-                                  DoubleValue(spacing),
-                                  "Speed",
-                                  StringValue(speed.str()));
-        break;
-    case Mobility::RANDOM_WAYPOINT: {
-        Ptr<RandomRectanglePositionAllocator> waypoints =
-            CreateObject<RandomRectanglePositionAllocator>();
-        Ptr<UniformRandomVariable> x = CreateObject<UniformRandomVariable>();
-        x->SetAttribute("Min", DoubleValue(bounds.xMin));
-        x->SetAttribute("Max", DoubleValue(bounds.xMax));
-        Ptr<UniformRandomVariable> y = CreateObject<UniformRandomVariable>();
-        y->SetAttribute("Min", DoubleValue(bounds.yMin));
-        y->SetAttribute("Max", DoubleValue(bounds.yMax));
-        waypoints->SetX(x);
-        waypoints->SetY(y);
-        waypoints->SetZ(HEIGHT_M);
-        std::ostringstream pause;
-        pause << "ns3::ConstantRandomVariable[Constant=" << m_pause << "]";
-        // The mobility models' AssignStreams also fixes the waypoints' streams.
-        mobility.SetMobilityModel("ns3::RandomWaypointMobilityModel",
-                                  "Speed",
-                                  StringValue(speed.str()),
-                                  "Pause",
-                                  StringValue(pause.str()),
-                                  "PositionAllocator",
-                                  PointerValue(waypoints));
-        break;
-    }
-    }
-    mobility.Install(net.nodes);
-    stream += mobility.AssignStreams(net.nodes, stream);
+    Ptr<GridPositionAllocator> grid = CreateObject<GridPositionAllocator>();
+    grid->SetMinX(0);
+    grid->SetMinY(0);
+    grid->SetZ(HEIGHT_M);
+    grid->SetDeltaX(spacing);
+    grid->SetDeltaY(spacing);
+    grid->SetN(GridColumns(n));
+    grid->SetLayoutType(GridPositionAllocator::ROW_FIRST);
+    stream += m_mobility.Install(net.nodes, grid, GetBounds(n), spacing, HEIGHT_M, stream);
 
     InternetStackHelper internet;
     OlsrHelper olsr;

@@ -5,6 +5,8 @@
 #ifndef EDGE_LLM_ADHOC_NETWORK_HELPER_H
 #define EDGE_LLM_ADHOC_NETWORK_HELPER_H
 
+#include "node-mobility-helper.h"
+
 #include "ns3/ipv4-interface-container.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
@@ -70,6 +72,9 @@ class AdhocNetworkHelper
                      double speedMetresPerSecond,
                      double pauseSeconds = 0);
     static std::string MobilityList();
+    /// Path loss (default log-distance): see WifiPropagation; throws for an unknown name.
+    /// The default spacings assume log-distance (with friis every node hears every other).
+    void SetPropagation(const std::string& name);
     /// The area the nodes of an n-node network move in: the grid's cells, i.e. the nodes'
     /// bounding box grown by half of GetSpacing() on every side.
     Rectangle GetBounds(uint32_t n) const;
@@ -99,19 +104,11 @@ class AdhocNetworkHelper
         AODV,
         MESH,
     };
-    enum class Mobility
-    {
-        STATIC,
-        RANDOM_WALK,
-        RANDOM_WAYPOINT,
-    };
-
     Topology m_topology{Topology::SINGLE_HOP};
     std::string m_standard{"80211a"};
     double m_spacing{0}; //!< 0: the default for the topology and standard
-    Mobility m_mobility{Mobility::STATIC};
-    double m_speed{0};
-    double m_pause{0};
+    NodeMobilityHelper m_mobility;
+    std::string m_propagation{"log-distance"};
     YansWifiPhyHelper m_phy;
 };
 

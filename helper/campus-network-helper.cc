@@ -3,6 +3,7 @@
 #include "number-text.h"
 #include "program-options.h"
 #include "static-arp-entry.h"
+#include "wifi-propagation.h"
 #include "wifi-star-helper.h"
 
 #include "ns3/data-rate.h"
@@ -60,6 +61,19 @@ CampusNetworkHelper::SetStandard(const std::string& name)
 }
 
 void
+CampusNetworkHelper::SetPropagation(const std::string& name)
+{
+    WifiPropagation::Check(name);
+    m_propagation = name;
+}
+
+void
+CampusNetworkHelper::SetMobility(const NodeMobilityHelper& mobility)
+{
+    m_mobility = mobility;
+}
+
+void
 CampusNetworkHelper::SetBackbone(const std::string& rate, double delaySeconds)
 {
     DataRateValue parsed;
@@ -112,6 +126,7 @@ CampusNetworkHelper::Install(uint32_t stations, int64_t stream)
     {
         NetDeviceContainer ap;
         std::tie(ap, bssDevices[k]) = WifiStarHelper::InstallBss(m_standard,
+                                                                 m_propagation,
                                                                  "edge-llm-" + std::to_string(k),
                                                                  campus.accessPoints.Get(k),
                                                                  bss[k],
@@ -135,19 +150,30 @@ CampusNetworkHelper::Install(uint32_t stations, int64_t stream)
         positions->Add(Vector(k * AP_SPACING_M, 0, 3)); // ceiling-mounted
     }
     positions->Add(Vector(-5, 0, 1.5)); // server
-    for (uint32_t i = 0; i < stations; ++i)
-    {
-        const uint32_t k = campus.apOfStation[i];
-        const double angle = 2 * M_PI * (i / m_accessPoints) / bss[k].GetN();
-        positions->Add(Vector(k * AP_SPACING_M + m_distance * std::cos(angle),
-                              m_distance * std::sin(angle),
-                              1.5));
-    }
     mobility.SetPositionAllocator(positions);
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
     mobility.Install(campus.accessPoints);
     mobility.Install(campus.server);
-    mobility.Install(campus.stations);
+    for (uint32_t k = 0; k < m_accessPoints; ++k)
+    {
+        // BSS k's stations, in station order (station i is the (i / APs)-th of its BSS).
+        Ptr<ListPositionAllocator> circle = CreateObject<ListPositionAllocator>();
+        for (uint32_t j = 0; j < bss[k].GetN(); ++j)
+        {
+            const double angle = 2 * M_PI * j / bss[k].GetN();
+            circle->Add(Vector(k * AP_SPACING_M + m_distance * std::cos(angle),
+                               m_distance * std::sin(angle),
+                               1.5));
+        }
+        const double edge = 1.5 * m_distance; // no station starts on a corner
+        stream += m_mobility.Install(
+            bss[k],
+            circle,
+            Rectangle(k * AP_SPACING_M - edge, k * AP_SPACING_M + edge, -edge, edge),
+            m_distance,
+            1.5,
+            stream);
+    }
 
     // As in the star: ARP holds Linux's 101 packets per unresolved address, not ns-3's 3.
     ProgramOptions::SetDefaultUnlessGiven("ns3::ArpCache::PendingQueueSize", UintegerValue(101));
@@ -189,6 +215,22 @@ CampusNetworkHelper::Install(uint32_t stations, int64_t stream)
                                 Ipv4Mask("255.255.0.0"),
                                 backbone.GetAddress(k),
                                 serverInterface);
+    }
+    // Station to station across BSSs (MoA's peers): AP k reaches BSS j through AP j.
+    for (uint32_t k = 0; k < m_accessPoints; ++k)
+    {
+        Ptr<Ipv4> apIpv4 = campus.accessPoints.Get(k)->GetObject<Ipv4>();
+        const uint32_t apBackbone = apIpv4->GetInterfaceForDevice(campus.backboneDevices.Get(k));
+        for (uint32_t j = 0; j < m_accessPoints; ++j)
+        {
+            if (j != k)
+            {
+                routing.GetStaticRouting(apIpv4)->AddNetworkRouteTo(bssNetwork[j],
+                                                                    Ipv4Mask("255.255.0.0"),
+                                                                    backbone.GetAddress(j),
+                                                                    apBackbone);
+            }
+        }
     }
     // The backbone's neighbours are known: no ARP on it.
     for (uint32_t k = 0; k <= m_accessPoints; ++k)

@@ -4,6 +4,8 @@
 #ifndef EDGE_LLM_CAMPUS_NETWORK_HELPER_H
 #define EDGE_LLM_CAMPUS_NETWORK_HELPER_H
 
+#include "node-mobility-helper.h"
+
 #include "ns3/csma-helper.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
@@ -37,7 +39,8 @@ struct CampusNetwork
  * circle of `SetDistance` metres around their AP; APs and the edge server on one CSMA backbone
  * (1 Gb/s, 50 us by default). The same radio as WifiStarHelper (standards, indoor log-distance
  * loss, ideal rate control). BSS k has 10.(16+k).0.0/16, the backbone 10.3.0.0/24; routes are
- * static (stations to their AP, the server to each BSS through its AP). Wiring only.
+ * static (stations to their AP, the server and every other AP to each BSS through its AP).
+ * Wiring only.
  */
 class CampusNetworkHelper
 {
@@ -50,6 +53,11 @@ class CampusNetworkHelper
     void SetDistance(double metres);
     /// See WifiStarHelper::StandardList().
     void SetStandard(const std::string& name);
+    /// Path loss of every BSS (default log-distance): see WifiPropagation.
+    void SetPropagation(const std::string& name);
+    /// How the stations move (default static): each inside the square of side 3 x Distance
+    /// around its own AP (no roaming), random-walk legs of Distance metres.
+    void SetMobility(const NodeMobilityHelper& mobility);
     /// Backbone rate and one-way delay (ns-3 DataRate and seconds); throws if invalid.
     void SetBackbone(const std::string& rate, double delaySeconds);
 
@@ -69,6 +77,8 @@ class CampusNetworkHelper
     uint32_t m_accessPoints{4};
     double m_distance{10};
     std::string m_standard{"80211ax"};
+    std::string m_propagation{"log-distance"};
+    NodeMobilityHelper m_mobility;
     std::vector<YansWifiPhyHelper> m_phys; //!< one per AP (its own channel), for pcaps
     CsmaHelper m_backbone;
 };

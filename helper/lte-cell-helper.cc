@@ -88,6 +88,29 @@ LteCellHelper::MaxUes(uint32_t cells)
     return cells * (MAX_UES - 1);
 }
 
+void
+LteCellHelper::SetPropagation(const std::string& name)
+{
+    if (name != "cost231" && name != "friis" && name != "log-distance")
+    {
+        throw std::invalid_argument("unknown LTE propagation '" + name +
+                                    "'; accepted: " + PropagationList());
+    }
+    m_propagation = name;
+}
+
+std::string
+LteCellHelper::PropagationList()
+{
+    return "cost231, friis, log-distance";
+}
+
+void
+LteCellHelper::SetMobility(const NodeMobilityHelper& mobility)
+{
+    m_mobility = mobility;
+}
+
 LteCell
 LteCellHelper::Install(uint32_t ues, int64_t stream)
 {
@@ -110,9 +133,24 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
     cell.epc = CreateObject<PointToPointEpcHelper>();
     cell.lte->SetEpcHelper(cell.epc);
     cell.lte->SetSchedulerType("ns3::PfFfMacScheduler");
-    cell.lte->SetPathlossModelType(TypeId::LookupByName("ns3::Cost231PropagationLossModel"));
-    cell.lte->SetPathlossModelAttribute("BSAntennaHeight", DoubleValue(30));
-    cell.lte->SetPathlossModelAttribute("SSAntennaHeight", DoubleValue(1.5));
+    if (m_propagation == "cost231")
+    {
+        cell.lte->SetPathlossModelType(TypeId::LookupByName("ns3::Cost231PropagationLossModel"));
+        cell.lte->SetPathlossModelAttribute("BSAntennaHeight", DoubleValue(30));
+        cell.lte->SetPathlossModelAttribute("SSAntennaHeight", DoubleValue(1.5));
+    }
+    else if (m_propagation == "friis")
+    {
+        // LteHelper sets its Frequency to each link's carrier.
+        cell.lte->SetPathlossModelType(TypeId::LookupByName("ns3::FriisPropagationLossModel"));
+    }
+    else
+    {
+        cell.lte->SetPathlossModelType(
+            TypeId::LookupByName("ns3::LogDistancePropagationLossModel"));
+        cell.lte->SetPathlossModelAttribute("Exponent", DoubleValue(3));
+        cell.lte->SetPathlossModelAttribute("ReferenceLoss", DoubleValue(37.5));
+    }
     // A macro sector antenna's gain (15 dBi), pointed everywhere: ns-3's default isotropic
     // 0 dBi antenna leaves UEs 200 m away a couple of megabits per second uplink.
     cell.lte->SetEnbAntennaModelType("ns3::IsotropicAntennaModel");
@@ -147,18 +185,25 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
     {
         positions->Add(Vector(c * m_spacing, 0, 30));
     }
-    for (uint32_t i = 0; i < ues; ++i)
-    {
-        const double angle = 2 * M_PI * (i / m_cells) / perCell;
-        positions->Add(Vector((i % m_cells) * m_spacing + m_distance * std::cos(angle),
-                              m_distance * std::sin(angle),
-                              1.5));
-    }
     MobilityHelper mobility;
     mobility.SetPositionAllocator(positions);
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
     mobility.Install(cell.enb);
-    mobility.Install(cell.ues);
+    Ptr<ListPositionAllocator> circle = CreateObject<ListPositionAllocator>();
+    for (uint32_t i = 0; i < ues; ++i)
+    {
+        const double angle = 2 * M_PI * (i / m_cells) / perCell;
+        circle->Add(Vector((i % m_cells) * m_spacing + m_distance * std::cos(angle),
+                           m_distance * std::sin(angle),
+                           1.5));
+    }
+    const double edge = 1.5 * m_distance; // no UE starts on a corner of the bounds
+    stream += m_mobility.Install(cell.ues,
+                                 circle,
+                                 Rectangle(-edge, (m_cells - 1) * m_spacing + edge, -edge, edge),
+                                 m_distance,
+                                 1.5,
+                                 stream);
 
     cell.enbDevice = cell.lte->InstallEnbDevice(cell.enb);
     for (uint32_t c = 0; c < m_cells; ++c)

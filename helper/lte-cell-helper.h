@@ -4,6 +4,8 @@
 #ifndef EDGE_LLM_LTE_CELL_HELPER_H
 #define EDGE_LLM_LTE_CELL_HELPER_H
 
+#include "node-mobility-helper.h"
+
 #include "ns3/ipv4-address.h"
 #include "ns3/lte-helper.h"
 #include "ns3/net-device-container.h"
@@ -63,6 +65,16 @@ class LteCellHelper
     static constexpr uint32_t MAX_CELLS = 16;
     /// The most UEs `cells` cells hold (MAX_UES - 1 each).
     static uint32_t MaxUes(uint32_t cells);
+    /**
+     * Path loss (LteHelper's PathlossModel): "cost231" (default: COST-231 Hata, urban, eNB
+     * 30 m and UEs 1.5 m high), "friis" (free space at the carrier) or "log-distance"
+     * (exponent 3 from Friis' 37.5 dB at 1 m at 1.8 GHz). Throws for another name.
+     */
+    void SetPropagation(const std::string& name);
+    static std::string PropagationList(); //!< "cost231, friis, log-distance"
+    /// How the UEs move (default static): inside the square of side 3 x Distance around the
+    /// eNB, random-walk legs of Distance metres.
+    void SetMobility(const NodeMobilityHelper& mobility);
 
     /**
      * The most UEs one cell holds here: the eNB gives each UE a sounding-reference-signal
@@ -80,6 +92,8 @@ class LteCellHelper
     double m_distance{100};
     uint32_t m_cells{1};
     double m_spacing{500};
+    std::string m_propagation{"cost231"};
+    NodeMobilityHelper m_mobility;
     PointToPointHelper m_sgi;
 };
 

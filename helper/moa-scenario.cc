@@ -1,5 +1,6 @@
 #include "moa-scenario.h"
 
+#include "access-network-helper.h"
 #include "adhoc-network-helper.h"
 #include "device-profile.h"
 #include "llm-engine-helper.h"
@@ -57,6 +58,46 @@ SwitchOffWifi(Ptr<Node> node)
     }
 }
 
+/// An infrastructure topology from the scenario's settings (unset ones: the helper's).
+void
+Configure(AccessNetworkHelper& access, const MoaScenarioConfig& c)
+{
+    access.SetKind(c.topology);
+    if (!c.standard.empty())
+    {
+        access.SetStandard(c.standard);
+    }
+    if (c.distance != 0)
+    {
+        access.SetDistance(c.distance);
+    }
+    access.SetMobility(c.mobility, c.speed, c.pause);
+    if (!c.propagation.empty())
+    {
+        access.SetPropagation(c.propagation);
+    }
+}
+
+/// An ad hoc topology from the scenario's settings (unset ones: the helper's).
+void
+Configure(AdhocNetworkHelper& topology, const MoaScenarioConfig& c)
+{
+    topology.SetTopology(c.topology);
+    if (!c.standard.empty())
+    {
+        topology.SetStandard(c.standard);
+    }
+    if (c.spacing != 0)
+    {
+        topology.SetSpacing(c.spacing);
+    }
+    topology.SetMobility(c.mobility, c.speed, c.pause);
+    if (!c.propagation.empty())
+    {
+        topology.SetPropagation(c.propagation);
+    }
+}
+
 } // namespace
 
 MoaScenario::MoaScenario(const MoaScenarioConfig& config)
@@ -73,12 +114,22 @@ MoaScenario::Validate() const
     {
         Bad("nodes " + std::to_string(c.nodes) + " is too few; MoA needs at least 2 devices");
     }
-    if (c.network == "wireless" && c.nodes > AdhocNetworkHelper::MAX_NODES)
+    if (c.network == "wireless")
+    {
+        AccessNetworkHelper().SetKind(c.topology); // throws listing the topologies
+    }
+    const bool adhoc = AccessNetworkHelper::IsAdhoc(c.topology);
+    if (c.network == "wireless" && adhoc && c.nodes > AdhocNetworkHelper::MAX_NODES)
     {
         Bad("nodes " + std::to_string(c.nodes) + " is too many; an ad hoc network holds " +
             std::to_string(AdhocNetworkHelper::MAX_NODES) +
             " at most (the host addresses of "
             "its /16)");
+    }
+    if (c.network == "wireless" && !adhoc && c.nodes > AccessNetworkHelper::MaxClients(c.topology))
+    {
+        Bad("nodes " + std::to_string(c.nodes) + " is too many; topology '" + c.topology +
+            "' holds " + std::to_string(AccessNetworkHelper::MaxClients(c.topology)) + " at most");
     }
     if (!OneOf(c.network, {"wireless", "ideal"}))
     {
@@ -161,19 +212,20 @@ MoaScenario::Validate() const
     {
         Bad("fail-node needs the wireless network (the ideal one has no radios)");
     }
-    if (c.network == "wireless")
+    const std::string kind = AccessNetworkHelper::Canonical(c.topology);
+    if (c.failNode >= 0 && c.network == "wireless" && (kind == "wired" || kind == "lte"))
     {
-        AdhocNetworkHelper topology; // throws for a bad topology, standard, spacing, mobility
-        topology.SetTopology(c.topology);
-        if (!c.standard.empty())
-        {
-            topology.SetStandard(c.standard);
-        }
-        if (c.spacing != 0)
-        {
-            topology.SetSpacing(c.spacing);
-        }
-        topology.SetMobility(c.mobility, c.speed);
+        Bad("fail-node switches a node's Wi-Fi off; topology '" + kind + "' has none");
+    }
+    if (c.network == "wireless" && !adhoc)
+    {
+        AccessNetworkHelper access;
+        Configure(access, c); // throws for a bad standard, distance, mobility, path loss
+    }
+    if (c.network == "wireless" && adhoc)
+    {
+        AdhocNetworkHelper topology;
+        Configure(topology, c); // throws for a bad standard, spacing, mobility, path loss
     }
 }
 
@@ -190,18 +242,20 @@ MoaScenario::Run()
     NodeContainer nodes;
     AdhocNetwork network;
     AdhocNetworkHelper topology;
-    if (c.network == "wireless")
+    AccessNetwork infrastructure;
+    AccessNetworkHelper access;
+    const bool adhoc = AccessNetworkHelper::IsAdhoc(c.topology);
+    if (c.network == "wireless" && !adhoc)
     {
-        topology.SetTopology(c.topology);
-        if (!c.standard.empty())
-        {
-            topology.SetStandard(c.standard);
-        }
-        if (c.spacing != 0)
-        {
-            topology.SetSpacing(c.spacing);
-        }
-        topology.SetMobility(c.mobility, c.speed);
+        // The n devices are the topology's clients; its server node stays idle.
+        Configure(access, c);
+        infrastructure = access.Install(c.nodes, stream);
+        stream += 10000;
+        nodes = infrastructure.clients;
+    }
+    else if (c.network == "wireless")
+    {
+        Configure(topology, c);
         network = topology.Install(c.nodes, stream);
         stream += 10000;
         nodes = network.nodes;
@@ -330,9 +384,13 @@ MoaScenario::Run()
     {
         runner.WatchEngine(engines[i], nodes.Get(i)->GetId());
     }
-    if (c.pcap && c.network == "wireless")
+    if (c.pcap && c.network == "wireless" && adhoc)
     {
         topology.EnablePcap(runner.Path("adhoc"), network);
+    }
+    else if (c.pcap && c.network == "wireless")
+    {
+        access.EnablePcap(runner.GetOutDir(), infrastructure);
     }
     std::ostringstream models;
     std::ostringstream devices;
@@ -348,10 +406,13 @@ MoaScenario::Run()
         {"example", "edge-llm-moa"},
         {"nodes", std::to_string(c.nodes)},
         {"network", c.network},
-        {"topology", c.network == "wireless" ? c.topology : "ideal"},
-        {"spacing_m", c.network == "wireless" ? NumberText(topology.GetSpacing()) : ""},
+        {"topology",
+         c.network == "wireless" ? AccessNetworkHelper::Canonical(c.topology) : "ideal"},
+        {"spacing_m", c.network == "wireless" && adhoc ? NumberText(topology.GetSpacing()) : ""},
+        {"distance_m", c.distance != 0 ? NumberText(c.distance) : ""},
         {"mobility", c.mobility},
         {"speed_mps", NumberText(c.speed)},
+        {"propagation", c.propagation},
         {"layers", std::to_string(c.layers)},
         {"peers", std::to_string(c.peers)},
         {"aggregator_tokens", std::to_string(c.aggregatorTokens)},

@@ -19,13 +19,16 @@ struct MoaScenarioConfig
 {
     uint32_t nodes{8};
     std::string network{"wireless"};    //!< wireless | ideal
-    std::string topology{"single-hop"}; //!< AdhocNetworkHelper::TopologyList()
+    std::string topology{"single-hop"}; //!< AccessNetworkHelper::KindList()
     std::string standard;               //!< empty: the topology helper's default
-    double spacing{0};                  //!< metres; 0: the topology helper's default
-    std::string mobility{"static"};     //!< AdhocNetworkHelper::MobilityList()
-    double speed{0};                    //!< m/s, for moving models
-    uint32_t layers{2};                 //!< M
-    uint32_t peers{2};                  //!< k
+    double spacing{0};                  //!< metres, ad hoc kinds; 0: the helper's default
+    double distance{0}; //!< metres to the AP or eNB (wifi-star, campus, lte); 0: the default
+    std::string mobility{"static"}; //!< AdhocNetworkHelper::MobilityList()
+    double speed{0};                //!< m/s, for moving models
+    double pause{0};                //!< s at each waypoint (random-waypoint)
+    std::string propagation;        //!< empty: the topology's default path loss
+    uint32_t layers{2};             //!< M
+    uint32_t peers{2};              //!< k
     uint32_t aggregatorTokens{120};
     std::string policy{"uniform"}; //!< uniform | queue-aware | proximity
     double lambda{std::nan("")};   //!< prompts per second per user; or give rho
@@ -64,8 +67,9 @@ struct MoaScenarioResult
 
 /**
  * \ingroup edge-llm
- * \brief Builds and runs an MoA scenario: n nodes on an ad hoc topology (or the ideal
- * network), an LlmEngine per node (models and devices cycled over the nodes), an MoaAgent
+ * \brief Builds and runs an MoA scenario: n nodes on a topology of AccessNetworkHelper (ad
+ * hoc: the n nodes alone; infrastructure: the n nodes as its clients, its server unused; or
+ * the ideal network), an LlmEngine per node (models and devices cycled over the nodes), an MoaAgent
  * and a PeerSampler per node; computes the offered load rho from the cost models (the
  * distributed MoA paper's Theorem 1: rho = alpha_max ((k+1)M + 1) lambda); runs, writes
  * requests.csv, queue.csv and summary.json to `out`. Wiring only.

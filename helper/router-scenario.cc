@@ -106,7 +106,7 @@ RouterScenario::Validate()
     }
     catch (const std::invalid_argument&)
     {
-        Fail("unknown --access '" + c.access + "'; accepted: " + AccessNetworkHelper::KindList());
+        Fail("unknown --topology '" + c.access + "'; accepted: " + AccessNetworkHelper::KindList());
     }
     if (c.users < 1 || c.users > 100000)
     {
@@ -146,6 +146,13 @@ RouterScenario::Validate()
     if (!c.baseline.empty() && c.baseline != "tp")
     {
         Fail("unknown --baseline '" + c.baseline + "'; accepted: tp (or none)");
+    }
+    if (c.baseline.empty() && AccessNetworkHelper::Canonical(c.access) == "aodv")
+    {
+        // ns-3's AODV answers for every destination of the node it runs on, the experts'
+        // point-to-point links too, and its route requests never reach them.
+        Fail("--topology=aodv: AODV on the gateway would route its links to the experts and "
+             "never find them; use single-hop, olsr or mesh (or --baseline=tp)");
     }
     if (!(c.duration > 0 && c.duration <= 1e7) || !(c.drain >= 0 && c.drain <= 1e7) ||
         !(c.timeout > 0 && c.timeout <= 1e7) || !(c.backboneDelay >= 0 && c.backboneDelay <= 10))
@@ -261,7 +268,10 @@ RouterScenario::Run(std::ostream* banner)
     {
         accessHelper.SetKind(c.access);
         accessHelper.SetDistance(c.distance);
-        accessHelper.SetStandard(c.standard);
+        if (!c.standard.empty())
+        {
+            accessHelper.SetStandard(c.standard);
+        }
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
@@ -407,7 +417,7 @@ RouterScenario::Run(std::ostream* banner)
     runner->SetScenario("confusion", tp ? "" : c.confusion);
     runner->SetScenario("classifier_device", tp ? "" : c.classifierDevice);
     runner->SetScenario("classifier_cost", tp ? "" : c.classifierCost);
-    runner->SetScenario("access", c.access);
+    runner->SetScenario("topology", AccessNetworkHelper::Canonical(c.access));
     runner->SetScenario("backbone",
                         tp ? "" : c.backboneRate + "/" + NumberText(c.backboneDelay) + "s");
     runner->SetScenario("duration_s", NumberText(c.duration));

@@ -37,7 +37,7 @@ struct RouterScenarioConfig
     std::string tpDevice;               //!< empty: the experts' device xN
     uint32_t maxNumSeqs{256};
     std::string access{"wired"}; //!< AccessNetworkHelper::KindList()
-    std::string standard{"80211ax"};
+    std::string standard;        //!< empty: the topology's default
     double distance{10};
     std::string backboneRate{"10Gbps"};
     double backboneDelay{0.0005};

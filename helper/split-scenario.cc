@@ -65,11 +65,14 @@ SplitScenario::Validate() const
     const SplitScenarioConfig& c = m_config;
     AccessNetworkHelper access;
     access.SetKind(c.access); // throws, listing the kinds
-    access.SetStandard(c.standard);
+    if (!c.standard.empty())
+    {
+        access.SetStandard(c.standard);
+    }
     access.SetDistance(c.distance);
     if (c.clients < 1 || c.clients > AccessNetworkHelper::MaxClients(c.access))
     {
-        Bad("clients " + std::to_string(c.clients) + ": --access=" + c.access + " holds 1 to " +
+        Bad("clients " + std::to_string(c.clients) + ": --topology=" + c.access + " holds 1 to " +
             std::to_string(AccessNetworkHelper::MaxClients(c.access)));
     }
     if (c.cost != "roofline" && c.cost != "profiled")
@@ -170,7 +173,10 @@ SplitScenario::Run()
     AccessNetworkHelper access;
     access.SetKind(c.access);
     access.SetDistance(c.distance);
-    access.SetStandard(c.standard);
+    if (!c.standard.empty())
+    {
+        access.SetStandard(c.standard);
+    }
     const AccessNetwork net = access.Install(c.clients, 100);
     const NodeContainer& clientNodes = net.clients;
     const Ptr<Node> serverNode = net.server;
@@ -290,7 +296,7 @@ SplitScenario::Run()
     runner.SetScenario("load_rps_per_client", NumberText(c.load));
     runner.SetScenario("prompt_tokens", c.promptTokens ? std::to_string(c.promptTokens) : "azure");
     runner.SetScenario("output_tokens", c.outputTokens ? std::to_string(c.outputTokens) : "azure");
-    runner.SetScenario("access", c.access);
+    runner.SetScenario("topology", AccessNetworkHelper::Canonical(c.access));
     runner.SetScenario("distance_m", c.access != "wired" ? NumberText(c.distance) : "");
     runner.SetScenario("duration_s", NumberText(c.duration));
     runner.SetScenario("seed", std::to_string(c.seed));

@@ -28,12 +28,12 @@ struct SplitScenarioConfig
     double load{0.05};            //!< requests per second per client (Poisson)
     uint32_t promptTokens{256};   //!< 0: the Azure conversation trace's distribution
     uint32_t outputTokens{64};    //!< 0: the Azure conversation trace's distribution
-    std::string access{"wifi"};   //!< wifi | wired | lte
-    std::string standard{"80211ax"};
-    double distance{10};  //!< metres from the access point (wifi)
-    double duration{300}; //!< seconds clients issue requests
-    double drain{120};    //!< seconds after that for open requests
-    double timeout{300};  //!< a request open this long fails
+    std::string access{"wifi"};   //!< AccessNetworkHelper::KindList(); wifi: wifi-star
+    std::string standard;         //!< empty: the topology's default
+    double distance{10};          //!< metres from the access point (wifi)
+    double duration{300};         //!< seconds clients issue requests
+    double drain{120};            //!< seconds after that for open requests
+    double timeout{300};          //!< a request open this long fails
     bool pcap{false};
     std::string out{"edge-llm-out/edge-llm-split"};
     uint32_t seed{1};

@@ -2,6 +2,7 @@
 
 #include "preset-table.h"
 #include "program-options.h"
+#include "wifi-propagation.h"
 
 #include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
@@ -74,6 +75,19 @@ WifiStarHelper::SetDistance(double metres)
     m_distance = metres;
 }
 
+void
+WifiStarHelper::SetPropagation(const std::string& name)
+{
+    WifiPropagation::Check(name);
+    m_propagation = name;
+}
+
+void
+WifiStarHelper::SetMobility(const NodeMobilityHelper& mobility)
+{
+    m_mobility = mobility;
+}
+
 std::string
 WifiStarHelper::StandardList()
 {
@@ -82,6 +96,7 @@ WifiStarHelper::StandardList()
 
 std::pair<NetDeviceContainer, NetDeviceContainer>
 WifiStarHelper::InstallBss(const std::string& standard,
+                           const std::string& propagation,
                            const std::string& ssidName,
                            Ptr<Node> accessPoint,
                            const NodeContainer& stations,
@@ -89,16 +104,13 @@ WifiStarHelper::InstallBss(const std::string& standard,
                            int64_t& stream)
 {
     const StandardChoice& choice = PresetTableLookup(Standards(), "Wi-Fi standard", standard);
-    YansWifiChannelHelper channel;
-    channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
-    // Indoor log-distance loss (exponent 3, e.g. an office).
-    channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel",
-                               "Exponent",
-                               DoubleValue(3.0),
-                               "ReferenceLoss",
-                               DoubleValue(choice.referenceLossDb));
+    YansWifiChannelHelper channelHelper;
+    channelHelper.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
+    WifiPropagation::Add(channelHelper, propagation, choice.referenceLossDb);
+    Ptr<YansWifiChannel> channel = channelHelper.Create();
+    stream += channelHelper.AssignStreams(channel, stream); // the fading's, if any
     phy = YansWifiPhyHelper();
-    phy.SetChannel(channel.Create());
+    phy.SetChannel(channel);
     phy.Set("ChannelSettings", StringValue(choice.channel));
     phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
 
@@ -137,24 +149,36 @@ WifiStarHelper::Install(uint32_t stations, int64_t stream)
     star.accessPoint.Create(1);
     star.server.Create(1);
 
-    std::tie(star.apDevice, star.stationDevices) =
-        InstallBss(m_standard, "edge-llm", star.accessPoint.Get(0), star.stations, m_phy, stream);
+    std::tie(star.apDevice, star.stationDevices) = InstallBss(m_standard,
+                                                              m_propagation,
+                                                              "edge-llm",
+                                                              star.accessPoint.Get(0),
+                                                              star.stations,
+                                                              m_phy,
+                                                              stream);
     star.wiredDevices = m_wired.Install(star.accessPoint.Get(0), star.server.Get(0));
 
     MobilityHelper mobility;
     Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
     positions->Add(Vector(0, 0, 1.5)); // AP
     positions->Add(Vector(0, 1, 1.5)); // server, next to the AP
-    for (uint32_t i = 0; i < stations; ++i)
-    {
-        const double angle = 2 * M_PI * i / stations;
-        positions->Add(Vector(m_distance * std::cos(angle), m_distance * std::sin(angle), 1.5));
-    }
     mobility.SetPositionAllocator(positions);
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
     mobility.Install(star.accessPoint);
     mobility.Install(star.server);
-    mobility.Install(star.stations);
+    Ptr<ListPositionAllocator> circle = CreateObject<ListPositionAllocator>();
+    for (uint32_t i = 0; i < stations; ++i)
+    {
+        const double angle = 2 * M_PI * i / stations;
+        circle->Add(Vector(m_distance * std::cos(angle), m_distance * std::sin(angle), 1.5));
+    }
+    const double edge = 1.5 * m_distance; // no station starts on a corner of the bounds
+    stream += m_mobility.Install(star.stations,
+                                 circle,
+                                 Rectangle(-edge, edge, -edge, edge),
+                                 m_distance,
+                                 1.5,
+                                 stream);
 
     const NodeContainer all(star.stations, star.accessPoint, star.server);
     // ns-3 holds 3 packets per unresolved ARP entry and drops the rest: users that open their

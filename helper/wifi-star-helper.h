@@ -4,6 +4,8 @@
 #ifndef EDGE_LLM_WIFI_STAR_HELPER_H
 #define EDGE_LLM_WIFI_STAR_HELPER_H
 
+#include "node-mobility-helper.h"
+
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
@@ -47,6 +49,11 @@ class WifiStarHelper
     /// Station-to-AP distance in metres (default 10); throws std::invalid_argument if <= 0.
     void SetDistance(double metres);
     static std::string StandardList();
+    /// Path loss (default log-distance): see WifiPropagation; throws for an unknown name.
+    void SetPropagation(const std::string& name);
+    /// How the stations move (default static): inside the square of side 3 x Distance
+    /// around the AP, random-walk legs of Distance metres. The AP and the server stay.
+    void SetMobility(const NodeMobilityHelper& mobility);
 
     /**
      * The most stations one star holds: an access point gives association IDs 1 to 2007
@@ -58,13 +65,14 @@ class WifiStarHelper
     WifiStar Install(uint32_t stations, int64_t stream);
 
     /**
-     * One BSS of `standard` on a channel of its own: `accessPoint` and `stations` (SSID
-     * `ssid`), with the star's radio (indoor log-distance loss, ideal rate control, stations
-     * that never drop the association). `phy` becomes the BSS's phy helper (for pcaps);
-     * `stream` advances past the streams used. Returns the AP's device and the stations'.
+     * One BSS of `standard` on a channel of its own with `propagation`'s path loss: `accessPoint`
+     * and `stations` (SSID `ssid`), with the star's radio (indoor log-distance loss, ideal rate
+     * control, stations that never drop the association). `phy` becomes the BSS's phy helper (for
+     * pcaps); `stream` advances past the streams used. Returns the AP's device and the stations'.
      */
     static std::pair<NetDeviceContainer, NetDeviceContainer> InstallBss(
         const std::string& standard,
+        const std::string& propagation,
         const std::string& ssid,
         Ptr<Node> accessPoint,
         const NodeContainer& stations,
@@ -78,6 +86,8 @@ class WifiStarHelper
   private:
     std::string m_standard{"80211ax"};
     double m_distance{10};
+    std::string m_propagation{"log-distance"};
+    NodeMobilityHelper m_mobility;
     YansWifiPhyHelper m_phy;
     PointToPointHelper m_wired;
 };

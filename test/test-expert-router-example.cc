@@ -56,7 +56,7 @@ Column(const std::vector<std::vector<std::string>>& rows, const std::string& nam
 
 TEST_F(ExpertRouterExampleTest, UnknownAccessListsTheKinds)
 {
-    ExpectRejected("--access=5g", {"'5g'", "wired, wifi, campus, lte"});
+    ExpectRejected("--access=5g", {"'5g'", "wired, wifi-star, campus, lte"});
     ExpectRejected("--access=lte --users=400 --users-per-node=1", {"400", "319"});
 }
 
@@ -195,7 +195,7 @@ TEST_F(ExpertRouterSweepTest, BadOptionsAreRefusedBeforeAnyRun)
 {
     ExpectRejected("--users-list=1,0", {"'0'", "1 to 100000"});
     ExpectRejected("--policies=fastest", {"'fastest'", "by-class"});
-    ExpectRejected("--access=5g", {"'5g'", "wired, wifi, campus, lte"});
+    ExpectRejected("--access=5g", {"'5g'", "wired, wifi-star, campus, lte"});
 }
 
 TEST_F(ExpertRouterSweepTest, WritesOneRowPerConfigurationAndUserCount)
