@@ -163,6 +163,8 @@ main(int argc, char* argv[])
     cmd.Fixed("ns3::LlmClient::Users", "--users and --users-per-node deal users to nodes");
     RunOutputs outputs;
     outputs.AddOptions(cmd);
+    BatteryOptions battery;
+    battery.AddOptions(cmd, "client nodes");
     // Ranges, checked as the options are read, before anything is built.
     cmd.CommonRanges();
     cmd.Range("users", 1, 100000);
@@ -402,6 +404,13 @@ main(int argc, char* argv[])
     if (pcap)
     {
         accessHelper.EnablePcap(runner->GetOutDir(), net);
+    }
+    if (battery.IsOn())
+    {
+        BatteryHelper batteries;
+        batteries.Set(battery);
+        runner->WatchBatteries(batteries.Install(clientNodes));
+        runner->SetScenario("battery_j", NumberText(battery.capacityJoules));
     }
     runner->WatchClients(clientApps);
     runner->WatchEngine(engine, serverNode->GetId());

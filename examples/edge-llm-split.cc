@@ -79,6 +79,7 @@ main(int argc, char* argv[])
         "the server queues every step: a split request is refused by its SLA, not by a queue");
     cmd.Fixed("ns3::LlmEngine::CheckMemory", "devices run the units that fit their memory");
     c.outputs.AddOptions(cmd);
+    c.battery.AddOptions(cmd, "client devices");
     // Ranges, checked as the options are read, before anything is built.
     cmd.CommonRanges();
     cmd.Range("clients", 1, 2007);

@@ -273,6 +273,13 @@ SplitScenario::Run()
     {
         access.EnablePcap(runner.GetOutDir(), net);
     }
+    if (c.battery.IsOn())
+    {
+        BatteryHelper batteries;
+        batteries.Set(c.battery);
+        runner.WatchBatteries(batteries.Install(clientNodes));
+        runner.SetScenario("battery_j", NumberText(c.battery.capacityJoules));
+    }
     runner.WatchClients(clientApps);
     runner.WatchEngine(serverEngine, serverNode->GetId());
     for (uint32_t i = 0; i < c.clients; ++i)

@@ -41,7 +41,8 @@ struct SplitScenarioConfig
     /// Planners also asked, on every request, what they would place given exactly the
     /// inputs the running planner had (they change nothing in the run).
     std::vector<std::string> shadowPlanners;
-    RunOutputs outputs; //!< optional outputs: plots, timeline, FlowMonitor, NetAnim
+    RunOutputs outputs;     //!< optional outputs: plots, timeline, FlowMonitor, NetAnim
+    BatteryOptions battery; //!< the client devices' batteries (off: mains power)
 };
 
 /// What a shadow planner would have done on the requests of a run.
