@@ -3,6 +3,9 @@
 #include "number-text.h"
 #include "wifi-propagation.h"
 
+#include "ns3/hwmp-protocol.h"
+#include "ns3/mesh-point-device.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -256,6 +259,15 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
         }
         net.server = net.adhoc.nodes.Get(clients);
         net.serverAddress = net.adhoc.interfaces.GetAddress(clients);
+        if (m_kind == "mesh")
+        {
+            // The server is the mesh's root (its gate, as in 802.11s proactive mode): its
+            // periodic proactive PREQs give every client a path to it. Reactive discovery
+            // alone lost every connection of clients whose TCP SYNs (hence PREQs) left at the
+            // same instants: the broadcasts collided at the server on every retry.
+            Ptr<MeshPointDevice> mp = DynamicCast<MeshPointDevice>(net.adhoc.devices.Get(clients));
+            DynamicCast<dot11s::HwmpProtocol>(mp->GetRoutingProtocol())->SetRoot();
+        }
     }
     else
     {

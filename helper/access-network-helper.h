@@ -39,7 +39,8 @@ struct AccessNetwork
  * (CampusNetworkHelper: several APs on a wired backbone with the server), `lte`
  * (LteCellHelper: UEs in one cell, the server behind the PGW) or the ad hoc kinds
  * `single-hop`, `olsr`, `aodv` and `mesh` (AdhocNetworkHelper: the server is one more node of
- * the grid, the last one, reached over one or several hops). Wiring only.
+ * the grid, the last one, reached over one or several hops; on `mesh` it is the HWMP root).
+ * Wiring only.
  */
 class AccessNetworkHelper
 {
