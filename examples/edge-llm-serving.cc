@@ -61,6 +61,7 @@ main(int argc, char* argv[])
     std::string topology = "wired";
     std::string standard; // the topology's default
     uint32_t accessPoints = 4;
+    uint32_t cells = 1;
     double distance = 10;
     double spacing = 0;
     std::string mobility = "static";
@@ -124,6 +125,10 @@ main(int argc, char* argv[])
     cmd.AddValue("aps",
                  "Access points of a campus (--topology=campus, 1 to 200), 50 m apart",
                  accessPoints);
+    cmd.AddValue("cells",
+                 "LTE cells on one EPC (--topology=lte, 1 to 16), eNBs 500 m apart on one "
+                 "carrier; client i in cell i mod K",
+                 cells);
     cmd.AddValue("standard",
                  "Wi-Fi standard (default: the topology's; wired and lte have none): " +
                      AccessNetworkHelper::StandardList(),
@@ -178,6 +183,7 @@ main(int argc, char* argv[])
     cmd.Range("block-size", 1, 1e6);
     cmd.Range("memory-utilization", 1e-6, 1);
     cmd.Range("aps", 1, CampusNetworkHelper::MAX_ACCESS_POINTS);
+    cmd.Range("cells", 1, LteCellHelper::MAX_CELLS);
     cmd.Range("distance", 1e-3, 10000, "metres");
     cmd.Range("spacing", 0, 10000, "metres; 0: the topology's default");
     cmd.Range("speed", 0, 100, "metres per second");
@@ -314,12 +320,13 @@ main(int argc, char* argv[])
             accessHelper.SetPropagation(propagation);
         }
         accessHelper.SetAccessPoints(accessPoints);
+        accessHelper.SetCells(cells);
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
     {
         FailOnCommandLine(std::string(e.what()) +
-                          (nodes > AccessNetworkHelper::MaxClients(topology, accessPoints) &&
+                          (nodes > AccessNetworkHelper::MaxClients(topology, accessPoints, cells) &&
                                    mode == "closed-loop"
                                ? ": raise --users-per-node"
                                : ""));
@@ -441,6 +448,10 @@ main(int argc, char* argv[])
     if (topology == "campus")
     {
         runner->SetScenario("access_points", std::to_string(accessPoints));
+    }
+    if (topology == "lte")
+    {
+        runner->SetScenario("cells", std::to_string(cells));
     }
     runner->SetScenario("duration_s", NumberText(duration));
     runner->SetScenario("seed", std::to_string(seed));

@@ -132,13 +132,20 @@ AccessNetworkHelper::SetAccessPoints(uint32_t count)
     m_accessPoints = count;
 }
 
+void
+AccessNetworkHelper::SetCells(uint32_t count)
+{
+    m_cell.SetCells(count); // throws with the range
+    m_cells = count;
+}
+
 uint32_t
-AccessNetworkHelper::MaxClients(const std::string& kind, uint32_t accessPoints)
+AccessNetworkHelper::MaxClients(const std::string& kind, uint32_t accessPoints, uint32_t cells)
 {
     const std::string k = Canonical(kind);
     if (k == "lte")
     {
-        return LteCellHelper::MAX_UES - 1; // one slot is the eNB's
+        return LteCellHelper::MaxUes(cells); // one slot per cell is its eNB's
     }
     if (k == "wifi-star")
     {
@@ -158,14 +165,14 @@ AccessNetworkHelper::MaxClients(const std::string& kind, uint32_t accessPoints)
 AccessNetwork
 AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
 {
-    if (clients < 1 || clients > MaxClients(m_kind, m_accessPoints))
+    if (clients < 1 || clients > MaxClients(m_kind, m_accessPoints, m_cells))
     {
         const char* why = m_kind == "lte" ? " (one sounding-reference-signal slot each)"
                           : m_kind == "wifi-star" || m_kind == "campus"
                               ? " (802.11 association IDs per access point)"
                               : " (the address plan's /16)";
         throw std::invalid_argument("--topology=" + m_kind + " holds 1 to " +
-                                    std::to_string(MaxClients(m_kind, m_accessPoints)) +
+                                    std::to_string(MaxClients(m_kind, m_accessPoints, m_cells)) +
                                     " client nodes" + why + "; asked " + std::to_string(clients));
     }
     if (!m_propagation.empty() && m_kind != "wired")

@@ -76,10 +76,15 @@ class AccessNetworkHelper
     static std::string PropagationList(); //!< every name some kind offers
     /// Access points of a campus (default 4); throws std::invalid_argument if out of range.
     void SetAccessPoints(uint32_t count);
+    /// LTE cells on the EPC (default 1; LteCellHelper::SetCells, eNBs 500 m apart); throws
+    /// std::invalid_argument if out of range.
+    void SetCells(uint32_t count);
     static std::string KindList(); //!< "wired, wifi-star, campus, lte, single-hop, ..."
     /// The most clients `kind` holds (the address plan, association IDs, SRS slots); a campus
-    /// of `accessPoints` APs.
-    static uint32_t MaxClients(const std::string& kind, uint32_t accessPoints = 4);
+    /// of `accessPoints` APs, `cells` LTE cells.
+    static uint32_t MaxClients(const std::string& kind,
+                               uint32_t accessPoints = 4,
+                               uint32_t cells = 1);
 
     /// Throws std::invalid_argument, before building anything, for a bad client count.
     AccessNetwork Install(uint32_t clients, int64_t stream);
@@ -95,6 +100,7 @@ class AccessNetworkHelper
     NodeMobilityHelper m_mobility;
     std::string m_propagation; //!< empty: the kind's default
     uint32_t m_accessPoints{4};
+    uint32_t m_cells{1};
     WiredLanHelper m_lan;
     WifiStarHelper m_star;
     LteCellHelper m_cell;

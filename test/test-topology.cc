@@ -102,6 +102,32 @@ TEST_P(ServingTopologyTest, RequestsComplete)
     EXPECT_GT(CountFiles(out, kind.pcap), 0u) << "no " << kind.pcap << "* pcap in " << out;
 }
 
+class ServingLteCellsTest : public ns3::test::ExampleCliFixture
+{
+  protected:
+    ServingLteCellsTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-serving"))
+    {
+    }
+};
+
+// Three LTE cells on one EPC: clients in every cell reach the server behind the PGW.
+TEST_F(ServingLteCellsTest, RequestsCompleteInEveryCell)
+{
+    const std::string out = m_dir + "/cells";
+    const ExampleRun run = Run("--topology=lte --cells=3 --users=6 --users-per-node=1 --think=1 "
+                               "--prompt-tokens=50 --output-tokens=10 --model=tinyllama-1.1b "
+                               "--duration=10 --drain=60 --out='" +
+                               out + "'");
+    ExpectOutputs(run, out);
+    ASSERT_FALSE(HasFatalFailure());
+    const auto summary = nlohmann::json::parse(ReadFile(out + "/summary.json"));
+    EXPECT_EQ(summary["scenario"].value("cells", ""), "3");
+    EXPECT_GT(Completed(out), 6u) << run.out;
+    ExpectRejected("--topology=lte --cells=17", {"--cells=17", "1 to 16"});
+    ExpectRejected("--topology=lte --cells=2 --users=700 --users-per-node=1", {"700", "638"});
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryKind,
                          ServingTopologyTest,
                          ::testing::ValuesIn(KINDS),
