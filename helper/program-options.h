@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -20,10 +21,12 @@ namespace ns3
 class AttributeValue;
 
 /// A refused option: what() is the one-line message, already naming the option's source.
+/// Control characters the user's text brings in (the newline that ends a YAML block scalar)
+/// are written as escapes (\n, \t, \xNN): the message stays one line.
 class OptionError : public std::invalid_argument
 {
   public:
-    using std::invalid_argument::invalid_argument;
+    explicit OptionError(const std::string& message);
 };
 
 /**
@@ -101,6 +104,10 @@ class ProgramOptions
      * that attribute (in a scenario file or as --ns3::...): then the user's value stays.
      */
     static void SetDefaultUnlessGiven(const std::string& attribute, const AttributeValue& value);
+
+    /// Reads a scenario from `in` as from a file named `name` (what errors name): the
+    /// command line's --scenario=FILE without the file (fuzzing, tests).
+    void ReadScenario(std::istream& in, const std::string& name);
 
     /// The `program` key of scenario file `file` (throws OptionError naming the file and line
     /// if it cannot be read, is not a YAML map, or has no such key).

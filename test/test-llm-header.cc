@@ -204,6 +204,33 @@ TEST(LlmHeader, ValidateRejectsPayloadAboveMaximum)
     EXPECT_NE(RoundTrip(h).Validate(), "");
 }
 
+// Found by fuzzing (fuzz/fuzz-llm-header.cc): a header read from fewer than its 32 (or 44)
+// bytes read past the buffer, which Debian's ns-3 does not check.
+TEST(LlmHeader, ShortBytesAreRejectedNotOverread)
+{
+    LlmHeader split;
+    split.m_type = LlmHeader::SPLIT_HIDDEN;
+    for (const LlmHeader& in : {LlmHeader(), split})
+    {
+        const std::vector<uint8_t> full = Bytes(in);
+        for (size_t size = 0; size < full.size(); ++size)
+        {
+            Ptr<Packet> packet = Create<Packet>(full.data(), size);
+            LlmHeader out;
+            EXPECT_EQ(packet->RemoveHeader(out), 0u) << size << " bytes";
+            EXPECT_EQ(packet->GetSize(), size);
+            EXPECT_NE(out.Validate().find("truncated"), std::string::npos)
+                << size << " bytes: '" << out.Validate() << "'";
+        }
+        // A header read in full after a truncated one is whole again.
+        Ptr<Packet> packet = Create<Packet>(full.data(), full.size());
+        LlmHeader out;
+        out.m_truncated = true;
+        EXPECT_EQ(packet->RemoveHeader(out), full.size());
+        EXPECT_EQ(out.Validate(), "");
+    }
+}
+
 TEST(LlmHeader, ReasonNamesRoundTrip)
 {
     for (uint8_t r = LlmHeader::NONE; r <= LlmHeader::SERVER_ERROR; ++r)

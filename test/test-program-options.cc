@@ -5,10 +5,13 @@
 #include "edge-llm-test-fixture.h"
 
 #include "ns3/core-module.h"
+#include "ns3/data-rate.h"
 #include "ns3/edge-llm-module.h"
+#include "ns3/point-to-point-net-device.h"
 
 #include <fstream>
 #include <gtest/gtest.h>
+#include <sstream>
 
 using namespace ns3;
 
@@ -143,6 +146,9 @@ TEST_F(ProgramOptionsTest, ScenarioErrorsNameFileLineAndKey)
         {"ns3::LlmEngine::QueueCapacityy: 3\n", "ns3::LlmEngine has no attribute 'QueueCapacityy'"},
         {"ns3::NoSuchType::X: 3\n", "no type 'ns3::NoSuchType'"},
         {"ns3::ContinuousBatchingScheduler::MaxNumSeqs: 3.5\n", ":1: ns3::Continuous"},
+        // Found by fuzzing: a block scalar's newline made the refusal two lines.
+        {"load: >\n  fast\n", ":1: load: fast\\n is not a finite number"},
+        {"\"pho\\tnes\": 3\n", "unknown key 'pho\\tnes'"},
     };
     for (const auto& row : rows)
     {
@@ -151,8 +157,28 @@ TEST_F(ProgramOptionsTest, ScenarioErrorsNameFileLineAndKey)
         EXPECT_EQ(refusal.rfind(file, 0), 0u) << "'" << refusal << "' does not start with the file";
         EXPECT_NE(refusal.find(row.message), std::string::npos)
             << row.text << ": '" << refusal << "' lacks '" << row.message << "'";
+        EXPECT_EQ(refusal.find('\n'), std::string::npos) << "'" << refusal << "' is not one line";
     }
     EXPECT_NE(Refusal({m_dir + "/none.yaml"}).find("cannot read scenario file"), std::string::npos);
+}
+
+TEST_F(ProgramOptionsTest, ScenarioFromAStreamNamesTheGivenName)
+{
+    std::istringstream good("phones: 4\nload: 0.5\n");
+    m_options.ReadScenario(good, "memory.yaml");
+    EXPECT_EQ(m_phones, 4u);
+    EXPECT_DOUBLE_EQ(m_load, 0.5);
+    std::istringstream bad("phones: 4\nphonez: 3\n");
+    try
+    {
+        m_options.ReadScenario(bad, "memory.yaml");
+        ADD_FAILURE() << "an unknown key was accepted";
+    }
+    catch (const OptionError& e)
+    {
+        EXPECT_EQ(std::string(e.what()).rfind("memory.yaml:2: unknown key 'phonez'", 0), 0u)
+            << e.what();
+    }
 }
 
 TEST_F(ProgramOptionsTest, Ns3AttributesTakeEffectOrAreRefused)
@@ -175,6 +201,45 @@ TEST_F(ProgramOptionsTest, Ns3AttributesTakeEffectOrAreRefused)
     EXPECT_NE(Refusal({"--ns3::ContinuousBatchingScheduler::MaxNumSeqs=3.7"})
                   .find("is not a whole number"),
               std::string::npos);
+}
+
+// Found by fuzzing (fuzz/fuzz-scenario.cc): ns-3's readers of these value types end the process
+// on text they cannot read; the option layer refuses it in one line instead.
+TEST_F(ProgramOptionsTest, ValuesNs3CannotReadAreRefusedNotAborted)
+{
+    struct Row
+    {
+        std::string text;
+        std::string message;
+    };
+
+    const std::vector<Row> rows = {
+        {"ns3::ConstantRateWifiManager::DataMode: HtMcs99\n",
+         ":1: ns3::ConstantRateWifiManager::DataMode: HtMcs99 is not accepted by "
+         "ns3::ConstantRateWifiManager::DataMode"},
+        {"ns3::RandomWalk2dMobilityModel::Bounds: 0|100|0|100x\n", "0|100|0|100x is not accepted"},
+        {"ns3::PointToPointNetDevice::DataRate: 5 Mbps\n", "5 Mbps is not accepted"},
+        {"ns3::OnOffApplication::OnTime: ns3::RandomVariableStream\n", "is not accepted"},
+        {"ns3::OnOffApplication::OnTime: ns3::NoSuchVariable[Constant=1]\n", "is not accepted"},
+        {"SchedulerType: ns3::MapScheduler x\n", "is not accepted by the global value"},
+    };
+    for (const auto& row : rows)
+    {
+        const std::string file = WriteScenario(row.text);
+        const std::string refusal = Refusal({file});
+        EXPECT_NE(refusal.find(row.message), std::string::npos)
+            << row.text << ": '" << refusal << "' lacks '" << row.message << "'";
+    }
+    // Values ns-3 reads are still set.
+    const std::string good =
+        WriteScenario("ns3::ConstantRateWifiManager::DataMode: HtMcs7\n"
+                      "ns3::RandomWalk2dMobilityModel::Bounds: 0|100|0|100\n"
+                      "ns3::PointToPointNetDevice::DataRate: 5Mbps\n"
+                      "ns3::OnOffApplication::OnTime: ns3::ConstantRandomVariable[Constant=2]\n");
+    EXPECT_EQ(Refusal({good}), "");
+    DataRateValue rate;
+    CreateObject<PointToPointNetDevice>()->GetAttribute("DataRate", rate);
+    EXPECT_EQ(rate.Get(), DataRate("5Mbps"));
 }
 
 TEST_F(ProgramOptionsTest, AliasedAttributesSetTheProgramsOption)

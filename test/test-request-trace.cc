@@ -213,7 +213,12 @@ TEST(ParseTraceTimestamp, RejectsMalformed)
                                    "2023-11-16 18:15:61",
                                    "2023-11-16 18:15:46 UTC",
                                    "16/11/2023 18:15:46",
-                                   "yesterday"})
+                                   "yesterday",
+                                   // found by fuzzing: %lf took these as seconds (NaN arrivals)
+                                   "2023-11-16 18:15:nan",
+                                   "2023-11-16 18:15:inf",
+                                   "2023-11-16 18:15:1e1",
+                                   "2023-11-16 18:15:0x1p4"})
     {
         EXPECT_THROW(ParseTraceTimestamp(bad), std::invalid_argument) << "'" << bad << "'";
     }

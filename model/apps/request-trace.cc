@@ -63,8 +63,10 @@ ParseTraceTimestamp(const std::string& raw)
                                    &colon2,
                                    &second,
                                    &consumed);
-    if (fields != 10 || consumed != static_cast<int>(text.size()) || dash1 != '-' || dash2 != '-' ||
-        colon1 != ':' || colon2 != ':' || month < 1 || month > 12 || day < 1 ||
+    // Digits and separators only: %lf alone would take "nan", "inf", "1e1" and "0x1p4" seconds.
+    const bool plain = text.find_first_not_of("0123456789-: .") == std::string::npos;
+    if (!plain || fields != 10 || consumed != static_cast<int>(text.size()) || dash1 != '-' ||
+        dash2 != '-' || colon1 != ':' || colon2 != ':' || month < 1 || month > 12 || day < 1 ||
         day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second < 0 || second >= 61)
     {
         throw std::invalid_argument("TIMESTAMP '" + text +
@@ -81,6 +83,12 @@ RequestTrace::Load(const std::string& path)
     {
         throw std::runtime_error("cannot open trace file '" + path + "'");
     }
+    return Parse(in, path);
+}
+
+RequestTrace
+RequestTrace::Parse(std::istream& in, const std::string& path)
+{
     std::string line;
     if (!std::getline(in, line))
     {

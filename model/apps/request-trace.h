@@ -5,6 +5,7 @@
 #define EDGE_LLM_REQUEST_TRACE_H
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ class RequestTrace
   public:
     /// Throws std::runtime_error "<path>:<line>: <what is wrong>" on a bad file.
     static RequestTrace Load(const std::string& path);
+    /// Reads a trace from `in`; errors name `name` as Load's name the path.
+    static RequestTrace Parse(std::istream& in, const std::string& name);
 
     const std::vector<TracedRequest>& GetRequests() const;
     double GetDurationSeconds() const; //!< last arrival

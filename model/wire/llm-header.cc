@@ -84,6 +84,13 @@ uint32_t
 LlmHeader::Deserialize(Buffer::Iterator start)
 {
     Buffer::Iterator i = start;
+    // Debian's ns-3 does not check reads past a buffer's end: count the bytes first.
+    const uint32_t available = i.GetRemainingSize();
+    m_truncated = available < SERIALIZED_SIZE;
+    if (m_truncated)
+    {
+        return 0;
+    }
     m_magic = i.ReadNtohU16();
     m_version = i.ReadU8();
     m_type = i.ReadU8();
@@ -101,6 +108,11 @@ LlmHeader::Deserialize(Buffer::Iterator start)
     m_residenceMicros = 0;
     if (m_type == SPLIT_HIDDEN)
     {
+        m_truncated = available < MAX_SERIALIZED_SIZE;
+        if (m_truncated)
+        {
+            return 0;
+        }
         m_step = i.ReadNtohU32();
         m_firstUnit = i.ReadNtohU16();
         m_lastUnit = i.ReadNtohU16();
@@ -112,6 +124,11 @@ LlmHeader::Deserialize(Buffer::Iterator start)
 std::string
 LlmHeader::Validate() const
 {
+    if (m_truncated)
+    {
+        return "truncated: fewer bytes than a header (" + std::to_string(SERIALIZED_SIZE) + ", " +
+               std::to_string(MAX_SERIALIZED_SIZE) + " for split-hidden)";
+    }
     if (m_magic != MAGIC)
     {
         return "bad magic " + std::to_string(m_magic) + " (expected " + std::to_string(MAGIC) + ")";

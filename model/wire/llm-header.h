@@ -75,6 +75,8 @@ class LlmHeader : public Header
     void Print(std::ostream& os) const override;
     uint32_t GetSerializedSize() const override;
     void Serialize(Buffer::Iterator start) const override;
+    /// Reads the header if all of its bytes are there (32, or 44 for a split step); otherwise
+    /// reads none, returns 0 and Validate() says it is truncated.
     uint32_t Deserialize(Buffer::Iterator start) override;
 
     /// Empty when the header read is well formed; otherwise what is wrong with it.
@@ -105,6 +107,8 @@ class LlmHeader : public Header
     uint16_t m_firstUnit{0};       //!< first unit the receiver runs
     uint16_t m_lastUnit{0};        //!< last unit the receiver runs
     uint32_t m_residenceMicros{0}; //!< how long the sender held the step
+    /// Set by Deserialize: fewer bytes were there than the header needs (then it read none).
+    bool m_truncated{false};
 };
 
 } // namespace ns3
