@@ -186,6 +186,10 @@ TEST_F(LlmRequestSenderTest, CompletesWithFirstTokenAndByteCounts)
     EXPECT_EQ(sender->GetBytesReceived(), 2 * 32u + 20 * 4);
     EXPECT_EQ(sender->GetAnswer().m_type, LlmHeader::FINAL_CHUNK);
     EXPECT_EQ(server->GetRequestsSubmitted(), 1u);
+    // Ended, so nothing but this test holds the sender once the run is over (the id of its
+    // timeout event, whose closure holds the sender, kept it and its node alive).
+    Simulator::Destroy();
+    EXPECT_EQ(sender->GetReferenceCount(), 1u);
 }
 
 TEST_F(LlmRequestSenderTest, TimeoutEndsOnceAndIgnoresTheLateAnswer)

@@ -136,6 +136,7 @@ TEST_F(CompareToolTest, MpiRanksGiveTheLocalComparison)
         std::string(EDGE_LLM_COMPARE_TOOL) + "' " + args + " --out='" + m_dir + "/mpi' >'" + m_dir +
         "/mpi.log' 2>&1 </dev/null";
     ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(m_dir + "/mpi.log");
+    ns3::test::ExpectNoSanitizerReport("mpirun", ReadFile(m_dir + "/mpi.log"));
     EXPECT_EQ(ReadFile(m_dir + "/mpi/compare.csv"), ReadFile(m_dir + "/local/compare.csv"));
     EXPECT_NE(ReadFile(m_dir + "/mpi.log").find("on each of 2 ranks"), std::string::npos);
 }
