@@ -3,7 +3,9 @@
  * connection closed with bytes still queued stays held until TCP takes them. Whichever comes
  * first, those bytes going out or the end of the run (Simulator::Destroy), must release it,
  * or the connection, its socket and through them both nodes leak (LeakSanitizer found this
- * in every run that ended with an answer still being sent).
+ * in every run that ended with an answer still being sent). And closing over bytes received
+ * but not read ends quietly: TCP resets such a connection and reports it at once, which used
+ * to re-enter the connection's end without end.
  *
  *   near (LlmConnection, 1 MB queued) ==== 100 Mb/s, 1 ms ==== far (reads everything)
  */
@@ -33,18 +35,22 @@ class LlmConnectionTest : public ns3::test::SimulationTest
     {
         SimulationTest::SetUp();
         const test::TwoNodeWire wire = test::BuildTwoNodeWire();
-        // The far end accepts and reads whatever arrives, so that TCP can take every byte.
+        // The far end accepts and, unless told not to, reads whatever arrives, so that TCP can
+        // take every byte.
         m_listener = Socket::CreateSocket(wire.far, TcpSocketFactory::GetTypeId());
         ASSERT_EQ(m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), g_port)), 0);
         m_listener->Listen();
         m_listener->SetAcceptCallback(
             MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
             Callback<void, Ptr<Socket>, const Address&>([this](Ptr<Socket> s, const Address&) {
-                s->SetRecvCallback(Callback<void, Ptr<Socket>>([](Ptr<Socket> r) {
-                    while (r->Recv())
-                    {
-                    }
-                }));
+                if (m_farReads)
+                {
+                    s->SetRecvCallback(Callback<void, Ptr<Socket>>([](Ptr<Socket> r) {
+                        while (r->Recv())
+                        {
+                        }
+                    }));
+                }
                 m_accepted.push_back(s);
             }));
         m_socket = Socket::CreateSocket(wire.near, TcpSocketFactory::GetTypeId());
@@ -94,6 +100,7 @@ class LlmConnectionTest : public ns3::test::SimulationTest
     Ptr<Socket> m_listener;
     Ptr<Socket> m_socket;
     Ipv4Address m_far;
+    bool m_farReads{true};
     std::vector<Ptr<Socket>> m_accepted;
 };
 
@@ -121,6 +128,36 @@ TEST_F(LlmConnectionTest, BytesTakenByTcpReleaseTheConnectionBeforeTheEnd)
     // Freed now: the end of the run must not touch it (AddressSanitizer checks this).
     connection = nullptr;
     Simulator::Destroy();
+}
+
+TEST_F(LlmConnectionTest, ClosingOverUnreadBytesEndsQuietly)
+{
+    // 100 bytes reach the far socket and wait there unread; a connection put on that socket
+    // afterwards is closed: TCP resets, and no callback fires.
+    m_farReads = false;
+    Simulator::ScheduleNow([this]() {
+        ASSERT_EQ(m_socket->Bind(), 0);
+        ASSERT_EQ(m_socket->Connect(InetSocketAddress(m_far, g_port)), 0);
+        m_socket->Send(Create<Packet>(100));
+    });
+    Ptr<LlmConnection> connection;
+    int ends = 0;
+    Simulator::Schedule(MilliSeconds(100), [&]() {
+        ASSERT_EQ(m_accepted.size(), 1u);
+        ASSERT_EQ(m_accepted[0]->GetRxAvailable(), 100u);
+        connection =
+            Create<LlmConnection>(m_accepted[0],
+                                  LlmConnection::MessageCallback(),
+                                  LlmConnection::EndCallback(
+                                      [&ends](Ptr<LlmConnection>, const std::string&) { ++ends; }));
+        connection->Close();
+    });
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    ASSERT_TRUE(connection);
+    EXPECT_EQ(ends, 0);
+    EXPECT_FALSE(connection->IsOpen());
+    EXPECT_EQ(connection->GetReferenceCount(), 1u) << "the socket still holds the connection";
 }
 
 } // namespace

@@ -54,8 +54,8 @@ LlmConnection::Flush()
     }
     if (m_open && m_closeWhenFlushed && m_pending->GetSize() == 0)
     {
+        Release(); // first: see End()
         m_socket->Close();
-        Release();
     }
 }
 
@@ -162,8 +162,10 @@ LlmConnection::End(const std::string& reason)
         return;
     }
     EndCallback onEnd = m_onEnd;
-    m_socket->Close();
+    // Release first: with unread bytes TCP's Close() resets the connection and reports the
+    // error close at once, which re-entered End() without end (a stack overflow).
     Release();
+    m_socket->Close();
     if (!onEnd.IsNull())
     {
         onEnd(this, reason);
