@@ -108,6 +108,21 @@ ReadFile(const std::string& path)
     return ss.str();
 }
 
+/// Fails the test when a child's stderr holds a sanitizer report (./edge-llm sanitize): the
+/// report is the finding, whatever exit code the test expected of the child (a refusal's exit 2
+/// and a sanitizer's abort are both non-zero).
+inline void
+ExpectNoSanitizerReport(const std::string& what, const std::string& stderrText)
+{
+    for (const char* marker :
+         {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: "})
+    {
+        EXPECT_EQ(stderrText.find(marker), std::string::npos)
+            << what << ": sanitizer report on stderr:\n"
+            << stderrText;
+    }
+}
+
 /// A CSV file as rows of fields (no quoting: edge-llm writes none).
 inline std::vector<std::vector<std::string>>
 ReadCsv(const std::string& path)

@@ -79,6 +79,7 @@ class ExampleCliFixture : public ns3::test::SimulationTest
         run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         run.out = ReadFile(out);
         run.err = ReadFile(err);
+        ExpectNoSanitizerReport(m_example + " " + args, run.err);
         return run;
     }
 

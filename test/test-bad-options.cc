@@ -40,6 +40,7 @@ RunLimited(const std::string& program, const std::string& args, const std::strin
     run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     run.out = ns3::test::ReadFile(out);
     run.err = ns3::test::ReadFile(err);
+    ns3::test::ExpectNoSanitizerReport(program + " " + args, run.err);
     return run;
 }
 

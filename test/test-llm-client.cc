@@ -200,7 +200,8 @@ TEST_F(LlmClientTest, ClosedLoopNeverExceedsUsers)
     int maxGetOpen = 0;
     client->TraceConnectWithoutContext(
         "RequestIssued",
-        Callback<void, const RequestRecord&>([&maxGetOpen, client](const RequestRecord&) {
+        // By reference: a copy of the Ptr in the client's own trace would keep it alive.
+        Callback<void, const RequestRecord&>([&maxGetOpen, &client](const RequestRecord&) {
             maxGetOpen = std::max<int>(maxGetOpen, client->GetOpen());
         }));
     client->SetStartTime(Seconds(1));

@@ -21,6 +21,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <set>
+#include <vector>
 
 using namespace ns3;
 
@@ -46,23 +47,6 @@ BuildWire()
     net.peer = wire.far;
     net.peerAddress = wire.farAddress;
     return net;
-}
-
-/// An engine on `node` and an LlmRequestServer on g_port in front of it.
-Ptr<LlmRequestServer>
-ServeOn(Ptr<Node> node, const std::string& model, const std::string& device, bool withEngine = true)
-{
-    if (withEngine)
-    {
-        LlmEngineHelper engines;
-        engines.SetCostModel("ns3::RooflineCostModel");
-        engines.SetCostModelAttribute("Model", StringValue(model));
-        engines.SetCostModelAttribute("Device", StringValue(device));
-        engines.Install(node);
-    }
-    Ptr<LlmRequestServer> server = Create<LlmRequestServer>(node, 4, true);
-    EXPECT_TRUE(server->Listen(g_port));
-    return server;
 }
 
 /// A peer that answers each REQUEST as `script` says, with real sockets.
@@ -127,6 +111,36 @@ struct Outcome
 class LlmRequestSenderTest : public ns3::test::SimulationTest
 {
   protected:
+    /// An engine on `node` and an LlmRequestServer on g_port in front of it, stopped after the
+    /// test (its listening socket holds it until then).
+    Ptr<LlmRequestServer> ServeOn(Ptr<Node> node,
+                                  const std::string& model,
+                                  const std::string& device,
+                                  bool withEngine = true)
+    {
+        if (withEngine)
+        {
+            LlmEngineHelper engines;
+            engines.SetCostModel("ns3::RooflineCostModel");
+            engines.SetCostModelAttribute("Model", StringValue(model));
+            engines.SetCostModelAttribute("Device", StringValue(device));
+            engines.Install(node);
+        }
+        m_servers.push_back(Create<LlmRequestServer>(node, 4, true));
+        EXPECT_TRUE(m_servers.back()->Listen(g_port));
+        return m_servers.back();
+    }
+
+    void TearDown() override
+    {
+        for (const auto& server : m_servers)
+        {
+            server->Stop();
+        }
+        m_servers.clear();
+        SimulationTest::TearDown();
+    }
+
     Ptr<LlmRequestSender> Send(Ptr<Node> from,
                                Ipv4Address to,
                                Outcome& outcome,
@@ -162,6 +176,9 @@ class LlmRequestSenderTest : public ns3::test::SimulationTest
         }));
         return sender;
     }
+
+  private:
+    std::vector<Ptr<LlmRequestServer>> m_servers;
 };
 
 } // namespace
@@ -186,6 +203,10 @@ TEST_F(LlmRequestSenderTest, CompletesWithFirstTokenAndByteCounts)
     EXPECT_EQ(sender->GetBytesReceived(), 2 * 32u + 20 * 4);
     EXPECT_EQ(sender->GetAnswer().m_type, LlmHeader::FINAL_CHUNK);
     EXPECT_EQ(server->GetRequestsSubmitted(), 1u);
+    // Ended, so nothing but this test holds the sender once the run is over (the id of its
+    // timeout event, whose closure holds the sender, kept it and its node alive).
+    Simulator::Destroy();
+    EXPECT_EQ(sender->GetReferenceCount(), 1u);
 }
 
 TEST_F(LlmRequestSenderTest, TimeoutEndsOnceAndIgnoresTheLateAnswer)

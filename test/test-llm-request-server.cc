@@ -106,6 +106,26 @@ MakeSender(const Net& net,
 
 class LlmRequestServerTest : public ns3::test::SimulationTest
 {
+  protected:
+    /// A server on `node`, stopped after the test (its listening socket holds it until then).
+    Ptr<LlmRequestServer> NewServer(Ptr<Node> node, uint32_t bytesPerToken, bool streamFirstChunk)
+    {
+        m_servers.push_back(Create<LlmRequestServer>(node, bytesPerToken, streamFirstChunk));
+        return m_servers.back();
+    }
+
+    void TearDown() override
+    {
+        for (const auto& server : m_servers)
+        {
+            server->Stop();
+        }
+        m_servers.clear();
+        SimulationTest::TearDown();
+    }
+
+  private:
+    std::vector<Ptr<LlmRequestServer>> m_servers;
 };
 
 } // namespace
@@ -113,7 +133,7 @@ class LlmRequestServerTest : public ns3::test::SimulationTest
 TEST_F(LlmRequestServerTest, StreamsFirstAndFinalChunks)
 {
     Net net = BuildNet("gpt2-124m", "h100-sxm");
-    Ptr<LlmRequestServer> server = Create<LlmRequestServer>(net.server, 4, true);
+    Ptr<LlmRequestServer> server = NewServer(net.server, 4, true);
     ASSERT_TRUE(server->Listen(g_port));
     ServerWatch watch(server);
     std::vector<int> ends;
@@ -135,7 +155,7 @@ TEST_F(LlmRequestServerTest, StreamsFirstAndFinalChunks)
 TEST_F(LlmRequestServerTest, WithoutStreamingTheFinalChunkCarriesEveryToken)
 {
     Net net = BuildNet("gpt2-124m", "h100-sxm");
-    Ptr<LlmRequestServer> server = Create<LlmRequestServer>(net.server, 4, false);
+    Ptr<LlmRequestServer> server = NewServer(net.server, 4, false);
     ASSERT_TRUE(server->Listen(g_port));
     ServerWatch watch(server);
     std::vector<int> ends;
@@ -154,7 +174,7 @@ TEST_F(LlmRequestServerTest, DropsAnswerWithTheEngineReason)
 {
     // One job at a time and no queue: of three simultaneous requests, two are queue-full.
     Net net = BuildNet("tinyllama-1.1b", "raspberry-pi-5", 0);
-    Ptr<LlmRequestServer> server = Create<LlmRequestServer>(net.server, 4, true);
+    Ptr<LlmRequestServer> server = NewServer(net.server, 4, true);
     ASSERT_TRUE(server->Listen(g_port));
     ServerWatch watch(server);
     std::vector<int> ends;
@@ -179,7 +199,7 @@ TEST_F(LlmRequestServerTest, DropsAnswerWithTheEngineReason)
 TEST_F(LlmRequestServerTest, JobHookAdaptsOrRefuses)
 {
     Net net = BuildNet("gpt2-124m", "h100-sxm");
-    Ptr<LlmRequestServer> server = Create<LlmRequestServer>(net.server, 4, false);
+    Ptr<LlmRequestServer> server = NewServer(net.server, 4, false);
     ASSERT_TRUE(server->Listen(g_port));
     // Layer 0 is refused (no answer); others run as "proposer".
     server->SetJobHook(LlmRequestServer::JobHook([](const LlmHeader& request, InferenceJob& job) {
@@ -211,7 +231,7 @@ TEST_F(LlmRequestServerTest, NeverWritesToAClosedConnection)
     // The sender gives up long before the slow engine answers; the engine still runs the
     // job, and the server queues nothing for the closed connection.
     Net net = BuildNet("tinyllama-1.1b", "raspberry-pi-5");
-    Ptr<LlmRequestServer> server = Create<LlmRequestServer>(net.server, 4, true);
+    Ptr<LlmRequestServer> server = NewServer(net.server, 4, true);
     ASSERT_TRUE(server->Listen(g_port));
     ServerWatch watch(server);
     int completedJobs = 0;
@@ -238,7 +258,7 @@ TEST_F(LlmRequestServerTest, NeverWritesToAClosedConnection)
 TEST_F(LlmRequestServerTest, ServeWithoutASocketAndStop)
 {
     Net net = BuildNet("gpt2-124m", "h100-sxm");
-    Ptr<LlmRequestServer> server = Create<LlmRequestServer>(net.server, 4, false);
+    Ptr<LlmRequestServer> server = NewServer(net.server, 4, false);
     std::vector<LlmHeader> answers;
     LlmHeader request;
     request.m_type = LlmHeader::REQUEST;
@@ -267,8 +287,8 @@ TEST_F(LlmRequestServerTest, ServeWithoutASocketAndStop)
     EXPECT_EQ(ends, std::vector<int>{1});
     EXPECT_TRUE(reasons[0] == "unreachable" || reasons[0] == "timeout") << reasons[0];
     // A second server cannot take a port that is in use.
-    Ptr<LlmRequestServer> other = Create<LlmRequestServer>(net.server, 4, true);
-    Ptr<LlmRequestServer> first = Create<LlmRequestServer>(net.server, 4, true);
+    Ptr<LlmRequestServer> other = NewServer(net.server, 4, true);
+    Ptr<LlmRequestServer> first = NewServer(net.server, 4, true);
     EXPECT_TRUE(first->Listen(9000));
     EXPECT_FALSE(other->Listen(9000));
     first->Stop();

@@ -68,6 +68,7 @@ class ValidationTest : public test::SimulationTest
         run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         run.out = test::ReadFile(dir + "/out");
         run.err = test::ReadFile(dir + "/err");
+        test::ExpectNoSanitizerReport(VALIDATE + " " + args, run.err);
         return run;
     }
 

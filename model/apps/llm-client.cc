@@ -156,6 +156,11 @@ LlmClient::GetOpen() const
 void
 LlmClient::DoDispose()
 {
+    // A run may end with requests open: their senders' sockets hold them until cancelled.
+    for (auto& [id, open] : m_open)
+    {
+        open.sender->Cancel();
+    }
     m_open.clear();
     Application::DoDispose();
 }

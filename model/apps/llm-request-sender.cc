@@ -193,6 +193,7 @@ LlmRequestSender::End(const std::string& reason, bool report)
     }
     Ptr<LlmRequestSender> keepAlive(this);
     Simulator::Cancel(m_timeoutEvent);
+    m_timeoutEvent = EventId(); // the event holds this object: keeping its id was a cycle
     TakeByteCounts();
     m_ended = true;
     m_reason = reason;

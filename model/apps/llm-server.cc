@@ -52,6 +52,7 @@ LlmServer::GetRequestsReceived() const
 void
 LlmServer::DoDispose()
 {
+    StopApplication(); // a run may end before the stop time: the sockets hold the server
     m_server = nullptr;
     Application::DoDispose();
 }

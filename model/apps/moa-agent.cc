@@ -171,7 +171,23 @@ MoaAgent::AssignStreams(int64_t stream)
 void
 MoaAgent::DoDispose()
 {
+    // A run may end with calls open or before the stop time: the sockets hold the senders and
+    // the server until cancelled and stopped.
+    for (auto& [id, request] : m_open)
+    {
+        for (auto& [token, call] : request.calls)
+        {
+            if (call.sender)
+            {
+                call.sender->Cancel();
+            }
+        }
+    }
     m_open.clear();
+    if (m_server)
+    {
+        m_server->Stop();
+    }
     m_server = nullptr;
     m_engine = nullptr;
     m_sampler = nullptr;

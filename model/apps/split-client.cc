@@ -177,6 +177,14 @@ SplitClient::GetDeviceSlowdown() const
 void
 SplitClient::DoDispose()
 {
+    // A run may end with requests open: their sockets hold the connections until closed.
+    for (auto& [id, open] : m_open)
+    {
+        if (open.connection)
+        {
+            open.connection->Close();
+        }
+    }
     m_open.clear();
     m_planner = nullptr;
     m_serverCost = nullptr;

@@ -88,8 +88,27 @@ ExpertRouter::~ExpertRouter() = default;
 void
 ExpertRouter::DoDispose()
 {
+    // A run may end before the stop time: the sockets hold the listener and the channels until
+    // they are stopped and closed.
     m_pending.clear();
+    for (Expert& expert : m_experts)
+    {
+        if (expert.channel)
+        {
+            expert.channel->Close();
+        }
+    }
     m_clients.clear();
+    if (m_listener)
+    {
+        m_listener->Stop();
+        m_listener = nullptr;
+    }
+    if (m_reports)
+    {
+        m_reports->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_reports = nullptr;
+    }
     m_experts.clear();
     m_policy = nullptr;
     m_classifier = nullptr;

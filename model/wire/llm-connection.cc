@@ -1,6 +1,7 @@
 #include "llm-connection.h"
 
 #include "ns3/log.h"
+#include "ns3/simulator.h"
 
 #include <algorithm>
 
@@ -53,8 +54,8 @@ LlmConnection::Flush()
     }
     if (m_open && m_closeWhenFlushed && m_pending->GetSize() == 0)
     {
+        Release(); // first: see End()
         m_socket->Close();
-        Release();
     }
 }
 
@@ -69,6 +70,12 @@ LlmConnection::Close()
     m_onMessage = MakeNullCallback<void, Ptr<LlmConnection>, const LlmHeader&, Ptr<Packet>>();
     m_onEnd = MakeNullCallback<void, Ptr<LlmConnection>, const std::string&>();
     Flush();
+    if (m_open && m_releaseAtDestroy.PeekEventImpl() == nullptr)
+    {
+        // Nothing outside the socket holds this object any more: if the run ends before TCP
+        // takes the rest, the socket -> callback -> this cycle must still be broken.
+        m_releaseAtDestroy = Simulator::ScheduleDestroy(&LlmConnection::ReleaseAtDestroy, this);
+    }
 }
 
 bool
@@ -155,8 +162,10 @@ LlmConnection::End(const std::string& reason)
         return;
     }
     EndCallback onEnd = m_onEnd;
-    m_socket->Close();
+    // Release first: with unread bytes TCP's Close() resets the connection and reports the
+    // error close at once, which re-entered End() without end (a stack overflow).
     Release();
+    m_socket->Close();
     if (!onEnd.IsNull())
     {
         onEnd(this, reason);
@@ -164,8 +173,24 @@ LlmConnection::End(const std::string& reason)
 }
 
 void
+LlmConnection::ReleaseAtDestroy()
+{
+    Ptr<LlmConnection> keepAlive(this); // the socket's callbacks may hold the last reference
+    m_releaseAtDestroy = EventId();
+    if (m_open)
+    {
+        Release();
+    }
+}
+
+void
 LlmConnection::Release()
 {
+    if (m_releaseAtDestroy.PeekEventImpl() != nullptr)
+    {
+        Simulator::Remove(m_releaseAtDestroy);
+        m_releaseAtDestroy = EventId();
+    }
     m_open = false;
     // Break the socket -> callback -> this cycle.
     m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());

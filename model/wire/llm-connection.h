@@ -7,6 +7,7 @@
 #include "llm-message-framer.h"
 
 #include "ns3/callback.h"
+#include "ns3/event-id.h"
 #include "ns3/simple-ref-count.h"
 #include "ns3/socket.h"
 
@@ -22,7 +23,8 @@ namespace ns3
  * of the connection with its reason ("closed", "error", or "malformed: ...").
  *
  * The socket's callbacks hold this object; Close() releases them, so an owner that drops
- * its Ptr after Close() frees everything.
+ * its Ptr after Close() frees everything. Bytes still queued at Close() keep it until TCP
+ * takes them, or until Simulator::Destroy() when the run ends first.
  */
 class LlmConnection : public SimpleRefCount<LlmConnection>
 {
@@ -50,6 +52,8 @@ class LlmConnection : public SimpleRefCount<LlmConnection>
     void Flush();
     void End(const std::string& reason);
     void Release();
+    /// Simulator::Destroy() with bytes still queued after Close(): releases the socket.
+    void ReleaseAtDestroy();
 
     Ptr<Socket> m_socket;
     MessageCallback m_onMessage;
@@ -58,6 +62,7 @@ class LlmConnection : public SimpleRefCount<LlmConnection>
     Ptr<Packet> m_pending{Create<Packet>()};
     bool m_open{true};
     bool m_closeWhenFlushed{false};
+    EventId m_releaseAtDestroy; //!< set while closing with bytes queued
     uint64_t m_bytesSent{0};
     uint64_t m_bytesReceived{0};
 };
