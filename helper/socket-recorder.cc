@@ -1,6 +1,6 @@
 #include "socket-recorder.h"
 
-#include "ns3/log.h"
+#include "ns3/abort.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
@@ -14,8 +14,6 @@
 
 namespace ns3
 {
-
-NS_LOG_COMPONENT_DEFINE("SocketRecorder");
 
 /**
  * A socket of the node's TCP seen through a recorder: every call and callback passes

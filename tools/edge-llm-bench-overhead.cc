@@ -312,17 +312,22 @@ ParseSizes(const std::string& text)
 }
 
 /// One run in this process (for perf or callgrind): the full program (recording its socket
-/// calls to `path` if given), or the bare program replaying them from there.
+/// calls to `path` if given), or the bare program replaying them from there; with
+/// `digestPath`, the run's frame digest is written there.
 int
-RunOnly(const OverheadStarConfig& config, const std::string& program, const std::string& path)
+RunOnly(const OverheadStarConfig& config,
+        const std::string& program,
+        const std::string& path,
+        const std::string& digestPath)
 {
     try
     {
         OverheadRunResult r;
+        Ptr<FrameDigest> digest = digestPath.empty() ? nullptr : Create<FrameDigest>();
         if (program == "full")
         {
             Ptr<SocketRecorder> recorder = path.empty() ? nullptr : Create<SocketRecorder>();
-            r = OverheadStar::RunFull(config, recorder, nullptr);
+            r = OverheadStar::RunFull(config, recorder, digest);
             if (recorder)
             {
                 WriteText(path, [&](std::ostream& o) { recorder->GetSchedule().Write(o); });
@@ -335,7 +340,11 @@ RunOnly(const OverheadStarConfig& config, const std::string& program, const std:
             {
                 FailOnCommandLine("--schedule=" + path + ": cannot read the file");
             }
-            r = OverheadStar::RunBare(config, SocketSchedule::Read(in), nullptr);
+            r = OverheadStar::RunBare(config, SocketSchedule::Read(in), digest);
+        }
+        if (digest)
+        {
+            WriteText(digestPath, [&](std::ostream& o) { digest->Write(o); });
         }
         std::printf("%s: %.3f CPU s, %.3f wall s, %lld instructions (-1: no counter)%s%s\n",
                     program.c_str(),
@@ -504,49 +513,52 @@ Scaling(bool quick, const std::string& dir)
             return 2;
         }
     }
-    const std::vector<double> durations =
-        quick ? std::vector<double>{150, 300, 600} : std::vector<double>{150, 300, 600, 1200, 2400};
-    const std::vector<double> nodes =
-        quick ? std::vector<double>{4, 8, 16} : std::vector<double>{4, 8, 16, 32, 64};
-    const std::vector<double> moaNodes =
-        quick ? std::vector<double>{4, 8, 16} : std::vector<double>{4, 8, 16, 32, 64};
+    // Each sweep takes about a minute on a 2-core machine (--quick: seconds).
+    auto points = [quick](std::vector<double> all) {
+        return quick ? std::vector<double>(all.begin(), all.begin() + 3) : all;
+    };
+    const std::vector<std::string> moaCost = {"--cost=constant", "--alpha=0.1"};
+    auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+    };
     const std::vector<Sweep> sweeps = {
         {"Wi-Fi star, requests",
          star,
          "requests",
          {"--phones=8", "--load=0.05", "--drain=300", "--pcap=false"},
          "duration",
-         durations},
+         points({150, 300, 600, 1200, 2400})},
         {"Wi-Fi star, nodes",
          star,
          "nodes",
          {"--load=0.01", "--duration=300", "--drain=300", "--pcap=false"},
          "phones",
-         nodes},
+         points({4, 8, 16, 32, 64, 128})},
         {"MoA ideal network, requests",
          moa,
          "requests",
-         {"--network=ideal", "--nodes=16", "--rho=0.5", "--drain=300"},
+         with({"--network=ideal", "--nodes=64", "--rho=0.8", "--drain=60"}, moaCost),
          "duration",
-         durations},
+         points({100, 200, 400, 800, 1600})},
         {"MoA ideal network, nodes",
          moa,
          "nodes",
-         {"--network=ideal", "--rho=0.5", "--duration=300", "--drain=300"},
+         with({"--network=ideal", "--rho=0.8", "--duration=200", "--drain=60"}, moaCost),
          "nodes",
-         moaNodes},
+         points({8, 16, 32, 64, 128, 256})},
         {"MoA ad hoc Wi-Fi, requests",
          moa,
          "requests",
-         {"--network=wireless", "--nodes=16", "--rho=0.5", "--drain=300"},
+         with({"--network=wireless", "--nodes=8", "--rho=0.5", "--drain=60"}, moaCost),
          "duration",
-         durations},
+         points({15, 30, 60, 120})},
         {"MoA ad hoc Wi-Fi, nodes",
          moa,
          "nodes",
-         {"--network=wireless", "--rho=0.5", "--duration=300", "--drain=300"},
+         with({"--network=wireless", "--rho=0.5", "--duration=30", "--drain=60"}, moaCost),
          "nodes",
-         moaNodes},
+         points({4, 8, 16, 32})},
     };
     std::printf("cost growth: cost = a x^b, b fitted by least squares on log-log\n");
     for (const Sweep& sweep : sweeps)
@@ -568,6 +580,7 @@ main(int argc, char* argv[])
     bool quick = false;
     std::string only;
     std::string schedulePath;
+    std::string digestPath;
     ProgramOptions cmd("edge-llm-bench-overhead",
                        "The module's cost in Simulator::Run against a bare ns-3 program that "
                        "sends the same packets (edge-llm-wifi-star).");
@@ -590,6 +603,9 @@ main(int argc, char* argv[])
     cmd.AddValue("schedule",
                  "With --only: the socket schedule file (full: written, if given; bare: read)",
                  schedulePath);
+    cmd.AddValue("digest",
+                 "With --only: write the run's frame digest (per device: frames, hash) here",
+                 digestPath);
     cmd.Range("repeats", 1, 100);
     cmd.Range("phones", 1, 64);
     cmd.Range("load", 1e-6, 10, "requests per second per phone");
@@ -617,7 +633,7 @@ main(int argc, char* argv[])
                               "(--schedule=FILE, which it replays), with one --bytes-per-token");
         }
         config.bytesPerToken = sizes.front();
-        return RunOnly(config, only, schedulePath);
+        return RunOnly(config, only, schedulePath, digestPath);
     }
 
     std::string pattern =
