@@ -5,6 +5,7 @@
  *   ./edge-llm bench overhead [--bytes-per-token=4,256,1024] [--repeats=R] [--phones=N]
  *                             [--load=L] [--duration=S] [--drain=S] [--seed=S] [--run=R]
  *   ./edge-llm bench overhead --scaling [--quick]
+ *   ./edge-llm bench overhead --only=full|bare [--schedule=FILE] [--digest=FILE] ...
  *
  * For each message size: (1) edge-llm-wifi-star (the example's defaults, OverheadStar) runs
  * with a SocketRecorder, which records every TCP socket call of its applications; (2) it runs
@@ -16,7 +17,12 @@
  * Every run is a child process of its own, so that each starts from the same state (ns-3
  * numbers its random streams process-wide). Prints, per size, the medians of CPU seconds
  * (this thread's; the run helper's closing of its logs included for the full run) and wall
- * seconds of the runs, their ratios, and instructions where the machine gives a counter.
+ * seconds of the runs, their ratios (and the lowest and highest ratio of one repeat's pair:
+ * what the machine's load did), and instructions where the machine gives a counter.
+ *
+ * --only runs one program once in this process, for a profiler (perf, callgrind with
+ * --toggle-collect='ns3::Simulator::Run()'): full (recording its socket calls to --schedule
+ * if given) or bare (replaying --schedule); --digest writes its frame digest.
  *
  * --scaling runs the examples as child processes and fits the cost growth exponent b of
  * cost = a x^b (least squares on log-log) against the requests (duration varied at a fixed
@@ -190,6 +196,8 @@ struct SizeResult
     double bareWall{0};
     double fullInstructions{-1};
     double bareInstructions{-1};
+    double lowRatio{0};  //!< the lowest and highest CPU ratio of one full run to the bare run
+    double highRatio{0}; //!< of the same repeat: how much the machine moved the figures
 };
 
 SizeResult
@@ -282,6 +290,12 @@ MeasureSize(OverheadStarConfig config, uint32_t repeats, const std::string& dir)
             runBare();
             runFull();
         }
+    }
+    for (uint32_t i = 0; i < repeats; ++i)
+    {
+        const double ratio = fullCpu[i] / bareCpu[i];
+        result.lowRatio = i == 0 ? ratio : std::min(result.lowRatio, ratio);
+        result.highRatio = i == 0 ? ratio : std::max(result.highRatio, ratio);
     }
     result.fullCpu = Median(fullCpu);
     result.bareCpu = Median(bareCpu);
@@ -491,10 +505,16 @@ RunSweep(const Sweep& sweep, const std::string& dir)
         wall.push_back(p.runWall);
         cpu.push_back(p.processCpu);
     }
-    std::printf("exponent against %s: %.2f (run wall), %.2f (process CPU)\n",
+    // The fit over the sweep, and the slope of its last step (where growth is steepest).
+    const size_t n = x.size();
+    const std::vector<double> lastX(x.end() - 2, x.end());
+    std::printf("exponent against %s: %.2f (run wall), %.2f (process CPU); last step %.2f, "
+                "%.2f\n",
                 sweep.variable.c_str(),
                 Exponent(x, wall),
-                Exponent(x, cpu));
+                Exponent(x, cpu),
+                Exponent(lastX, {wall[n - 2], wall[n - 1]}),
+                Exponent(lastX, {cpu[n - 2], cpu[n - 1]}));
 }
 
 int
@@ -663,7 +683,7 @@ main(int argc, char* argv[])
                         config.seed,
                         config.run,
                         repeats);
-            std::printf("%-11s %8s %10s %7s %10s %10s %7s %10s %10s %7s %7s\n",
+            std::printf("%-11s %8s %10s %5s %10s %10s %7s %13s %9s %9s %7s %7s\n",
                         "bytes/token",
                         "requests",
                         "frames",
@@ -671,6 +691,7 @@ main(int argc, char* argv[])
                         "full_cpu_s",
                         "bare_cpu_s",
                         "ratio",
+                        "pairs",
                         "full_wall",
                         "bare_wall",
                         "ratio",
@@ -682,7 +703,7 @@ main(int argc, char* argv[])
                 const SizeResult r = MeasureSize(config, repeats, dir);
                 if (!r.mismatch.empty())
                 {
-                    std::printf("%-11u %8llu %10llu %7s\n",
+                    std::printf("%-11u %8llu %10llu %5s\n",
                                 size,
                                 static_cast<unsigned long long>(r.requests),
                                 static_cast<unsigned long long>(r.frames),
@@ -700,7 +721,10 @@ main(int argc, char* argv[])
                                   "%.3f",
                                   r.fullInstructions / r.bareInstructions);
                 }
-                std::printf("%-11u %8llu %10llu %7s %10.3f %10.3f %7.3f %10.3f %10.3f %7.3f %7s\n",
+                char pairs[32];
+                std::snprintf(pairs, sizeof(pairs), "%.3f-%.3f", r.lowRatio, r.highRatio);
+                std::printf("%-11u %8llu %10llu %5s %10.3f %10.3f %7.3f %13s %9.3f %9.3f %7.3f "
+                            "%7s\n",
                             size,
                             static_cast<unsigned long long>(r.requests),
                             static_cast<unsigned long long>(r.frames),
@@ -708,6 +732,7 @@ main(int argc, char* argv[])
                             r.fullCpu,
                             r.bareCpu,
                             r.fullCpu / r.bareCpu,
+                            pairs,
                             r.fullWall,
                             r.bareWall,
                             r.fullWall / r.bareWall,
