@@ -29,30 +29,37 @@ LlmConnection::Send(const LlmHeader& header)
     {
         return;
     }
-    m_pending->AddAtEnd(LlmMessageFramer::Frame(header));
+    m_pending.push_back(LlmMessageFramer::Frame(header));
     Flush();
 }
 
 void
 LlmConnection::Flush()
 {
-    while (m_open && m_pending->GetSize() > 0)
+    while (m_open && !m_pending.empty())
     {
         const uint32_t room = m_socket->GetTxAvailable();
         if (room == 0)
         {
             return; // HandleSendSpace resumes
         }
-        const uint32_t size = std::min(room, m_pending->GetSize());
-        const int sent = m_socket->Send(m_pending->CreateFragment(0, size));
+        const Ptr<Packet> message = m_pending.front(); // kept: a callback may pop it
+        const uint32_t left = message->GetSize() - m_pendingOffset;
+        const uint32_t size = std::min(room, left);
+        const int sent = m_socket->Send(message->CreateFragment(m_pendingOffset, size));
         if (sent <= 0)
         {
             return;
         }
-        m_pending->RemoveAtStart(sent);
         m_bytesSent += sent;
+        m_pendingOffset += sent;
+        if (m_pendingOffset == message->GetSize())
+        {
+            m_pending.pop_front();
+            m_pendingOffset = 0;
+        }
     }
-    if (m_open && m_closeWhenFlushed && m_pending->GetSize() == 0)
+    if (m_open && m_closeWhenFlushed && m_pending.empty())
     {
         Release(); // first: see End()
         m_socket->Close();

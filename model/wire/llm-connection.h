@@ -11,6 +11,7 @@
 #include "ns3/simple-ref-count.h"
 #include "ns3/socket.h"
 
+#include <deque>
 #include <string>
 
 namespace ns3
@@ -59,7 +60,11 @@ class LlmConnection : public SimpleRefCount<LlmConnection>
     MessageCallback m_onMessage;
     EndCallback m_onEnd;
     LlmMessageFramer m_framer;
-    Ptr<Packet> m_pending{Create<Packet>()};
+    /// Framed messages not yet handed to TCP, each kept whole: its payload stays a zero
+    /// area that costs no memory (appending messages to one packet would write the payload
+    /// out as bytes, which every copy down the stack then copies).
+    std::deque<Ptr<Packet>> m_pending;
+    uint32_t m_pendingOffset{0}; //!< bytes of the first pending message already sent
     bool m_open{true};
     bool m_closeWhenFlushed{false};
     EventId m_releaseAtDestroy; //!< set while closing with bytes queued
