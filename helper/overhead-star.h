@@ -31,8 +31,10 @@ struct OverheadStarConfig
 /// What one run cost, and what it did.
 struct OverheadRunResult
 {
-    double wallSeconds{0}; //!< of the run (Simulator::Run, and for the full run the
-    double cpuSeconds{0};  //!< run helper's closing of its logs)
+    // Both of the run: Simulator::Run, and for the full run the run helper's closing of
+    // its logs (a few milliseconds).
+    double wallSeconds{0};
+    double cpuSeconds{0}; //!< this thread's
     int64_t instructions{-1};
     uint64_t requests{0}; //!< full run: requests issued
     uint64_t completed{0};

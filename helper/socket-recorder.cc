@@ -8,7 +8,6 @@
 #include "ns3/tcp-socket-factory.h"
 
 #include <array>
-#include <limits>
 #include <stdexcept>
 #include <type_traits>
 

@@ -191,11 +191,17 @@ SocketSchedule::Read(std::istream& in)
                  "', or an address "
                  "without a port");
         }
+        const std::string port = address.substr(colon + 1);
+        if (port.empty() || port.size() > 5 ||
+            port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535)
+        {
+            fail("port '" + port + "' is not 0 to 65535");
+        }
         op.at = TimeStep(at);
         op.kind = static_cast<SocketOp::Kind>(k);
         op.callback = static_cast<SocketOp::Callback>(c);
         op.address = InetSocketAddress(Ipv4Address(address.substr(0, colon).c_str()),
-                                       std::stoi(address.substr(colon + 1)));
+                                       static_cast<uint16_t>(std::stoul(port)));
         schedule.m_ops.push_back(op);
     }
     if (!haveEnd)

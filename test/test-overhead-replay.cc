@@ -106,6 +106,13 @@ TEST(SocketSchedule, RefusesAMalformedLine)
     EXPECT_THROW(SocketSchedule::Read(text), std::runtime_error);
     std::istringstream unknown("end_ns 5\n1 2 0 write 0 0.0.0.0:0 10 10 event 0 0\n");
     EXPECT_THROW(SocketSchedule::Read(unknown), std::runtime_error);
+    std::istringstream port("end_ns 5\n1 2 0 send 0 0.0.0.0:70000 10 10 event 0 0\n");
+    EXPECT_THROW(SocketSchedule::Read(port), std::runtime_error);
+    std::istringstream good("end_ns 5\n1 2 0 connect 0 10.2.0.2:8000 0 0 event 0 0\n");
+    const SocketSchedule read = SocketSchedule::Read(good);
+    ASSERT_EQ(read.GetOps().size(), 1u);
+    EXPECT_EQ(read.GetOps()[0].address.GetPort(), 8000);
+    EXPECT_EQ(read.GetOps()[0].address.GetIpv4(), Ipv4Address("10.2.0.2"));
 }
 
 } // namespace

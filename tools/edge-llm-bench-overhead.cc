@@ -314,8 +314,14 @@ ParseSizes(const std::string& text)
     std::string item;
     while (std::getline(ss, item, ','))
     {
-        sizes.push_back(static_cast<uint32_t>(
-            ProgramOptions::ParseUnsigned("--bytes-per-token=" + text, item, 1000000)));
+        const uint64_t size =
+            ProgramOptions::ParseUnsigned("--bytes-per-token=" + text, item, 1000000);
+        if (size == 0)
+        {
+            throw OptionError("--bytes-per-token=" + text +
+                              ": each size must be 1 to 1000000 bytes per token");
+        }
+        sizes.push_back(static_cast<uint32_t>(size));
     }
     if (sizes.empty())
     {
