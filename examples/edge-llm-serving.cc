@@ -241,6 +241,13 @@ main(int argc, char* argv[])
                           topology + "'; accepted: " + AccessNetworkHelper::KindList());
     }
     topology = AccessNetworkHelper::Canonical(topology);
+    if (battery.IsOn() && (topology == "wired" || topology == "lte"))
+    {
+        // Clients here have no engine, and these kinds no radio energy model: nothing drains.
+        FailOnCommandLine("--battery: the client nodes of --topology=" + topology +
+                          " draw nothing from a battery (no engine, no radio energy model in "
+                          "ns-3.37); accepted with the Wi-Fi kinds");
+    }
     if (!(traceScale > 0) || !(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
         !(timeout > 0 && timeout <= 1e7))
     {

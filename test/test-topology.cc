@@ -125,6 +125,7 @@ TEST_F(ServingLteCellsTest, RequestsCompleteInEveryCell)
     EXPECT_EQ(summary["scenario"].value("cells", ""), "3");
     EXPECT_GT(Completed(out), 6u) << run.out;
     ExpectRejected("--topology=lte --cells=17", {"--cells=17", "1 to 16"});
+    ExpectRejected("--topology=lte --battery=100", {"--battery", "lte", "draw nothing"});
     ExpectRejected("--topology=lte --cells=2 --users=700 --users-per-node=1", {"700", "638"});
 }
 
