@@ -26,6 +26,7 @@ main(int argc, char* argv[])
 {
     uint32_t phones = 8;
     double distance = 10;
+    double joinWindow = 0;
     std::string standardName = "80211ax";
     std::string model = "llama-3-8b";
     std::string serverDevice = "edge-server-l4";
@@ -56,6 +57,9 @@ main(int argc, char* argv[])
                        "N phones send LLM prompts over one Wi-Fi access point to an edge server.");
     cmd.AddValue("phones", "Number of phones (1 to 2007)", phones);
     cmd.AddValue("distance", "Phone-to-AP distance in metres (> 0)", distance);
+    cmd.AddValue("join-window",
+                 "Phones join the AP one after another over this many seconds (0: all at once)",
+                 joinWindow);
     cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), standardName);
     cmd.AddValue("model", "Model preset served: " + ModelSpec::PresetList(), model);
     cmd.AddValue("server-device",
@@ -107,6 +111,7 @@ main(int argc, char* argv[])
     cmd.CommonRanges();
     cmd.Range("phones", 1, WifiStarHelper::MAX_STATIONS, "802.11 association IDs per access point");
     cmd.Range("distance", 1e-3, 10000, "metres");
+    cmd.Range("join-window", 0, 1e6, "seconds");
     cmd.Range("local-load", 0, 1000, "requests per second per phone");
     cmd.Range("load", 0, 1000, "requests per second per phone");
     cmd.Range("users", 1, 100000);
@@ -133,6 +138,7 @@ main(int argc, char* argv[])
     {
         starHelper.SetDistance(distance);
         starHelper.SetStandard(standardName);
+        starHelper.SetJoinWindow(joinWindow);
     }
     catch (const std::invalid_argument& e)
     {

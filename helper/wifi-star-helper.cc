@@ -2,6 +2,7 @@
 
 #include "preset-table.h"
 #include "program-options.h"
+#include "wifi-join-window.h"
 #include "wifi-propagation.h"
 
 #include "ns3/double.h"
@@ -135,6 +136,13 @@ WifiStarHelper::InstallBss(const std::string& standard,
     return {apDevice, stationDevices};
 }
 
+void
+WifiStarHelper::SetJoinWindow(double seconds)
+{
+    WifiJoinWindow::Check(seconds);
+    m_joinWindow = seconds;
+}
+
 WifiStar
 WifiStarHelper::Install(uint32_t stations, int64_t stream)
 {
@@ -149,13 +157,15 @@ WifiStarHelper::Install(uint32_t stations, int64_t stream)
     star.accessPoint.Create(1);
     star.server.Create(1);
 
+    const std::string ssid = "edge-llm";
     std::tie(star.apDevice, star.stationDevices) = InstallBss(m_standard,
                                                               m_propagation,
-                                                              "edge-llm",
+                                                              ssid,
                                                               star.accessPoint.Get(0),
                                                               star.stations,
                                                               m_phy,
                                                               stream);
+    star.joinTimes = WifiJoinWindow::Apply(star.stationDevices, Ssid(ssid), Seconds(m_joinWindow));
     star.wiredDevices = m_wired.Install(star.accessPoint.Get(0), star.server.Get(0));
 
     MobilityHelper mobility;

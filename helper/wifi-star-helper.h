@@ -9,11 +9,13 @@
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
+#include "ns3/nstime.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/yans-wifi-helper.h"
 
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace ns3
 {
@@ -28,6 +30,7 @@ struct WifiStar
     NetDeviceContainer apDevice;
     NetDeviceContainer wiredDevices; //!< AP side, then server side
     Ipv4Address serverAddress;
+    std::vector<Time> joinTimes; //!< when station i starts to look for the AP (SetJoinWindow)
 };
 
 /**
@@ -55,6 +58,9 @@ class WifiStarHelper
     /// around the AP, random-walk legs of Distance metres. The AP and the server stay.
     void SetMobility(const NodeMobilityHelper& mobility);
 
+    /// Stations join one after another over `seconds` (default 0: all at once): see
+    /// WifiJoinWindow. Throws std::invalid_argument out of 0..1e6.
+    void SetJoinWindow(double seconds);
     /**
      * The most stations one star holds: an access point gives association IDs 1 to 2007
      * (IEEE 802.11; ns-3 aborts when they run out). The /16 would hold 65,533.
@@ -88,6 +94,7 @@ class WifiStarHelper
     double m_distance{10};
     std::string m_propagation{"log-distance"};
     NodeMobilityHelper m_mobility;
+    double m_joinWindow{0};
     YansWifiPhyHelper m_phy;
     PointToPointHelper m_wired;
 };

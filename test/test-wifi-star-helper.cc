@@ -2,7 +2,8 @@
  * WifiStarHelper: the address plan gives every station a unique unicast address in
  * 10.1.0.0/16 (checked for 1,000 stations, built but not run), a small star carries traffic
  * from every station to the server, and more stations than the access point can associate
- * are refused up front in one line naming the count and the limit.
+ * are refused up front in one line naming the count and the limit. With a join window the
+ * stations associate one after another, each soon after its join time.
  */
 
 #include "edge-llm-test-fixture.h"
@@ -10,10 +11,14 @@
 
 #include "ns3/ipv4.h"
 #include "ns3/node-list.h"
+#include "ns3/simulator.h"
+#include "ns3/sta-wifi-mac.h"
 #include "ns3/udp-echo-helper.h"
 #include "ns3/uinteger.h"
+#include "ns3/wifi-net-device.h"
 #include "ns3/wifi-star-helper.h"
 
+#include <cmath>
 #include <gtest/gtest.h>
 #include <set>
 #include <stdexcept>
@@ -111,4 +116,59 @@ TEST_F(WifiStarHelperTest, MoreStationsThanTheRadioHoldsAreRefusedUpFront)
         EXPECT_EQ(what.find('\n'), std::string::npos) << what;
     }
     EXPECT_EQ(NodeList::GetNNodes(), nodesBefore) << "nodes built before the refusal";
+}
+
+TEST_F(WifiStarHelperTest, JoinWindowSpreadsTheAssociations)
+{
+    const uint32_t stations = 40;
+    const double window = 4;
+    WifiStarHelper helper;
+    helper.SetJoinWindow(window);
+    const WifiStar star = helper.Install(stations, 100);
+    ASSERT_EQ(star.joinTimes.size(), stations);
+
+    std::vector<Time> associatedAt(stations, Time(-1));
+    for (uint32_t i = 0; i < stations; ++i)
+    {
+        EXPECT_EQ(star.joinTimes[i], NanoSeconds(i * 100'000'000LL)) << "station " << i;
+        Ptr<StaWifiMac> mac = DynamicCast<StaWifiMac>(
+            DynamicCast<WifiNetDevice>(star.stationDevices.Get(i))->GetMac());
+        mac->TraceConnectWithoutContext("Assoc",
+                                        MakeBoundCallback(
+                                            +[](Time* at, Mac48Address) {
+                                                if (at->IsNegative())
+                                                {
+                                                    *at = Simulator::Now();
+                                                }
+                                            },
+                                            &associatedAt[i]));
+    }
+    Simulator::Stop(Seconds(window + 1));
+    Simulator::Run();
+    for (uint32_t i = 0; i < stations; ++i)
+    {
+        ASSERT_FALSE(associatedAt[i].IsNegative()) << "station " << i << " never associated";
+        // Not before its time; then the next scan (120 ms) hears the next beacon (102.4 ms).
+        EXPECT_GE(associatedAt[i], star.joinTimes[i]) << "station " << i;
+        EXPECT_LE(associatedAt[i], star.joinTimes[i] + MilliSeconds(300)) << "station " << i;
+    }
+}
+
+TEST_F(WifiStarHelperTest, JoinWindowOutOfRangeIsRefused)
+{
+    WifiStarHelper helper;
+    for (const double bad : {-1.0, 2e6, std::nan("")})
+    {
+        try
+        {
+            helper.SetJoinWindow(bad);
+            FAIL() << bad << " accepted";
+        }
+        catch (const std::invalid_argument& e)
+        {
+            EXPECT_NE(std::string(e.what()).find("0 (all stations at once) to 1e6 s"),
+                      std::string::npos)
+                << e.what();
+        }
+    }
 }
