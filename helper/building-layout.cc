@@ -96,6 +96,11 @@ BuildingLayout::Install(const NodeContainer& clients) const
                                     ": at most one per client (" + std::to_string(clients.GetN()) +
                                     " clients)");
     }
+    if (k == 0)
+    {
+        Equip(); // every node outdoors, moving or not
+        return {};
+    }
     std::vector<Ptr<ConstantPositionMobilityModel>> mobility;
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
@@ -141,7 +146,7 @@ BuildingLayout::Install(const NodeContainer& clients) const
             side = std::min(side, Chebyshev(centres[b], other));
         }
     }
-    if (k > 0 && side < MIN_SIDE_M)
+    if (side < MIN_SIDE_M)
     {
         throw std::invalid_argument("buildings " + std::to_string(k) + ": around these " +
                                     std::to_string(clients.GetN()) + " clients they would be " +
@@ -167,7 +172,7 @@ BuildingLayout::Install(const NodeContainer& clients) const
     }
     const double room = side / ROOMS_PER_SIDE;
     const uint32_t rooms = ROOMS_PER_SIDE * ROOMS_PER_SIDE;
-    for (uint32_t i = 0; k > 0 && i < clients.GetN(); ++i)
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
         const uint32_t j = i / k; // the client's place in its building
         const uint32_t floor = j % BUILDING_FLOORS;

@@ -16,6 +16,7 @@
 #include "ns3/wifi-phy.h"
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -191,6 +192,8 @@ TEST_F(BuildingLayoutTest, BadValuesAreRefused)
     expectThrow(install("wifi-star", "static", "", 10, 3), {"--buildings=3", "2"});
     // 1 m from the AP, a building would hold it: walls half-way, 1 m wide.
     expectThrow(install("wifi-star", "static", "", 1, 1), {"buildings 1", "1 m wide", "4 m"});
+    // No buildings: the same path loss with every node outdoors, moving or not.
+    EXPECT_NO_THROW(install("wifi-star", "random-walk", "hybrid-buildings", 10, 0)());
 }
 
 class BuildingsCliTest : public ns3::test::ExampleCliFixture
@@ -217,6 +220,26 @@ TEST_F(BuildingsCliTest, LteCellServesIndoorClients)
     const auto summary = nlohmann::json::parse(ReadFile(out + "/summary.json"));
     EXPECT_EQ(summary["scenario"].value("buildings", ""), "2");
     EXPECT_EQ(summary["scenario"].value("walls", ""), "concrete-without-windows");
+    EXPECT_EQ(summary["scenario"].value("propagation", ""), "hybrid-buildings");
+    EXPECT_GT(summary["states"]["completed"].get<uint64_t>(), 2u) << run.out;
+}
+
+// The scenario-file keys: MoA peers of a Wi-Fi star, each inside its own stone building.
+TEST_F(BuildingsCliTest, MoaScenarioFileKeys)
+{
+    const std::string scenario = m_dir + "/buildings.yaml";
+    std::ofstream(scenario) << "program: edge-llm-moa\ntopology: wifi-star\nnodes: 3\n"
+                               "layers: 1\npeers: 1\ncost: constant\nalpha: 1\nlambda: 0.2\n"
+                               "warmup: 5\nduration: 15\ndrain: 30\nbuildings: 3\n"
+                               "walls: stone-blocks\n";
+    const std::string out = m_dir + "/moa";
+    m_example = ns3::test::ExamplePath("edge-llm-moa");
+    const ExampleRun run = Run("'" + scenario + "' --out='" + out + "'");
+    ExpectOutputs(run, out);
+    ASSERT_FALSE(HasFatalFailure());
+    const auto summary = nlohmann::json::parse(ReadFile(out + "/summary.json"));
+    EXPECT_EQ(summary["scenario"].value("buildings", ""), "3");
+    EXPECT_EQ(summary["scenario"].value("walls", ""), "stone-blocks");
     EXPECT_EQ(summary["scenario"].value("propagation", ""), "hybrid-buildings");
     EXPECT_GT(summary["states"]["completed"].get<uint64_t>(), 2u) << run.out;
 }
