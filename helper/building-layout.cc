@@ -98,7 +98,8 @@ BuildingLayout::Install(const NodeContainer& clients) const
     }
     if (k == 0)
     {
-        Equip(); // every node outdoors, moving or not
+        // No building: nothing to move into, so moving clients are fine too.
+        Equip(); // every node outdoors
         return {};
     }
     std::vector<Ptr<ConstantPositionMobilityModel>> mobility;

@@ -173,6 +173,7 @@ TEST_F(BuildingLayoutTest, BadValuesAreRefused)
                       double distance,
                       uint32_t buildings) {
         return [=] {
+            Simulator::Destroy(); // a fresh address plan: an earlier Install may have built
             AccessNetworkHelper h;
             h.SetKind(kind);
             h.SetDistance(distance);
