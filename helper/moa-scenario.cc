@@ -226,12 +226,12 @@ MoaScenario::Validate() const
         AccessNetworkHelper access;
         Configure(access, c); // throws for a bad standard, distance, mobility, path loss, walls
     }
+    BuildingLayout().SetBuildings(c.buildings); // throws with the range
+    BuildingLayout().SetWalls(c.walls);         // throws listing the wall types
     if (c.buildings > 0)
     {
         // The checks AccessNetworkHelper::Install makes, before anything is built.
         const std::string given = "buildings " + std::to_string(c.buildings);
-        BuildingLayout().SetBuildings(c.buildings); // throws with the range
-        BuildingLayout().SetWalls(c.walls);         // throws listing the wall types
         if (c.network != "wireless" || kind == "wired")
         {
             Bad(given + " needs a radio: a wireless network on any topology but wired");
