@@ -57,8 +57,9 @@ class BuildingLayout
     /**
      * Builds the buildings around `clients` (static, with their mobility installed) and moves
      * every client inside its building; every other node with a mobility model counts as
-     * outside. Throws std::invalid_argument for more buildings than clients or buildings
-     * narrower than MIN_SIDE_M. Then calls Equip(). Returns the buildings, in order.
+     * outside. Throws std::invalid_argument for more buildings than clients, moving clients
+     * or buildings narrower than MIN_SIDE_M. Then calls Equip(). With no buildings it only
+     * calls Equip(): every node outdoors, moving or not. Returns the buildings, in order.
      */
     std::vector<Ptr<Building>> Install(const NodeContainer& clients) const;
     /// Aggregates a MobilityBuildingInfo (BuildingsHelper::Install) to every node that has a
