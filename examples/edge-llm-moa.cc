@@ -64,6 +64,12 @@ main(int argc, char* argv[])
                  "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
                      "; lte: " + LteCellHelper::PropagationList() + ")",
                  c.propagation);
+    cmd.AddValue("buildings",
+                 "Put the devices inside this many ns-3 buildings (wireless topologies but "
+                 "wired, static devices; device i in building i mod K; path loss "
+                 "hybrid-buildings)",
+                 c.buildings);
+    cmd.AddValue("walls", "External walls of --buildings: " + BuildingLayout::WallList(), c.walls);
     cmd.AddValue("models",
                  "Model presets, cycled over the nodes: " + ModelSpec::PresetList(),
                  models);
@@ -114,6 +120,7 @@ main(int argc, char* argv[])
     cmd.Range("rho", 0, 1000, "0: the default 0.7 unless --lambda");
     cmd.Range("spacing", 0, 10000, "metres");
     cmd.Range("distance", 0, 10000, "metres; 0: 10 m");
+    cmd.Range("buildings", 0, BuildingLayout::MAX_BUILDINGS);
     cmd.Range("speed", 0, 100, "metres per second");
     cmd.Range("pause", 0, 1e6, "seconds");
     cmd.Range("alpha", 1e-6, 1e6, "seconds");

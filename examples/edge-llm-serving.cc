@@ -68,6 +68,8 @@ main(int argc, char* argv[])
     double speed = 0;
     double pause = 0;
     std::string propagation; // the topology's default
+    uint32_t buildings = 0;  // clients outdoors
+    std::string walls = "concrete-with-windows";
     double duration = 300;
     double drain = 300;
     double timeout = 600;
@@ -146,6 +148,11 @@ main(int argc, char* argv[])
                  "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
                      "; lte: " + LteCellHelper::PropagationList() + ")",
                  propagation);
+    cmd.AddValue("buildings",
+                 "Put the client nodes inside this many ns-3 buildings (wireless topologies, "
+                 "static clients; client i in building i mod K; path loss hybrid-buildings)",
+                 buildings);
+    cmd.AddValue("walls", "External walls of --buildings: " + BuildingLayout::WallList(), walls);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
     cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
@@ -174,6 +181,7 @@ main(int argc, char* argv[])
     cmd.CommonRanges();
     cmd.Range("users", 1, 100000);
     cmd.Range("users-per-node", 1, 100000);
+    cmd.Range("buildings", 0, BuildingLayout::MAX_BUILDINGS);
     cmd.Range("rate", 0, 1e6, "requests per second in all");
     cmd.Range("think", 0, 1e6, "seconds");
     cmd.Range("trace-scale", 1e-6, 1e6);
@@ -326,6 +334,7 @@ main(int argc, char* argv[])
         {
             accessHelper.SetPropagation(propagation);
         }
+        accessHelper.SetBuildings(buildings, walls);
         accessHelper.SetAccessPoints(accessPoints);
         accessHelper.SetCells(cells);
         net = accessHelper.Install(nodes, 100);
@@ -451,7 +460,14 @@ main(int argc, char* argv[])
     runner->SetScenario("topology", topology);
     runner->SetScenario("mobility", mobility);
     runner->SetScenario("speed_mps", NumberText(speed));
-    runner->SetScenario("propagation", propagation);
+    // With buildings, the path loss that sees their walls.
+    runner->SetScenario("propagation",
+                        buildings > 0 && propagation.empty() ? "hybrid-buildings" : propagation);
+    if (buildings > 0)
+    {
+        runner->SetScenario("buildings", std::to_string(buildings));
+        runner->SetScenario("walls", walls);
+    }
     if (topology == "campus")
     {
         runner->SetScenario("access_points", std::to_string(accessPoints));

@@ -104,7 +104,7 @@ AccessNetworkHelper::SetMobility(const std::string& model,
 std::string
 AccessNetworkHelper::PropagationList()
 {
-    return "cost231, friis, log-distance, log-distance-nakagami";
+    return "cost231, friis, hybrid-buildings, log-distance, log-distance-nakagami";
 }
 
 void
@@ -123,6 +123,13 @@ AccessNetworkHelper::SetPropagation(const std::string& name)
         }
     }
     m_propagation = name;
+}
+
+void
+AccessNetworkHelper::SetBuildings(uint32_t count, const std::string& walls)
+{
+    m_buildings.SetBuildings(count); // throws with the range
+    m_buildings.SetWalls(walls);     // throws listing the wall types
 }
 
 void
@@ -175,23 +182,56 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
                                     std::to_string(MaxClients(m_kind, m_accessPoints, m_cells)) +
                                     " client nodes" + why + "; asked " + std::to_string(clients));
     }
-    if (!m_propagation.empty() && m_kind != "wired")
+    const uint32_t buildings = m_buildings.GetBuildings();
+    if (buildings > 0)
+    {
+        const std::string given = "--buildings=" + std::to_string(buildings);
+        if (m_kind == "wired")
+        {
+            throw std::invalid_argument(given + ": --topology=wired has no radio to wall in; "
+                                                "accepted on every other topology");
+        }
+        if (!m_mobility.IsStatic())
+        {
+            throw std::invalid_argument(given +
+                                        " takes static clients (ns-3 cannot move a "
+                                        "moving client into a building), not --mobility=" +
+                                        m_mobility.GetModel());
+        }
+        if (!m_propagation.empty() && m_propagation != "hybrid-buildings")
+        {
+            throw std::invalid_argument(
+                given +
+                " needs --propagation=hybrid-buildings (the path loss that sees walls, "
+                "the default with buildings), not --propagation=" +
+                m_propagation);
+        }
+        if (buildings > clients)
+        {
+            throw std::invalid_argument(given + ": at most one building per client node (" +
+                                        std::to_string(clients) + ")");
+        }
+    }
+    // Buildings' walls count only through ns-3's buildings-aware path loss.
+    const std::string propagation =
+        buildings > 0 && m_propagation.empty() ? "hybrid-buildings" : m_propagation;
+    if (!propagation.empty() && m_kind != "wired")
     {
         try
         {
             if (m_kind == "lte")
             {
-                m_cell.SetPropagation(m_propagation);
+                m_cell.SetPropagation(propagation);
             }
             else
             {
-                WifiPropagation::Check(m_propagation);
+                WifiPropagation::Check(propagation);
             }
         }
         catch (const std::invalid_argument&)
         {
             throw std::invalid_argument(
-                "--topology=" + m_kind + " does not offer --propagation=" + m_propagation +
+                "--topology=" + m_kind + " does not offer --propagation=" + propagation +
                 "; accepted: " +
                 (m_kind == "lte" ? LteCellHelper::PropagationList() : WifiPropagation::List()));
         }
@@ -209,7 +249,7 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
                                         "; accepted: " + WifiStarHelper::StandardList());
         }
     }
-    const std::string wifiPropagation = m_propagation.empty() ? "log-distance" : m_propagation;
+    const std::string wifiPropagation = propagation.empty() ? "log-distance" : propagation;
     AccessNetwork net;
     net.kind = m_kind;
     if (m_kind == "lte")
@@ -282,6 +322,11 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
         net.clients = net.lan.clients;
         net.server = net.lan.server.Get(0);
         net.serverAddress = net.lan.serverAddress;
+    }
+    if (propagation == "hybrid-buildings" && m_kind != "wired")
+    {
+        // Throws if the buildings would be too narrow around these clients.
+        net.buildings = m_buildings.Install(net.clients);
     }
     return net;
 }

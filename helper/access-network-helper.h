@@ -7,12 +7,14 @@
 #define EDGE_LLM_ACCESS_NETWORK_HELPER_H
 
 #include "adhoc-network-helper.h"
+#include "building-layout.h"
 #include "campus-network-helper.h"
 #include "lte-cell-helper.h"
 #include "wifi-star-helper.h"
 #include "wired-lan-helper.h"
 
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -29,6 +31,7 @@ struct AccessNetwork
     LteCell cell;         //!< when lte
     CampusNetwork campus; //!< when campus
     AdhocNetwork adhoc;   //!< when single-hop, olsr, aodv or mesh: clients, then the server
+    std::vector<Ptr<Building>> buildings; //!< SetBuildings' buildings, in order
 };
 
 /**
@@ -74,6 +77,15 @@ class AccessNetworkHelper
     /// throws if the kind does not offer it.
     void SetPropagation(const std::string& name);
     static std::string PropagationList(); //!< every name some kind offers
+    /**
+     * Puts the clients inside `count` ns-3 buildings with external walls `walls` (see
+     * BuildingLayout; 0, the default: none) on every kind but wired, static clients only.
+     * Their walls count through "hybrid-buildings" (ns-3's
+     * HybridBuildingsPropagationLossModel), the path loss when buildings are set. Throws
+     * std::invalid_argument for a bad count or wall type; Install throws for wired, moving
+     * clients, another --propagation or more buildings than clients.
+     */
+    void SetBuildings(uint32_t count, const std::string& walls = "concrete-with-windows");
     /// Access points of a campus (default 4); throws std::invalid_argument if out of range.
     void SetAccessPoints(uint32_t count);
     /// LTE cells on the EPC (default 1; LteCellHelper::SetCells, eNBs 500 m apart); throws
@@ -99,6 +111,7 @@ class AccessNetworkHelper
     double m_spacing{0};
     NodeMobilityHelper m_mobility;
     std::string m_propagation; //!< empty: the kind's default
+    BuildingLayout m_buildings;
     uint32_t m_accessPoints{4};
     uint32_t m_cells{1};
     WiredLanHelper m_lan;

@@ -91,7 +91,8 @@ LteCellHelper::MaxUes(uint32_t cells)
 void
 LteCellHelper::SetPropagation(const std::string& name)
 {
-    if (name != "cost231" && name != "friis" && name != "log-distance")
+    if (name != "cost231" && name != "friis" && name != "log-distance" &&
+        name != "hybrid-buildings")
     {
         throw std::invalid_argument("unknown LTE propagation '" + name +
                                     "'; accepted: " + PropagationList());
@@ -102,7 +103,7 @@ LteCellHelper::SetPropagation(const std::string& name)
 std::string
 LteCellHelper::PropagationList()
 {
-    return "cost231, friis, log-distance";
+    return "cost231, friis, hybrid-buildings, log-distance";
 }
 
 void
@@ -138,6 +139,13 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
         cell.lte->SetPathlossModelType(TypeId::LookupByName("ns3::Cost231PropagationLossModel"));
         cell.lte->SetPathlossModelAttribute("BSAntennaHeight", DoubleValue(30));
         cell.lte->SetPathlossModelAttribute("SSAntennaHeight", DoubleValue(1.5));
+    }
+    else if (m_propagation == "hybrid-buildings")
+    {
+        // LteHelper sets its Frequency to each link's carrier; every node needs a
+        // MobilityBuildingInfo (BuildingLayout::Equip).
+        cell.lte->SetPathlossModelType(
+            TypeId::LookupByName("ns3::HybridBuildingsPropagationLossModel"));
     }
     else if (m_propagation == "friis")
     {

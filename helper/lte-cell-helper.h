@@ -67,11 +67,13 @@ class LteCellHelper
     static uint32_t MaxUes(uint32_t cells);
     /**
      * Path loss (LteHelper's PathlossModel): "cost231" (default: COST-231 Hata, urban, eNB
-     * 30 m and UEs 1.5 m high), "friis" (free space at the carrier) or "log-distance"
-     * (exponent 3 from Friis' 37.5 dB at 1 m at 1.8 GHz). Throws for another name.
+     * 30 m and UEs 1.5 m high), "friis" (free space at the carrier), "log-distance"
+     * (exponent 3 from Friis' 37.5 dB at 1 m at 1.8 GHz) or "hybrid-buildings" (ns-3's
+     * HybridBuildingsPropagationLossModel: see WifiPropagation; every node needs a
+     * MobilityBuildingInfo, BuildingLayout::Equip). Throws for another name.
      */
     void SetPropagation(const std::string& name);
-    static std::string PropagationList(); //!< "cost231, friis, log-distance"
+    static std::string PropagationList(); //!< "cost231, friis, hybrid-buildings, ..."
     /// How the UEs move (default static): inside the square of side 3 x Distance around the
     /// eNB, random-walk legs of Distance metres.
     void SetMobility(const NodeMobilityHelper& mobility);

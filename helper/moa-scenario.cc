@@ -76,6 +76,7 @@ Configure(AccessNetworkHelper& access, const MoaScenarioConfig& c)
     {
         access.SetPropagation(c.propagation);
     }
+    access.SetBuildings(c.buildings, c.walls);
 }
 
 /// An ad hoc topology from the scenario's settings (unset ones: the helper's).
@@ -92,9 +93,12 @@ Configure(AdhocNetworkHelper& topology, const MoaScenarioConfig& c)
         topology.SetSpacing(c.spacing);
     }
     topology.SetMobility(c.mobility, c.speed, c.pause);
-    if (!c.propagation.empty())
+    // Buildings' walls count only through ns-3's buildings-aware path loss.
+    const std::string propagation =
+        c.propagation.empty() && c.buildings > 0 ? "hybrid-buildings" : c.propagation;
+    if (!propagation.empty())
     {
-        topology.SetPropagation(c.propagation);
+        topology.SetPropagation(propagation);
     }
 }
 
@@ -220,7 +224,36 @@ MoaScenario::Validate() const
     if (c.network == "wireless" && !adhoc)
     {
         AccessNetworkHelper access;
-        Configure(access, c); // throws for a bad standard, distance, mobility, path loss
+        Configure(access, c); // throws for a bad standard, distance, mobility, path loss, walls
+    }
+    BuildingLayout().SetBuildings(c.buildings); // throws with the range
+    BuildingLayout().SetWalls(c.walls);         // throws listing the wall types
+    if (c.buildings > 0)
+    {
+        // The checks AccessNetworkHelper::Install makes, before anything is built.
+        const std::string given = "buildings " + std::to_string(c.buildings);
+        if (c.network != "wireless" || kind == "wired")
+        {
+            Bad(given + " needs a radio: a wireless network on any topology but wired");
+        }
+        if (c.mobility != "static")
+        {
+            Bad(given +
+                " takes static nodes (ns-3 cannot move a moving node into a "
+                "building), not mobility " +
+                c.mobility);
+        }
+        if (!c.propagation.empty() && c.propagation != "hybrid-buildings")
+        {
+            Bad(given +
+                " needs propagation hybrid-buildings (the path loss that sees walls, "
+                "the default with buildings), not " +
+                c.propagation);
+        }
+        if (c.buildings > c.nodes)
+        {
+            Bad(given + ": at most one building per node (" + std::to_string(c.nodes) + ")");
+        }
     }
     if (c.network == "wireless" && adhoc)
     {
@@ -259,6 +292,13 @@ MoaScenario::Run()
         network = topology.Install(c.nodes, stream);
         stream += 10000;
         nodes = network.nodes;
+        if (c.buildings > 0 || c.propagation == "hybrid-buildings")
+        {
+            BuildingLayout layout; // as AccessNetworkHelper does for the other kinds
+            layout.SetBuildings(c.buildings);
+            layout.SetWalls(c.walls);
+            layout.Install(nodes);
+        }
     }
     else
     {
@@ -412,7 +452,10 @@ MoaScenario::Run()
         {"distance_m", c.distance != 0 ? NumberText(c.distance) : ""},
         {"mobility", c.mobility},
         {"speed_mps", NumberText(c.speed)},
-        {"propagation", c.propagation},
+        {"propagation",
+         c.buildings > 0 && c.propagation.empty() ? "hybrid-buildings" : c.propagation},
+        {"buildings", c.buildings > 0 ? std::to_string(c.buildings) : ""},
+        {"walls", c.buildings > 0 ? c.walls : ""},
         {"layers", std::to_string(c.layers)},
         {"peers", std::to_string(c.peers)},
         {"aggregator_tokens", std::to_string(c.aggregatorTokens)},

@@ -27,8 +27,10 @@ struct MoaScenarioConfig
     double speed{0};                //!< m/s, for moving models
     double pause{0};                //!< s at each waypoint (random-waypoint)
     std::string propagation;        //!< empty: the topology's default path loss
-    uint32_t layers{2};             //!< M
-    uint32_t peers{2};              //!< k
+    uint32_t buildings{0};          //!< clients in ns-3 buildings (BuildingLayout); 0: none
+    std::string walls{"concrete-with-windows"}; //!< BuildingLayout::WallList()
+    uint32_t layers{2};                         //!< M
+    uint32_t peers{2};                          //!< k
     uint32_t aggregatorTokens{120};
     std::string policy{"uniform"}; //!< uniform | queue-aware | proximity
     double lambda{std::nan("")};   //!< prompts per second per user; or give rho

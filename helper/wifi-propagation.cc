@@ -11,7 +11,8 @@ namespace ns3
 void
 WifiPropagation::Check(const std::string& name)
 {
-    if (name != "log-distance" && name != "friis" && name != "log-distance-nakagami")
+    if (name != "log-distance" && name != "friis" && name != "log-distance-nakagami" &&
+        name != "hybrid-buildings")
     {
         throw std::invalid_argument("unknown Wi-Fi propagation '" + name +
                                     "'; accepted: " + List());
@@ -21,7 +22,7 @@ WifiPropagation::Check(const std::string& name)
 std::string
 WifiPropagation::List()
 {
-    return "friis, log-distance, log-distance-nakagami";
+    return "friis, hybrid-buildings, log-distance, log-distance-nakagami";
 }
 
 void
@@ -30,11 +31,19 @@ WifiPropagation::Add(YansWifiChannelHelper& channel,
                      double referenceLossDb)
 {
     Check(name);
+    // Friis at 1 m is 20 log10(4 pi f / c): the frequency back from the reference loss.
+    const double hz = 299792458.0 / (4 * M_PI) * std::pow(10.0, referenceLossDb / 20);
     if (name == "friis")
     {
-        // Friis at 1 m is 20 log10(4 pi f / c): the frequency back from the reference loss.
-        const double hz = 299792458.0 / (4 * M_PI) * std::pow(10.0, referenceLossDb / 20);
         channel.AddPropagationLoss("ns3::FriisPropagationLossModel", "Frequency", DoubleValue(hz));
+        return;
+    }
+    if (name == "hybrid-buildings")
+    {
+        // Its default frequency is 2.16 GHz; its ITU-R models need the band's.
+        channel.AddPropagationLoss("ns3::HybridBuildingsPropagationLossModel",
+                                   "Frequency",
+                                   DoubleValue(hz));
         return;
     }
     // Indoor log-distance loss (exponent 3, e.g. an office).
