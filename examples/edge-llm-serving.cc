@@ -68,6 +68,7 @@ main(int argc, char* argv[])
     double speed = 0;
     double pause = 0;
     std::string propagation; // the topology's default
+    std::string fading = "none";
     double duration = 300;
     double drain = 300;
     double timeout = 600;
@@ -146,6 +147,7 @@ main(int argc, char* argv[])
                  "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
                      "; lte: " + LteCellHelper::PropagationList() + ")",
                  propagation);
+    cmd.AddValue("fading", "LTE fast fading (--topology=lte): " + LteFadingTrace::List(), fading);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
     cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
@@ -326,6 +328,7 @@ main(int argc, char* argv[])
         {
             accessHelper.SetPropagation(propagation);
         }
+        accessHelper.SetFading(fading);
         accessHelper.SetAccessPoints(accessPoints);
         accessHelper.SetCells(cells);
         net = accessHelper.Install(nodes, 100);
@@ -459,6 +462,10 @@ main(int argc, char* argv[])
     if (topology == "lte")
     {
         runner->SetScenario("cells", std::to_string(cells));
+        runner->SetScenario("fading", fading);
+        const Ptr<LteHandoverCounter> handovers = net.cell.handovers;
+        runner->SetCount("handovers", [handovers]() { return handovers->GetCompleted(); });
+        runner->SetCount("handover_failures", [handovers]() { return handovers->GetFailed(); });
     }
     runner->SetScenario("duration_s", NumberText(duration));
     runner->SetScenario("seed", std::to_string(seed));

@@ -74,6 +74,9 @@ class AccessNetworkHelper
     /// throws if the kind does not offer it.
     void SetPropagation(const std::string& name);
     static std::string PropagationList(); //!< every name some kind offers
+    /// Fast fading of lte (LteCellHelper::SetFading): "none" (default) or a trace name;
+    /// throws for a malformed name. Install throws if another kind is given one.
+    void SetFading(const std::string& name);
     /// Access points of a campus (default 4); throws std::invalid_argument if out of range.
     void SetAccessPoints(uint32_t count);
     /// LTE cells on the EPC (default 1; LteCellHelper::SetCells, eNBs 500 m apart); throws
@@ -99,6 +102,7 @@ class AccessNetworkHelper
     double m_spacing{0};
     NodeMobilityHelper m_mobility;
     std::string m_propagation; //!< empty: the kind's default
+    std::string m_fading{"none"};
     uint32_t m_accessPoints{4};
     uint32_t m_cells{1};
     WiredLanHelper m_lan;
