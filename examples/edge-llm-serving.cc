@@ -70,6 +70,7 @@ main(int argc, char* argv[])
     std::string propagation; // the topology's default
     uint32_t buildings = 0;  // clients outdoors
     std::string walls = "concrete-with-windows";
+    std::string fading = "none";
     double duration = 300;
     double drain = 300;
     double timeout = 600;
@@ -153,6 +154,7 @@ main(int argc, char* argv[])
                  "static clients; client i in building i mod K; path loss hybrid-buildings)",
                  buildings);
     cmd.AddValue("walls", "External walls of --buildings: " + BuildingLayout::WallList(), walls);
+    cmd.AddValue("fading", "LTE fast fading (--topology=lte): " + LteFadingTrace::List(), fading);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
     cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
@@ -335,6 +337,7 @@ main(int argc, char* argv[])
             accessHelper.SetPropagation(propagation);
         }
         accessHelper.SetBuildings(buildings, walls);
+        accessHelper.SetFading(fading);
         accessHelper.SetAccessPoints(accessPoints);
         accessHelper.SetCells(cells);
         net = accessHelper.Install(nodes, 100);
@@ -475,6 +478,10 @@ main(int argc, char* argv[])
     if (topology == "lte")
     {
         runner->SetScenario("cells", std::to_string(cells));
+        runner->SetScenario("fading", fading);
+        const Ptr<LteHandoverCounter> handovers = net.cell.handovers;
+        runner->SetCount("handovers", [handovers]() { return handovers->GetCompleted(); });
+        runner->SetCount("handover_failures", [handovers]() { return handovers->GetFailed(); });
     }
     runner->SetScenario("duration_s", NumberText(duration));
     runner->SetScenario("seed", std::to_string(seed));

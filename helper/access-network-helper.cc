@@ -133,6 +133,13 @@ AccessNetworkHelper::SetBuildings(uint32_t count, const std::string& walls)
 }
 
 void
+AccessNetworkHelper::SetFading(const std::string& name)
+{
+    m_cell.SetFading(name); // throws naming the accepted names
+    m_fading = name;
+}
+
+void
 AccessNetworkHelper::SetAccessPoints(uint32_t count)
 {
     m_campus.SetAccessPoints(count); // throws with the range
@@ -235,6 +242,12 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
                 "; accepted: " +
                 (m_kind == "lte" ? LteCellHelper::PropagationList() : WifiPropagation::List()));
         }
+    }
+    if (m_fading != "none" && m_kind != "lte")
+    {
+        throw std::invalid_argument(
+            "--topology=" + m_kind + " does not offer --fading=" + m_fading +
+            " (lte only; Wi-Fi fading: " + "--propagation=log-distance-nakagami)");
     }
     if (!m_standard.empty() && (m_kind == "wifi-star" || m_kind == "campus"))
     {

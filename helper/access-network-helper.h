@@ -86,6 +86,9 @@ class AccessNetworkHelper
      * clients, another --propagation or more buildings than clients.
      */
     void SetBuildings(uint32_t count, const std::string& walls = "concrete-with-windows");
+    /// Fast fading of lte (LteCellHelper::SetFading): "none" (default) or a trace name;
+    /// throws for a malformed name. Install throws if another kind is given one.
+    void SetFading(const std::string& name);
     /// Access points of a campus (default 4); throws std::invalid_argument if out of range.
     void SetAccessPoints(uint32_t count);
     /// LTE cells on the EPC (default 1; LteCellHelper::SetCells, eNBs 500 m apart); throws
@@ -112,6 +115,7 @@ class AccessNetworkHelper
     NodeMobilityHelper m_mobility;
     std::string m_propagation; //!< empty: the kind's default
     BuildingLayout m_buildings;
+    std::string m_fading{"none"};
     uint32_t m_accessPoints{4};
     uint32_t m_cells{1};
     WiredLanHelper m_lan;

@@ -138,6 +138,12 @@ LlmRunHelper::SetOfferedLoad(double rho, double rhoWithGrowth)
 }
 
 void
+LlmRunHelper::SetCount(const std::string& key, std::function<uint64_t()> read)
+{
+    m_counts[key] = std::move(read);
+}
+
+void
 LlmRunHelper::CheckDrained()
 {
     for (auto it = m_clients.Begin(); it != m_clients.End(); ++it)
@@ -207,6 +213,10 @@ LlmRunHelper::Run(Time issueUntil, Time drain)
     summary.rho = m_rho;
     summary.rhoWithGrowth = m_rhoWithGrowth;
     summary.wallSeconds = wall;
+    for (const auto& [key, read] : m_counts)
+    {
+        summary.counts[key] = read();
+    }
     for (const Battery& b : m_batteries)
     {
         BatterySummary s;

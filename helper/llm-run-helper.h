@@ -15,6 +15,7 @@
 #include "ns3/nstime.h"
 
 #include <cmath>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +68,9 @@ class LlmRunHelper
     /// The offered load rho the cost model predicts, written to summary.json; for MoA also
     /// the load with prompt growth.
     void SetOfferedLoad(double rho, double rhoWithGrowth = std::nan(""));
+    /// A count read when the run ends, written to summary.json as a top-level `key` (e.g.
+    /// "handovers" of an LTE network).
+    void SetCount(const std::string& key, std::function<uint64_t()> read);
 
     /// Runs until drained; returns the summary (already written to summary.json).
     RunSummary Run(Time issueUntil, Time drain);
@@ -88,6 +92,7 @@ class LlmRunHelper
     std::vector<std::pair<uint32_t, Ptr<LlmEngine>>> m_engines;
     std::vector<Battery> m_batteries;
     std::map<std::string, std::string> m_scenario;
+    std::map<std::string, std::function<uint64_t()>> m_counts;
     double m_rho{std::nan("")};
     double m_rhoWithGrowth{std::nan("")};
     RunOutputs m_outputs;

@@ -1,5 +1,6 @@
 #include "lte-cell-helper.h"
 
+#include "lte-fading-trace.h"
 #include "number-text.h"
 #include "program-options.h"
 
@@ -15,6 +16,7 @@
 #include "ns3/lte-ue-net-device.h"
 #include "ns3/lte-ue-phy.h"
 #include "ns3/mobility-helper.h"
+#include "ns3/nstime.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
@@ -31,6 +33,9 @@ constexpr uint32_t DL_EARFCN = 1575;
 constexpr uint32_t UL_EARFCN = 19575;
 constexpr uint32_t RESOURCE_BLOCKS = 100; // 20 MHz
 constexpr uint32_t RLC_BUFFER_BYTES = 4 * 1024 * 1024;
+/// ns-3's A3RsrpHandoverAlgorithm defaults, set here so that a changed default shows.
+constexpr double HYSTERESIS_DB = 3;
+constexpr int64_t TIME_TO_TRIGGER_MS = 256;
 
 /// The smallest SRS periodicity the eNB accepts that gives every UE a slot.
 uint32_t
@@ -107,6 +112,24 @@ LteCellHelper::PropagationList()
 }
 
 void
+LteCellHelper::SetFading(const std::string& name)
+{
+    if (name != "none")
+    {
+        try
+        {
+            LteFadingTrace::Parse(name);
+        }
+        catch (const std::invalid_argument&)
+        {
+            throw std::invalid_argument("unknown LTE fading '" + name +
+                                        "'; accepted: " + LteFadingTrace::List());
+        }
+    }
+    m_fading = name;
+}
+
+void
 LteCellHelper::SetMobility(const NodeMobilityHelper& mobility)
 {
     m_mobility = mobility;
@@ -128,6 +151,8 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
                                           UintegerValue(RLC_BUFFER_BYTES));
     ProgramOptions::SetDefaultUnlessGiven("ns3::LteRlcUm::MaxTxBufferSize",
                                           UintegerValue(RLC_BUFFER_BYTES));
+
+    const std::string fadingFile = m_fading == "none" ? "" : LteFadingTrace::Find(m_fading);
 
     LteCell cell;
     cell.lte = CreateObject<LteHelper>();
@@ -158,6 +183,31 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
             TypeId::LookupByName("ns3::LogDistancePropagationLossModel"));
         cell.lte->SetPathlossModelAttribute("Exponent", DoubleValue(3));
         cell.lte->SetPathlossModelAttribute("ReferenceLoss", DoubleValue(37.5));
+    }
+    if (!fadingFile.empty())
+    {
+        // One realisation per eNB-UE pair and direction: a random window of the trace,
+        // moved every WindowSize.
+        cell.lte->SetFadingModel("ns3::TraceFadingLossModel");
+        cell.lte->SetFadingModelAttribute("TraceFilename", StringValue(fadingFile));
+        cell.lte->SetFadingModelAttribute(
+            "TraceLength",
+            TimeValue(Seconds(LteFadingTrace::SAMPLES * LteFadingTrace::SAMPLE_SECONDS)));
+        cell.lte->SetFadingModelAttribute("SamplesNum", UintegerValue(LteFadingTrace::SAMPLES));
+        cell.lte->SetFadingModelAttribute("WindowSize", TimeValue(Seconds(0.5)));
+        cell.lte->SetFadingModelAttribute("RbNum", UintegerValue(RESOURCE_BLOCKS));
+        // The streams its start offsets may take (ns-3 reserves 200,000 by default).
+        cell.lte->SetFadingModelAttribute("RngStreamSetSize", UintegerValue(2 * ues * m_cells));
+    }
+    if (m_cells > 1)
+    {
+        // Event A3 (a neighbour's RSRP Hysteresis better than the serving cell's for
+        // TimeToTrigger): on one carrier with path loss alone, RSRP ranks cells by distance,
+        // independent of load (RSRQ, A2-A4's measure, falls as neighbours get busy).
+        cell.lte->SetHandoverAlgorithmType("ns3::A3RsrpHandoverAlgorithm");
+        cell.lte->SetHandoverAlgorithmAttribute("Hysteresis", DoubleValue(HYSTERESIS_DB));
+        cell.lte->SetHandoverAlgorithmAttribute("TimeToTrigger",
+                                                TimeValue(MilliSeconds(TIME_TO_TRIGGER_MS)));
     }
     // A macro sector antenna's gain (15 dBi), pointed everywhere: ns-3's default isotropic
     // 0 dBi antenna leaves UEs 200 m away a couple of megabits per second uplink.
@@ -214,6 +264,9 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
                                  stream);
 
     cell.enbDevice = cell.lte->InstallEnbDevice(cell.enb);
+    // Moving UEs may gather in one cell: each eNB keeps a sounding slot for every UE (up to
+    // its 319); a target eNB without one refuses the handover, and the UE stays.
+    const bool roaming = m_cells > 1 && !m_mobility.IsStatic();
     for (uint32_t c = 0; c < m_cells; ++c)
     {
         // A macro eNB (43 dBm; ns-3's default is 30) and 3GPP power class 3 UEs (23 dBm at
@@ -222,7 +275,8 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
         enb->GetPhy()->SetTxPower(43);
         Ptr<LteEnbRrc> rrc = enb->GetRrc();
         const uint32_t inCell = ues / m_cells + (c < ues % m_cells ? 1 : 0);
-        rrc->SetAttribute("SrsPeriodicity", UintegerValue(SrsPeriodicityFor(inCell)));
+        rrc->SetAttribute("SrsPeriodicity",
+                          UintegerValue(SrsPeriodicityFor(roaming ? ues : inCell)));
         // TCP runs over every bearer: acknowledged mode, as operators configure data bearers.
         rrc->SetAttribute("EpsBearerToRlcMapping", EnumValue(LteEnbRrc::RLC_AM_ALWAYS));
     }
@@ -238,10 +292,18 @@ LteCellHelper::Install(uint32_t ues, int64_t stream)
         routing.GetStaticRouting(cell.ues.Get(i)->GetObject<Ipv4>())
             ->SetDefaultRoute(cell.epc->GetUeDefaultGatewayAddress(), 1);
     }
+    // UE i attaches to the eNB of its cell (deterministic, the same as without handover);
+    // one that starts nearer another eNB (distance > spacing / 2) is handed over to it.
     for (uint32_t i = 0; i < ues; ++i)
     {
         cell.lte->Attach(cell.ueDevices.Get(i), cell.enbDevice.Get(i % m_cells));
     }
+    if (m_cells > 1)
+    {
+        cell.lte->AddX2Interface(cell.enb);
+    }
+    cell.handovers = Create<LteHandoverCounter>();
+    cell.handovers->Watch(cell.enbDevice);
     NetDeviceContainer all(cell.enbDevice, cell.ueDevices);
     stream += cell.lte->AssignStreams(all, stream);
     return cell;

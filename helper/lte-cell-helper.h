@@ -4,6 +4,7 @@
 #ifndef EDGE_LLM_LTE_CELL_HELPER_H
 #define EDGE_LLM_LTE_CELL_HELPER_H
 
+#include "lte-handover-counter.h"
 #include "node-mobility-helper.h"
 
 #include "ns3/ipv4-address.h"
@@ -31,6 +32,7 @@ struct LteCell
     Ipv4Address serverAddress;
     Ptr<LteHelper> lte; //!< kept for its traces (EnableTraces)
     Ptr<PointToPointEpcHelper> epc;
+    Ptr<LteHandoverCounter> handovers; //!< the eNBs' handovers (none with one cell)
 };
 
 /**
@@ -57,9 +59,11 @@ class LteCellHelper
     void SetDistance(double metres);
     /**
      * Cells (default 1, at most MAX_CELLS): eNBs on a line `spacing` apart on one carrier
-     * (reuse 1: neighbours interfere), all on the same EPC. UE i belongs to cell i mod K, on
-     * a circle of radius distance around its eNB, and stays attached to it (static UEs, no
-     * handover). Throws std::invalid_argument out of range.
+     * (reuse 1: neighbours interfere), all on the same EPC. UE i starts in cell i mod K, on a
+     * circle of radius distance around its eNB, attached to it. With several cells the eNBs
+     * are joined by X2 (every pair) and hand UEs over with ns-3's A3RsrpHandoverAlgorithm
+     * (Hysteresis 3 dB, TimeToTrigger 256 ms): a UE that moves into a neighbour's cell
+     * follows it. Throws std::invalid_argument out of range.
      */
     void SetCells(uint32_t cells, double spacing = 500);
     static constexpr uint32_t MAX_CELLS = 16;
@@ -74,6 +78,14 @@ class LteCellHelper
      */
     void SetPropagation(const std::string& name);
     static std::string PropagationList(); //!< "cost231, friis, hybrid-buildings, ..."
+    /**
+     * Fast fading (LteHelper's FadingModel): "none" (default) or an LteFadingTrace name,
+     * "epa-3kmh", "eva-60kmh", "etu-3kmh" (3GPP TS 36.104 channels at a UE speed), played by
+     * ns3::TraceFadingLossModel on every eNB-UE link, both ways. Throws
+     * std::invalid_argument for a malformed name; Install throws it too if the
+     * trace file is not found (LteFadingTrace::Find).
+     */
+    void SetFading(const std::string& name);
     /// How the UEs move (default static): inside the square of side 3 x Distance around the
     /// eNB, random-walk legs of Distance metres.
     void SetMobility(const NodeMobilityHelper& mobility);
@@ -95,6 +107,7 @@ class LteCellHelper
     uint32_t m_cells{1};
     double m_spacing{500};
     std::string m_propagation{"cost231"};
+    std::string m_fading{"none"};
     NodeMobilityHelper m_mobility;
     PointToPointHelper m_sgi;
 };

@@ -12,6 +12,7 @@
 #include "ns3/lte-enb-net-device.h"
 #include "ns3/lte-ue-net-device.h"
 #include "ns3/lte-ue-rrc.h"
+#include "ns3/mobility-model.h"
 #include "ns3/packet-sink-helper.h"
 #include "ns3/packet-sink.h"
 #include "ns3/uinteger.h"
@@ -103,4 +104,48 @@ TEST_F(LteCellHelperTest, SeveralCellsShareTheCoreAndEachUeItsCell)
                   DynamicCast<LteEnbNetDevice>(cell.enbDevice.Get(i % 3))->GetCellId())
             << "UE " << i;
     }
+    // Static UEs 150 m from their own eNB, 350 m from the nearest other: none hands over.
+    EXPECT_EQ(cell.handovers->GetStarted(), 0u);
+}
+
+TEST_F(LteCellHelperTest, AUeMovingIntoTheNextCellIsHandedOver)
+{
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    LteCellHelper helper;
+    helper.SetCells(2, 500);
+    LteCell cell = helper.Install(2, 1); // UE 0 at (100, 0) in cell 0, UE 1 at (600, 0)
+    // UE 0 travels towards eNB 1 at 50 m/s (180 km/h, a train), its position updated every
+    // 10 ms, from t = 1 s to 7 s: from x = 100 m to 400 m, past the middle (250 m).
+    Ptr<MobilityModel> moving = cell.ues.Get(0)->GetObject<MobilityModel>();
+    for (int step = 0; step <= 600; ++step)
+    {
+        Simulator::Schedule(Seconds(1) + MilliSeconds(10 * step),
+                            &MobilityModel::SetPosition,
+                            moving,
+                            Vector(100 + 0.5 * step, 0, 1.5));
+    }
+    // Its uplink to the server, before and after the handover.
+    PacketSinkHelper sink("ns3::TcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), 9));
+    ApplicationContainer sinks = sink.Install(cell.server.Get(0));
+    BulkSendHelper bulk("ns3::TcpSocketFactory", InetSocketAddress(cell.serverAddress, 9));
+    bulk.SetAttribute("MaxBytes", UintegerValue(0));
+    ApplicationContainer sources = bulk.Install(cell.ues.Get(0));
+    sinks.Start(Seconds(0.5));
+    sources.Start(Seconds(1));
+    Ptr<PacketSink> server = DynamicCast<PacketSink>(sinks.Get(0));
+    uint64_t bytesAt7 = 0;
+    Simulator::Schedule(Seconds(7), [&]() { bytesAt7 = server->GetTotalRx(); });
+    Simulator::Stop(Seconds(8));
+    Simulator::Run();
+
+    const auto ue = [&](uint32_t i) { return DynamicCast<LteUeNetDevice>(cell.ueDevices.Get(i)); };
+    EXPECT_EQ(cell.handovers->GetCompleted(ue(0)->GetImsi()), 1u);
+    EXPECT_EQ(cell.handovers->GetCompleted(ue(1)->GetImsi()), 0u) << "the static UE stays";
+    EXPECT_EQ(cell.handovers->GetFailed(), 0u);
+    EXPECT_EQ(ue(0)->GetRrc()->GetCellId(),
+              DynamicCast<LteEnbNetDevice>(cell.enbDevice.Get(1))->GetCellId());
+    // TCP carries on through the new cell: its last second moves megabits.
+    const double lastSecondBps = (server->GetTotalRx() - bytesAt7) * 8.0;
+    ::testing::Test::RecordProperty("last_second_bits", std::to_string(lastSecondBps));
+    EXPECT_GT(lastSecondBps, 1e6);
 }

@@ -211,6 +211,10 @@ RunSummary::WriteJson(const std::string& path) const
           {"growth", totalQueueTrend.growth},
           {"confidence", totalQueueTrend.confidence}}},
     };
+    for (const auto& [key, count] : counts)
+    {
+        j[key] = count;
+    }
     if (!layerLatency.empty())
     {
         nlohmann::json layers = nlohmann::json::array();

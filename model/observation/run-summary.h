@@ -127,6 +127,9 @@ struct RunSummary
     std::vector<EngineSummary> engines;
     std::vector<BatterySummary> batteries;       //!< empty when no node runs on a battery
     std::map<std::string, std::string> scenario; //!< the run's parameters, echoed
+    /// Counts a program adds (LlmRunHelper::SetCount), each a top-level field of
+    /// summary.json: "handovers" and "handover_failures" of an LTE network.
+    std::map<std::string, uint64_t> counts;
     double rho{std::nan("")}; //!< offered load predicted from the cost model (NaN: not given)
     /// MoA: the offered load with the grown prompts of later layers (NaN: not given).
     double rhoWithGrowth{std::nan("")};
