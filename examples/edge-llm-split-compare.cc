@@ -205,6 +205,13 @@ main(int argc, char* argv[])
     try
     {
         c.access = AccessNetworkOptions::CheckTopology(cmd, c.access, c.battery, "client devices");
+        // Every planner's scenario is checked before the first run writes anything.
+        for (const std::string& planner : plannerNames)
+        {
+            SplitScenarioConfig check = c;
+            check.planner = planner;
+            SplitScenario{check};
+        }
     }
     catch (const std::invalid_argument& e)
     {
