@@ -66,6 +66,7 @@ main(int argc, char* argv[])
                  c.classifierCost);
     cmd.AddValue("topology", "Users' network: " + AccessNetworkHelper::KindList(), c.access);
     cmd.AddValue("access", "Old name of --topology", c.access);
+    c.network.AddOptions(cmd, "client nodes");
     cmd.AddValue("duration", "Seconds users issue prompts at each point (> 0)", c.duration);
     cmd.AddValue("drain", "Extra seconds for open prompts (>= 0)", c.drain);
     cmd.AddValue("seed", "Random seed (>= 1)", c.seed);
@@ -73,6 +74,15 @@ main(int argc, char* argv[])
     cmd.CommonRanges(); // seed, run, duration, drain, timeout where it has them
     cmd.Parse(argc, argv);
 
+    try
+    {
+        c.access =
+            AccessNetworkOptions::CheckTopology(cmd, c.access, BatteryOptions(), "client nodes");
+    }
+    catch (const std::invalid_argument& e)
+    {
+        FailOnCommandLine(e.what());
+    }
     std::vector<uint32_t> users;
     for (const std::string& item : CommaList(usersList))
     {

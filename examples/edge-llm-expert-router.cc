@@ -107,6 +107,8 @@ main(int argc, char* argv[])
     cmd.AddValue("distance",
                  "Node-to-AP or -eNB distance in metres (--topology=wifi-star, campus or lte)",
                  distance);
+    AccessNetworkOptions network;
+    network.AddOptions(cmd, "client nodes");
     cmd.AddValue("backbone-rate", "Gateway-to-expert link rate (ns-3 DataRate)", backboneRate);
     cmd.AddValue("backbone-delay", "Gateway-to-expert link delay in seconds (>= 0)", backboneDelay);
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
@@ -145,6 +147,14 @@ main(int argc, char* argv[])
     {
         FailOnCommandLine("--tp-model and --tp-device are for --baseline=tp only");
     }
+    try
+    {
+        access = AccessNetworkOptions::CheckTopology(cmd, access, BatteryOptions(), "client nodes");
+    }
+    catch (const std::invalid_argument& e)
+    {
+        FailOnCommandLine(e.what());
+    }
     RouterScenarioConfig c;
     c.outputs = outputs;
     c.users = users;
@@ -167,6 +177,7 @@ main(int argc, char* argv[])
     c.access = access;
     c.standard = standard;
     c.distance = distance;
+    c.network = network;
     c.backboneRate = backboneRate;
     c.backboneDelay = backboneDelay;
     c.duration = duration;

@@ -242,21 +242,11 @@ main(int argc, char* argv[])
     }
     try
     {
-        AccessNetworkHelper().SetKind(topology); // the one list of kinds
+        topology = AccessNetworkOptions::CheckTopology(cmd, topology, battery, "client nodes");
     }
-    catch (const std::invalid_argument&)
+    catch (const std::invalid_argument& e)
     {
-        const bool old = cmd.WasGiven("access") && !cmd.WasGiven("topology");
-        FailOnCommandLine("unknown --" + std::string(old ? "access" : "topology") + " '" +
-                          topology + "'; accepted: " + AccessNetworkHelper::KindList());
-    }
-    topology = AccessNetworkHelper::Canonical(topology);
-    if (battery.IsOn() && (topology == "wired" || topology == "lte"))
-    {
-        // Clients here have no engine, and these kinds no radio energy model: nothing drains.
-        FailOnCommandLine("--battery: the client nodes of --topology=" + topology +
-                          " draw nothing from a battery (no engine, no radio energy model in "
-                          "ns-3.37); accepted with the Wi-Fi kinds");
+        FailOnCommandLine(e.what());
     }
     if (!(traceScale > 0) || !(duration > 0 && duration <= 1e7) || !(drain >= 0 && drain <= 1e7) ||
         !(timeout > 0 && timeout <= 1e7))

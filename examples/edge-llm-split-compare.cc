@@ -175,6 +175,11 @@ main(int argc, char* argv[])
     cmd.AddValue("distances", "Device-to-AP metres, comma list (distance sweep)", distances);
     cmd.AddValue("load", "Requests per second per device during the distance sweep", load);
     cmd.AddValue("clients", "Client devices", c.clients);
+    cmd.AddValue("topology",
+                 "Devices' network: " + AccessNetworkHelper::KindList() +
+                     " (ad hoc: the server is one more node)",
+                 c.access);
+    c.network.AddOptions(cmd, "client devices");
     cmd.AddValue("client-device", "Device presets, comma list, cycled over the clients", devices);
     cmd.AddValue("model", "Model preset: " + ModelSpec::PresetList(), c.model);
     cmd.AddValue("server-device", "Edge server device preset", c.serverDevice);
@@ -196,6 +201,21 @@ main(int argc, char* argv[])
     if (plannerNames.empty())
     {
         FailOnCommandLine("--planners needs at least one planner");
+    }
+    try
+    {
+        c.access = AccessNetworkOptions::CheckTopology(cmd, c.access, c.battery, "client devices");
+        // Every planner's scenario is checked before the first run writes anything.
+        for (const std::string& planner : plannerNames)
+        {
+            SplitScenarioConfig check = c;
+            check.planner = planner;
+            SplitScenario{check};
+        }
+    }
+    catch (const std::invalid_argument& e)
+    {
+        FailOnCommandLine(e.what());
     }
 
     std::vector<Point> points;

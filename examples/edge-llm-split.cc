@@ -62,6 +62,7 @@ main(int argc, char* argv[])
     cmd.AddValue("distance",
                  "Device-to-AP or -eNB distance in metres (wifi, campus, lte)",
                  c.distance);
+    c.network.AddOptions(cmd, "client devices");
     cmd.AddValue("duration", "Seconds during which devices issue requests (> 0)", c.duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", c.drain);
     cmd.AddValue("timeout", "Seconds after which a device gives up on a request (> 0)", c.timeout);
@@ -95,6 +96,8 @@ main(int argc, char* argv[])
     SplitScenarioResult result;
     try
     {
+        c.access =
+            AccessNetworkOptions::CheckTopology(cmd, c.access, c.battery, "client devices", true);
         SplitScenario scenario(c);
         std::cout << "edge-llm-split: " << c.clients << " " << devices << " over " << c.access
                   << ", " << c.model << " split with " << c.serverDevice << ", planner "

@@ -3,6 +3,10 @@
  * whose LLM inference time comes from a libtorch profile scaled to the server's hardware.
  *
  *   phones (STA) ))) AP ==== 1 Gb/s link ==== edge server (LlmServer + LlmEngine)
+ *   phones ))) LTE eNB ==== EPC ==== edge server (behind the PGW)         (--topology=lte)
+ *   phones ))) AP 1..4 ==== CSMA backbone ==== edge server              (--topology=campus)
+ *   phones ==== 1 Gb/s CSMA LAN ==== edge server                         (--topology=wired)
+ *   phones ))) ... ))) edge server     (--topology=single-hop, olsr, aodv or mesh: ad hoc)
  *
  * Outputs in --out: one pcap per device, requests.csv, queue.csv, summary.json.
  * Run: ./edge-llm run edge-llm-wifi-star --phones=8 --load=0.01 --model=llama-3-8b
@@ -25,9 +29,9 @@ int
 main(int argc, char* argv[])
 {
     uint32_t phones = 8;
+    std::string topology = "wifi-star";
     double distance = 10;
-    double joinWindow = 0;
-    std::string standardName = "80211ax";
+    std::string standardName = "80211ax"; // the stars'; the ad hoc kinds' own unless given
     std::string model = "llama-3-8b";
     std::string serverDevice = "edge-server-l4";
     std::string phoneDevice = "phone-snapdragon-8-gen-3";
@@ -55,12 +59,24 @@ main(int argc, char* argv[])
 
     ProgramOptions cmd("edge-llm-wifi-star",
                        "N phones send LLM prompts over one Wi-Fi access point to an edge server.");
-    cmd.AddValue("phones", "Number of phones (1 to 2007)", phones);
-    cmd.AddValue("distance", "Phone-to-AP distance in metres (> 0)", distance);
-    cmd.AddValue("join-window",
-                 "Phones join the AP one after another over this many seconds (0: all at once)",
-                 joinWindow);
-    cmd.AddValue("standard", "Wi-Fi standard: " + WifiStarHelper::StandardList(), standardName);
+    cmd.AddValue("phones",
+                 "Number of phones (1 to the topology's limit: 2007 on wifi-star)",
+                 phones);
+    cmd.AddValue("topology",
+                 "Phones' network: wifi-star (one AP), wired (CSMA LAN), campus (4 APs on a "
+                 "backbone), lte (one cell, the server behind the PGW), or ad hoc with the server "
+                 "as one more node: single-hop, olsr, aodv, mesh",
+                 topology);
+    cmd.AddValue("distance",
+                 "Phone-to-AP or -eNB distance in metres (--topology=wifi-star, campus or lte)",
+                 distance);
+    cmd.AddValue("standard",
+                 "Wi-Fi standard of wifi-star and campus; the ad hoc kinds take it when given, "
+                 "else their own (wired and lte have none): " +
+                     AccessNetworkHelper::StandardList(),
+                 standardName);
+    AccessNetworkOptions network;
+    network.AddOptions(cmd, "phones");
     cmd.AddValue("model", "Model preset served: " + ModelSpec::PresetList(), model);
     cmd.AddValue("server-device",
                  "Edge server device preset: " + DeviceProfile::PresetList(),
@@ -109,9 +125,11 @@ main(int argc, char* argv[])
     battery.AddOptions(cmd, "phones");
     // Ranges, checked as the options are read, before anything is built.
     cmd.CommonRanges();
-    cmd.Range("phones", 1, WifiStarHelper::MAX_STATIONS, "802.11 association IDs per access point");
+    cmd.Range("phones",
+              1,
+              AccessNetworkHelper::MaxClients("wired"),
+              "the most a topology holds; --topology sets the limit");
     cmd.Range("distance", 1e-3, 10000, "metres");
-    cmd.Range("join-window", 0, 1e6, "seconds");
     cmd.Range("local-load", 0, 1000, "requests per second per phone");
     cmd.Range("load", 0, 1000, "requests per second per phone");
     cmd.Range("users", 1, 100000);
@@ -127,22 +145,38 @@ main(int argc, char* argv[])
         FailOnCommandLine("--trace=" + trace + " is read in --mode=trace only (the mode is " +
                           mode + ")");
     }
-    if (phones < 1 || phones > WifiStarHelper::MAX_STATIONS)
-    {
-        FailOnCommandLine("--phones=" + std::to_string(phones) + " must be 1 to " +
-                          std::to_string(WifiStarHelper::MAX_STATIONS) +
-                          " (802.11 association IDs per access point)");
-    }
-    WifiStarHelper starHelper;
+    // The network's settings, checked here; the phones' count against the kind's limit too.
+    AccessNetworkHelper accessHelper;
+    const bool starStandard = topology == "wifi-star" || topology == "wifi" || topology == "campus";
     try
     {
-        starHelper.SetDistance(distance);
-        starHelper.SetStandard(standardName);
-        starHelper.SetJoinWindow(joinWindow);
+        topology = AccessNetworkOptions::CheckTopology(cmd,
+                                                       topology,
+                                                       battery,
+                                                       "phones",
+                                                       !phoneModel.empty());
+        accessHelper.SetKind(topology);
+        accessHelper.SetDistance(distance);
+        if (starStandard || (AccessNetworkHelper::IsAdhoc(topology) && cmd.WasGiven("standard")))
+        {
+            accessHelper.SetStandard(standardName);
+        }
+        else
+        {
+            standardName.clear(); // not used: recorded as none
+        }
+        network.Configure(accessHelper);
     }
     catch (const std::invalid_argument& e)
     {
         FailOnCommandLine(e.what());
+    }
+    if (phones < 1 || phones > AccessNetworkHelper::MaxClients(topology, 4, network.cells))
+    {
+        FailOnCommandLine(
+            "--phones=" + std::to_string(phones) + " must be 1 to " +
+            std::to_string(AccessNetworkHelper::MaxClients(topology, 4, network.cells)) +
+            " on --topology=" + topology);
     }
     try
     {
@@ -231,10 +265,19 @@ main(int argc, char* argv[])
     // Full-size segments: ns-3's default TCP MSS is 536 bytes.
     ProgramOptions::SetDefaultUnlessGiven("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
 
-    // The network: phones around an access point, the edge server wired to it.
-    const WifiStar star = starHelper.Install(phones, 100);
-    const NodeContainer& phoneNodes = star.stations;
-    const NodeContainer& serverNode = star.server;
+    // The network: phones around an access point (or the --topology chosen), the edge server
+    // wired to it.
+    AccessNetwork net;
+    try
+    {
+        net = accessHelper.Install(phones, 100);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        FailOnCommandLine(e.what()); // a standard or path loss the kind does not offer
+    }
+    const NodeContainer& phoneNodes = net.clients;
+    const NodeContainer serverNode(net.server);
 
     // --- compute: the server's engine ---------------------------------------------------
     LlmEngineHelper engineHelper;
@@ -303,7 +346,7 @@ main(int argc, char* argv[])
     ApplicationContainer serverApps = serverHelper.Install(serverNode);
     serverApps.Start(Seconds(0));
 
-    LlmClientHelper clientHelper(star.serverAddress, port);
+    LlmClientHelper clientHelper(net.serverAddress, port);
     clientHelper.SetAttribute("BytesPerToken", UintegerValue(bytesPerToken));
     clientHelper.SetAttribute("Timeout", TimeValue(Seconds(timeout)));
     clientHelper.SetAttribute("Mode", StringValue(mode));
@@ -360,7 +403,7 @@ main(int argc, char* argv[])
         }
     }
     LlmClientHelper::AssignStreams(clientApps, 1000);
-    // Users start after association (a few beacon intervals).
+    // Users start after association (a few beacon intervals), attachment on LTE.
     clientApps.Start(Seconds(1));
 
     // --- outputs ------------------------------------------------------------------------
@@ -376,7 +419,7 @@ main(int argc, char* argv[])
     }
     if (pcap)
     {
-        starHelper.EnablePcap(runner->Path("wifi"), runner->Path("wired"), star);
+        accessHelper.EnablePcap(runner->GetOutDir(), net); // wifi-star: wifi-*, wired-*
     }
     if (battery.IsOn())
     {
@@ -395,6 +438,8 @@ main(int argc, char* argv[])
     const auto& costModel = engine->GetCostModel();
     runner->SetScenario("example", "edge-llm-wifi-star");
     runner->SetScenario("phones", std::to_string(phones));
+    runner->SetScenario("topology", topology);
+    network.Record(*runner, topology);
     runner->SetScenario("distance_m", NumberText(distance));
     runner->SetScenario("standard", standardName);
     runner->SetScenario("model", costModel->GetModel().name);
@@ -443,10 +488,11 @@ main(int argc, char* argv[])
                                 DynamicCast<ProfiledCostModel>(costModel)->GetProfile().createdUtc);
     }
 
-    std::cout << "edge-llm-wifi-star: " << phones << " phones, " << standardName << ", " << distance
-              << " m, " << costModel->GetModel().name << " on " << costModel->GetDevice().name
-              << " (" << cost << ", " << scheduler << "), " << mode << " for " << duration << " s"
-              << std::endl;
+    std::cout << "edge-llm-wifi-star: " << phones << " phones"
+              << (topology == "wifi-star" ? "" : " on " + topology)
+              << (standardName.empty() ? "" : ", " + standardName) << ", " << distance << " m, "
+              << costModel->GetModel().name << " on " << costModel->GetDevice().name << " (" << cost
+              << ", " << scheduler << "), " << mode << " for " << duration << " s" << std::endl;
     RunSummary summary;
     try
     {

@@ -1,6 +1,7 @@
 #include "router-scenario.h"
 
 #include "access-network-helper.h"
+#include "access-network-options.h"
 #include "command-line-error.h"
 #include "cost-profile.h"
 #include "expert-router-helper.h"
@@ -102,11 +103,13 @@ RouterScenario::Validate()
     // Validate everything before building anything.
     try
     {
-        AccessNetworkHelper().SetKind(c.access); // the one list of kinds
+        AccessNetworkHelper access;
+        access.SetKind(AccessNetworkOptions::Kind(c.access)); // throws listing the kinds
+        c.network.Configure(access); // throws for a bad mobility, path loss or cell count
     }
-    catch (const std::invalid_argument&)
+    catch (const std::invalid_argument& e)
     {
-        Fail("unknown --topology '" + c.access + "'; accepted: " + AccessNetworkHelper::KindList());
+        Fail(e.what());
     }
     if (c.users < 1 || c.users > 100000)
     {
@@ -272,11 +275,14 @@ RouterScenario::Run(std::ostream* banner)
         {
             accessHelper.SetStandard(c.standard);
         }
+        c.network.Configure(accessHelper);
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
     {
-        Fail(std::string(e.what()) + (c.mode == "closed-loop" ? ": raise --users-per-node" : ""));
+        const bool tooMany = nodes > AccessNetworkHelper::MaxClients(c.access, 4, c.network.cells);
+        Fail(std::string(e.what()) +
+             (tooMany && c.mode == "closed-loop" ? ": raise --users-per-node" : ""));
     }
     const NodeContainer& clientNodes = net.clients;
     const Ptr<Node> entryNode = net.server;
@@ -418,6 +424,7 @@ RouterScenario::Run(std::ostream* banner)
     runner->SetScenario("classifier_device", tp ? "" : c.classifierDevice);
     runner->SetScenario("classifier_cost", tp ? "" : c.classifierCost);
     runner->SetScenario("topology", AccessNetworkHelper::Canonical(c.access));
+    c.network.Record(*runner, c.access);
     runner->SetScenario("backbone",
                         tp ? "" : c.backboneRate + "/" + NumberText(c.backboneDelay) + "s");
     runner->SetScenario("duration_s", NumberText(c.duration));

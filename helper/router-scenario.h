@@ -5,6 +5,7 @@
 #ifndef EDGE_LLM_ROUTER_SCENARIO_H
 #define EDGE_LLM_ROUTER_SCENARIO_H
 
+#include "access-network-options.h"
 #include "llm-run-helper.h"
 #include "run-summary.h"
 
@@ -39,6 +40,7 @@ struct RouterScenarioConfig
     std::string access{"wired"}; //!< AccessNetworkHelper::KindList()
     std::string standard;        //!< empty: the topology's default
     double distance{10};
+    AccessNetworkOptions network; //!< mobility, path loss, LTE cells
     std::string backboneRate{"10Gbps"};
     double backboneDelay{0.0005};
     double duration{300};

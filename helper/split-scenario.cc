@@ -1,6 +1,8 @@
 #include "split-scenario.h"
 
 #include "access-network-helper.h"
+#include "access-network-options.h"
+#include "battery-helper.h"
 #include "device-profile.h"
 #include "llm-app-helper.h"
 #include "llm-engine-helper.h"
@@ -63,17 +65,21 @@ void
 SplitScenario::Validate() const
 {
     const SplitScenarioConfig& c = m_config;
+    const std::string kind = AccessNetworkOptions::Kind(c.access); // throws, listing the kinds
+    AccessNetworkOptions::CheckBattery(c.battery, kind, "client devices", true);
     AccessNetworkHelper access;
-    access.SetKind(c.access); // throws, listing the kinds
+    access.SetKind(kind);
     if (!c.standard.empty())
     {
         access.SetStandard(c.standard);
     }
     access.SetDistance(c.distance);
-    if (c.clients < 1 || c.clients > AccessNetworkHelper::MaxClients(c.access))
+    c.network.Configure(access); // throws for a bad mobility, path loss or cell count
+    const uint32_t most = AccessNetworkHelper::MaxClients(kind, 4, c.network.cells);
+    if (c.clients < 1 || c.clients > most)
     {
-        Bad("clients " + std::to_string(c.clients) + ": --topology=" + c.access + " holds 1 to " +
-            std::to_string(AccessNetworkHelper::MaxClients(c.access)));
+        Bad("clients " + std::to_string(c.clients) + ": --topology=" + kind + " holds 1 to " +
+            std::to_string(most));
     }
     if (c.cost != "roofline" && c.cost != "profiled")
     {
@@ -177,6 +183,7 @@ SplitScenario::Run()
     {
         access.SetStandard(c.standard);
     }
+    c.network.Configure(access);
     const AccessNetwork net = access.Install(c.clients, 100);
     const NodeContainer& clientNodes = net.clients;
     const Ptr<Node> serverNode = net.server;
@@ -305,6 +312,7 @@ SplitScenario::Run()
     runner.SetScenario("output_tokens", c.outputTokens ? std::to_string(c.outputTokens) : "azure");
     runner.SetScenario("topology", AccessNetworkHelper::Canonical(c.access));
     runner.SetScenario("distance_m", c.access != "wired" ? NumberText(c.distance) : "");
+    c.network.Record(runner, c.access);
     runner.SetScenario("duration_s", NumberText(c.duration));
     runner.SetScenario("seed", std::to_string(c.seed));
     runner.SetScenario("run", std::to_string(c.run));

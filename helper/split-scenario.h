@@ -4,6 +4,7 @@
 #ifndef EDGE_LLM_SPLIT_SCENARIO_H
 #define EDGE_LLM_SPLIT_SCENARIO_H
 
+#include "access-network-options.h"
 #include "llm-run-helper.h"
 #include "run-summary.h"
 
@@ -31,6 +32,7 @@ struct SplitScenarioConfig
     std::string access{"wifi"};   //!< AccessNetworkHelper::KindList(); wifi: wifi-star
     std::string standard;         //!< empty: the topology's default
     double distance{10};          //!< metres from the access point (wifi)
+    AccessNetworkOptions network; //!< mobility, path loss, LTE cells
     double duration{300};         //!< seconds clients issue requests
     double drain{120};            //!< seconds after that for open requests
     double timeout{300};          //!< a request open this long fails

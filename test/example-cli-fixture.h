@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -90,6 +91,7 @@ class ExampleCliFixture : public ns3::test::SimulationTest
         const std::string outDir = m_dir + "/out-" + std::to_string(m_runs++);
         const ExampleRun run = Run(args + " --out='" + outDir + "'");
         EXPECT_NE(run.exitCode, 0) << args;
+        m_rejectedExitCode = run.exitCode;
         const auto lines = Lines(run.err);
         EXPECT_EQ(lines.size(), 1u) << args << " wrote on stderr:\n" << run.err;
         for (const auto& needle : needles)
@@ -98,6 +100,28 @@ class ExampleCliFixture : public ns3::test::SimulationTest
                 << args << ": stderr '" << run.err << "' lacks '" << needle << "'";
         }
         EXPECT_FALSE(std::filesystem::exists(outDir)) << args << " created " << outDir;
+    }
+
+    /// ExpectRejected, with exit code 2: the code of every program for bad input.
+    void ExpectRefused(const std::string& args, const std::vector<std::string>& needles)
+    {
+        ExpectRejected(args, needles);
+        EXPECT_EQ(m_rejectedExitCode, 2) << args;
+    }
+
+    /// A run's summary.json (an empty object if it cannot be read).
+    static nlohmann::json Summary(const std::string& outDir)
+    {
+        const auto summary =
+            nlohmann::json::parse(ReadFile(outDir + "/summary.json"), nullptr, false);
+        return summary.is_discarded() ? nlohmann::json::object() : summary;
+    }
+
+    /// The completed requests of a run (0 if its summary has none).
+    static uint64_t Completed(const std::string& outDir)
+    {
+        const auto summary = Summary(outDir);
+        return summary.contains("states") ? summary["states"].value("completed", uint64_t{0}) : 0;
     }
 
     /// A good run: exit 0, a last line naming `outDir`, and the three outputs in it.
@@ -117,6 +141,7 @@ class ExampleCliFixture : public ns3::test::SimulationTest
     std::string m_example;
     std::string m_dir;
     int m_runs{0};
+    int m_rejectedExitCode{-1}; //!< of the last ExpectRejected
 };
 
 } // namespace test

@@ -169,6 +169,48 @@ TEST_F(ExampleCliTest, PcapsStartWithTheMagicNumber)
     EXPECT_EQ(wired, 2) << "both ends of the wired link";
 }
 
+TEST_F(ExampleCliTest, BadNetworkOptionsAreRefusedInOneLine)
+{
+    ExpectRefused("--topology=5g", {"unknown --topology '5g'", "wifi-star", "mesh"});
+    ExpectRefused("--mobility=random-walk", {"random-walk", "speed > 0"});
+    ExpectRefused("--speed=101", {"--speed=101 is out of range"});
+    ExpectRefused("--pause=-1", {"--pause=-1 is out of range"});
+    ExpectRefused("--topology=lte --cells=17", {"--cells=17", "1 to 16"});
+    ExpectRefused("--topology=lte --phones=400", {"--phones=400", "319"});
+    ExpectRefused("--topology=lte --propagation=log-distance-nakagami",
+                  {"lte", "log-distance-nakagami", "cost231"});
+    ExpectRefused("--topology=lte --battery=100", {"--battery", "lte", "draw nothing"});
+    ExpectRefused("--topology=wired --battery=100 --phone-model=tinyllama-1.1b",
+                  {"--battery", "wired", "engines alone"});
+}
+
+// Phones that walk around the AP, and phones in an LTE cell (its pcaps on the SGi link),
+// reach the edge server; summary.json records the network.
+TEST_F(ExampleCliTest, RunsWithMovingPhonesAndOnLte)
+{
+    const std::string args = "--cost=roofline --phones=2 --duration=10 --drain=30 --load=0.5 "
+                             "--model=tinyllama-1.1b";
+    const std::string walk = m_dir + "/walk";
+    ExpectOutputs(
+        Run(args + " --pcap=false --mobility=random-walk --speed=1.5 --out='" + walk + "'"),
+        walk);
+    const std::string lte = m_dir + "/lte";
+    ExpectOutputs(Run(args + " --pcap=true --topology=lte --out='" + lte + "'"), lte);
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_EQ(Summary(walk)["scenario"].value("topology", ""), "wifi-star");
+    EXPECT_EQ(Summary(walk)["scenario"].value("mobility", ""), "random-walk");
+    EXPECT_GT(Completed(walk), 0u);
+    EXPECT_EQ(Summary(lte)["scenario"].value("topology", ""), "lte");
+    EXPECT_EQ(Summary(lte)["scenario"].value("standard", "?"), "");
+    EXPECT_GT(Completed(lte), 0u);
+    int sgi = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(lte))
+    {
+        sgi += entry.path().filename().string().rfind("sgi", 0) == 0;
+    }
+    EXPECT_GT(sgi, 0) << "no SGi pcap";
+}
+
 TEST_F(MoaExampleCliTest, TooFewNodes)
 {
     ExpectRejected("--nodes=1", {"1"});

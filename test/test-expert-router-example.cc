@@ -77,6 +77,37 @@ TEST_F(ExpertRouterExampleTest, BadOptionsAreRefusedInOneLine)
                    {"--tp-device"});
 }
 
+TEST_F(ExpertRouterExampleTest, BadNetworkOptionsAreRefusedInOneLine)
+{
+    ExpectRefused("--topology=5g", {"unknown --topology '5g'", "wifi-star"});
+    ExpectRefused("--topology=wifi-star --mobility=jog --speed=1", {"'jog'", "random-walk"});
+    ExpectRefused("--speed=101", {"--speed=101 is out of range"});
+    ExpectRefused("--pause=-1", {"--pause=-1 is out of range"});
+    ExpectRefused("--topology=lte --cells=17", {"--cells=17", "1 to 16"});
+    ExpectRefused("--topology=lte --propagation=log-distance-nakagami --users=4 --users-per-node=2",
+                  {"lte", "log-distance-nakagami", "cost231"});
+    ExpectRefused("--topology=lte --cells=2 --users=700 --users-per-node=1",
+                  {"700", "638", "raise --users-per-node"});
+}
+
+// Users that walk around the AP, and users in an LTE cell, reach the gateway and its experts;
+// summary.json records the network.
+TEST_F(ExpertRouterExampleTest, RunsWithMovingUsersAndOnLte)
+{
+    const std::string args = "--users=4 --users-per-node=2 --duration=10 --drain=60";
+    std::vector<std::vector<std::string>> rows;
+    const auto walk =
+        RunSummary(args + " --topology=wifi-star --mobility=random-waypoint --speed=2 --pause=1",
+                   &rows);
+    EXPECT_EQ(walk["scenario"].value("mobility", ""), "random-waypoint");
+    EXPECT_EQ(walk["scenario"].value("speed_mps", ""), "2");
+    EXPECT_GT(walk["states"].value("completed", 0), 0) << walk.dump();
+    const auto lte = RunSummary(args + " --topology=lte --cells=2", &rows);
+    EXPECT_EQ(lte["scenario"].value("topology", ""), "lte");
+    EXPECT_EQ(lte["scenario"].value("cells", ""), "2");
+    EXPECT_GT(lte["states"].value("completed", 0), 0) << lte.dump();
+}
+
 TEST_F(ExpertRouterExampleTest, RoutedRunWritesTheRoutingColumnsAndTheRouterSection)
 {
     std::vector<std::vector<std::string>> rows;
@@ -196,6 +227,9 @@ TEST_F(ExpertRouterSweepTest, BadOptionsAreRefusedBeforeAnyRun)
     ExpectRejected("--users-list=1,0", {"'0'", "1 to 100000"});
     ExpectRejected("--policies=fastest", {"'fastest'", "by-class"});
     ExpectRejected("--access=5g", {"'5g'", "wired, wifi-star, campus, lte"});
+    ExpectRefused("--access=5g", {"unknown --access '5g'"});
+    ExpectRefused("--topology=wifi-star --mobility=jog --speed=1", {"'jog'", "random-walk"});
+    ExpectRefused("--topology=lte --cells=17", {"--cells=17", "1 to 16"});
 }
 
 TEST_F(ExpertRouterSweepTest, WritesOneRowPerConfigurationAndUserCount)

@@ -295,3 +295,43 @@ TEST_F(ProgramOptionsTest, HelpListsOptionsWithDefaults)
 }
 
 } // namespace
+
+// The network options AccessNetworkOptions declares are scenario keys like any other: a file's
+// topology keys reach the program, and its ranges refuse bad ones with the file and line.
+TEST(AccessNetworkOptionsTest, ScenarioKeysAndRanges)
+{
+    ProgramOptions options("edge-llm-test", "Network options.");
+    AccessNetworkOptions network;
+    network.AddOptions(options, "client nodes");
+    std::istringstream good("mobility: random-waypoint\nspeed: 2.5\npause: 3\n"
+                            "propagation: friis\ncells: 4\n");
+    options.ReadScenario(good, "net.yaml");
+    EXPECT_EQ(network.mobility, "random-waypoint");
+    EXPECT_DOUBLE_EQ(network.speed, 2.5);
+    EXPECT_DOUBLE_EQ(network.pause, 3);
+    EXPECT_EQ(network.propagation, "friis");
+    EXPECT_EQ(network.cells, 4u);
+    std::istringstream bad("cells: 17\n");
+    try
+    {
+        options.ReadScenario(bad, "net.yaml");
+        ADD_FAILURE() << "cells: 17 accepted";
+    }
+    catch (const OptionError& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("net.yaml:1"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("1 to 16"), std::string::npos) << e.what();
+    }
+    // Kind() names the option it checks and lists the kinds.
+    EXPECT_EQ(AccessNetworkOptions::Kind("wifi"), "wifi-star");
+    try
+    {
+        AccessNetworkOptions::Kind("5g", "access");
+        ADD_FAILURE() << "5g accepted";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        EXPECT_EQ(std::string(e.what()),
+                  "unknown --access '5g'; accepted: " + AccessNetworkHelper::KindList());
+    }
+}

@@ -119,6 +119,28 @@ TEST_F(CompareToolTest, RunsVariantsTimesSeedsAndWritesTheTable)
               ReadFile(outDir + "/runs/distance=5/run-2/requests.csv"));
 }
 
+// The default scenario on other networks: --vary=topology reaches the wifi-star program's
+// --topology, and each variant's phones complete requests on their own network.
+TEST_F(CompareToolTest, VariesTheTopologyOfTheWifiStarScenario)
+{
+    const std::string outDir = m_dir + "/topologies";
+    const ExampleRun run = Run("'" + Scenario() +
+                               "' --vary=topology=wifi-star,mesh,lte --seeds=1 --jobs=2 "
+                               "--phones=2 --load=0.5 --cost=roofline --model=tinyllama-1.1b "
+                               "--duration=5 --drain=30 --pcap=false --out='" +
+                               outDir + "'");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    const auto rows = ns3::test::ReadCsv(outDir + "/compare.csv");
+    EXPECT_EQ(rows.size(), 1 + 3 * RunComparison::Metrics().size());
+    for (const std::string kind : {"wifi-star", "mesh", "lte"})
+    {
+        EXPECT_NE(run.out.find("topology=" + kind + " "), std::string::npos) << run.out;
+        const std::string dir = outDir + "/runs/topology=" + kind + "/run-1";
+        EXPECT_EQ(Summary(dir)["scenario"].value("topology", ""), kind);
+        EXPECT_GT(Completed(dir), 0u) << dir;
+    }
+}
+
 TEST_F(CompareToolTest, MpiRanksGiveTheLocalComparison)
 {
     // Two ranks on this machine (mpirun as root needs the two OMPI_ALLOW variables; an empty

@@ -100,3 +100,37 @@ TEST_F(SplitExampleCliTest, SameSeedSameBytesOtherRunOtherBytes)
     EXPECT_EQ(csv[0], csv[1]) << "the same seed and run must give the same requests.csv";
     EXPECT_NE(csv[0], csv[2]) << "another run number must draw other arrivals";
 }
+
+TEST_F(SplitExampleCliTest, BadNetworkOptionsAreRefusedInOneLine)
+{
+    ExpectRefused("--topology=5g", {"unknown --topology '5g'", "wifi-star"});
+    ExpectRefused("--mobility=jog --speed=1", {"'jog'", "random-walk"});
+    ExpectRefused("--mobility=random-walk", {"random-walk", "speed > 0"});
+    ExpectRefused("--speed=101", {"--speed=101 is out of range"});
+    ExpectRefused("--pause=-1", {"--pause=-1 is out of range"});
+    ExpectRefused("--topology=lte --cells=17", {"--cells=17", "1 to 16"});
+    ExpectRefused("--topology=lte --propagation=log-distance-nakagami",
+                  {"lte", "log-distance-nakagami", "cost231"});
+    ExpectRefused("--topology=lte --battery=100", {"--battery", "lte", "radio energy model"});
+}
+
+// Devices that walk around the AP, and devices in an LTE cell, still split their requests
+// with the server; summary.json records the network.
+TEST_F(SplitExampleCliTest, RunsWithMovingDevicesAndOnLte)
+{
+    const std::string args = "--clients=2 --load=0.2 --duration=20 --drain=30 "
+                             "--model=tinyllama-1.1b --sla=2";
+    const std::string walk = m_dir + "/walk";
+    ExpectOutputs(
+        Run(args + " --topology=wifi-star --mobility=random-walk --speed=1.5 --out='" + walk + "'"),
+        walk);
+    const std::string lte = m_dir + "/lte";
+    ExpectOutputs(Run(args + " --topology=lte --out='" + lte + "'"), lte);
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_EQ(Summary(walk)["scenario"].value("mobility", ""), "random-walk");
+    EXPECT_EQ(Summary(walk)["scenario"].value("speed_mps", ""), "1.5");
+    EXPECT_GT(Completed(walk), 0u);
+    EXPECT_EQ(Summary(lte)["scenario"].value("topology", ""), "lte");
+    EXPECT_EQ(Summary(lte)["scenario"].value("cells", ""), "1");
+    EXPECT_GT(Completed(lte), 0u);
+}

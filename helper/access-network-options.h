@@ -1,0 +1,63 @@
+/*
+ * AccessNetworkOptions: the options every program offers for AccessNetworkHelper beyond
+ * --topology, --standard and --distance (how the clients move, the path loss, LTE cells), and
+ * the checks of --topology every program shares.
+ */
+#ifndef EDGE_LLM_ACCESS_NETWORK_OPTIONS_H
+#define EDGE_LLM_ACCESS_NETWORK_OPTIONS_H
+
+#include <cstdint>
+#include <string>
+
+namespace ns3
+{
+
+class AccessNetworkHelper;
+class LlmRunHelper;
+class ProgramOptions;
+struct BatteryOptions;
+
+/// A program's --mobility, --speed, --pause, --propagation and --cells, as AccessNetworkHelper
+/// takes them.
+struct AccessNetworkOptions
+{
+    std::string mobility{"static"}; //!< NodeMobilityHelper::List()
+    double speed{0};                //!< metres per second (moving models)
+    double pause{0};                //!< seconds at each waypoint (random-waypoint)
+    std::string propagation;        //!< empty: the topology's default path loss
+    uint32_t cells{1};              //!< LTE cells on one EPC (lte)
+
+    /// Declares the options and their ranges; `nodes` names what moves ("client nodes").
+    void AddOptions(ProgramOptions& options, const std::string& nodes);
+    /// Sets them on `helper`; throws std::invalid_argument naming a bad value.
+    void Configure(AccessNetworkHelper& helper) const;
+    /// Records mobility, speed_mps, propagation and (lte) cells in the run's summary.json.
+    void Record(LlmRunHelper& runner, const std::string& topology) const;
+
+    /**
+     * The canonical kind of a --topology value (`wifi` -> `wifi-star`); throws
+     * std::invalid_argument "unknown --<option> '<value>'; accepted: <the kinds>" for another.
+     */
+    static std::string Kind(const std::string& topology, const std::string& option = "topology");
+    /**
+     * With `battery` on, refuses `kind` (canonical) where its `nodes` have no radio energy
+     * model (wired, lte in ns-3.37): they would draw nothing from it, or (`haveEngines`: they
+     * run an engine of their own) their engines alone would. Throws std::invalid_argument
+     * with one line.
+     */
+    static void CheckBattery(const BatteryOptions& battery,
+                             const std::string& kind,
+                             const std::string& nodes,
+                             bool haveEngines = false);
+    /// Kind() of the program's --topology (named --access when only its old name was given),
+    /// then CheckBattery().
+    static std::string CheckTopology(const ProgramOptions& options,
+                                     const std::string& topology,
+                                     const BatteryOptions& battery,
+                                     const std::string& nodes,
+                                     bool haveEngines = false);
+};
+
+} // namespace ns3
+
+#endif // EDGE_LLM_ACCESS_NETWORK_OPTIONS_H
