@@ -61,16 +61,8 @@ main(int argc, char* argv[])
     std::string topology = "wired";
     std::string standard; // the topology's default
     uint32_t accessPoints = 4;
-    uint32_t cells = 1;
     double distance = 10;
     double spacing = 0;
-    std::string mobility = "static";
-    double speed = 0;
-    double pause = 0;
-    std::string propagation; // the topology's default
-    uint32_t buildings = 0;  // clients outdoors
-    std::string walls = "concrete-with-windows";
-    std::string fading = "none";
     double duration = 300;
     double drain = 300;
     double timeout = 600;
@@ -128,10 +120,6 @@ main(int argc, char* argv[])
     cmd.AddValue("aps",
                  "Access points of a campus (--topology=campus, 1 to 200), 50 m apart",
                  accessPoints);
-    cmd.AddValue("cells",
-                 "LTE cells on one EPC (--topology=lte, 1 to 16), eNBs 500 m apart on one "
-                 "carrier; client i in cell i mod K",
-                 cells);
     cmd.AddValue("standard",
                  "Wi-Fi standard (default: the topology's; wired and lte have none): " +
                      AccessNetworkHelper::StandardList(),
@@ -140,21 +128,8 @@ main(int argc, char* argv[])
                  "Node-to-AP or -eNB distance in metres (--topology=wifi-star, campus or lte)",
                  distance);
     cmd.AddValue("spacing", "Ad hoc grid spacing in metres (0: the topology's default)", spacing);
-    cmd.AddValue("mobility",
-                 "How the client nodes move (wireless topologies): " + NodeMobilityHelper::List(),
-                 mobility);
-    cmd.AddValue("speed", "Speed of moving nodes in m/s", speed);
-    cmd.AddValue("pause", "Pause at each waypoint in seconds (random-waypoint)", pause);
-    cmd.AddValue("propagation",
-                 "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
-                     "; lte: " + LteCellHelper::PropagationList() + ")",
-                 propagation);
-    cmd.AddValue("buildings",
-                 "Put the client nodes inside this many ns-3 buildings (wireless topologies, "
-                 "static clients; client i in building i mod K; path loss hybrid-buildings)",
-                 buildings);
-    cmd.AddValue("walls", "External walls of --buildings: " + BuildingLayout::WallList(), walls);
-    cmd.AddValue("fading", "LTE fast fading (--topology=lte): " + LteFadingTrace::List(), fading);
+    AccessNetworkOptions network;
+    network.AddOptions(cmd, "client nodes");
     cmd.AddValue("duration", "Seconds during which users issue requests (> 0)", duration);
     cmd.AddValue("drain", "Extra seconds for open requests to finish (>= 0)", drain);
     cmd.AddValue("timeout", "Seconds after which a user gives up on a request (> 0)", timeout);
@@ -183,7 +158,6 @@ main(int argc, char* argv[])
     cmd.CommonRanges();
     cmd.Range("users", 1, 100000);
     cmd.Range("users-per-node", 1, 100000);
-    cmd.Range("buildings", 0, BuildingLayout::MAX_BUILDINGS);
     cmd.Range("rate", 0, 1e6, "requests per second in all");
     cmd.Range("think", 0, 1e6, "seconds");
     cmd.Range("trace-scale", 1e-6, 1e6);
@@ -193,11 +167,8 @@ main(int argc, char* argv[])
     cmd.Range("block-size", 1, 1e6);
     cmd.Range("memory-utilization", 1e-6, 1);
     cmd.Range("aps", 1, CampusNetworkHelper::MAX_ACCESS_POINTS);
-    cmd.Range("cells", 1, LteCellHelper::MAX_CELLS);
     cmd.Range("distance", 1e-3, 10000, "metres");
     cmd.Range("spacing", 0, 10000, "metres; 0: the topology's default");
-    cmd.Range("speed", 0, 100, "metres per second");
-    cmd.Range("pause", 0, 1e6, "seconds");
     cmd.Parse(argc, argv);
 
     // Validate everything before building anything.
@@ -321,24 +292,18 @@ main(int argc, char* argv[])
             accessHelper.SetStandard(standard);
         }
         accessHelper.SetSpacing(spacing);
-        accessHelper.SetMobility(mobility, speed, pause);
-        if (!propagation.empty())
-        {
-            accessHelper.SetPropagation(propagation);
-        }
-        accessHelper.SetBuildings(buildings, walls);
-        accessHelper.SetFading(fading);
+        network.Configure(accessHelper);
         accessHelper.SetAccessPoints(accessPoints);
-        accessHelper.SetCells(cells);
         net = accessHelper.Install(nodes, 100);
     }
     catch (const std::invalid_argument& e)
     {
-        FailOnCommandLine(std::string(e.what()) +
-                          (nodes > AccessNetworkHelper::MaxClients(topology, accessPoints, cells) &&
-                                   mode == "closed-loop"
-                               ? ": raise --users-per-node"
-                               : ""));
+        FailOnCommandLine(
+            std::string(e.what()) +
+            (nodes > AccessNetworkHelper::MaxClients(topology, accessPoints, network.cells) &&
+                     mode == "closed-loop"
+                 ? ": raise --users-per-node"
+                 : ""));
     }
     const NodeContainer& clientNodes = net.clients;
     const Ptr<Node> serverNode = net.server;
@@ -451,24 +416,13 @@ main(int argc, char* argv[])
         runner->SetScenario("kv_blocks", std::to_string(engine->GetKvBlocks()));
     }
     runner->SetScenario("topology", topology);
-    runner->SetScenario("mobility", mobility);
-    runner->SetScenario("speed_mps", NumberText(speed));
-    // With buildings, the path loss that sees their walls.
-    runner->SetScenario("propagation",
-                        buildings > 0 && propagation.empty() ? "hybrid-buildings" : propagation);
-    if (buildings > 0)
-    {
-        runner->SetScenario("buildings", std::to_string(buildings));
-        runner->SetScenario("walls", walls);
-    }
+    network.Record(*runner, topology);
     if (topology == "campus")
     {
         runner->SetScenario("access_points", std::to_string(accessPoints));
     }
     if (topology == "lte")
     {
-        runner->SetScenario("cells", std::to_string(cells));
-        runner->SetScenario("fading", fading);
         const Ptr<LteHandoverCounter> handovers = net.cell.handovers;
         runner->SetCount("handovers", [handovers]() { return handovers->GetCompleted(); });
         runner->SetCount("handover_failures", [handovers]() { return handovers->GetFailed(); });

@@ -18,6 +18,7 @@
 #include "ns3/network-module.h"
 
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -403,8 +404,18 @@ main(int argc, char* argv[])
         }
     }
     LlmClientHelper::AssignStreams(clientApps, 1000);
-    // Users start after association (a few beacon intervals), attachment on LTE.
-    clientApps.Start(Seconds(1));
+    // Users start after association (a few beacon intervals), attachment on LTE; a phone
+    // that joins later (--join-window) starts that much later.
+    std::map<uint32_t, Time> joinOfNode;
+    for (uint32_t i = 0; i < phoneNodes.GetN(); ++i)
+    {
+        joinOfNode[phoneNodes.Get(i)->GetId()] = net.joinTimes[i];
+    }
+    for (uint32_t a = 0; a < clientApps.GetN(); ++a)
+    {
+        Ptr<Application> app = clientApps.Get(a);
+        app->SetStartTime(Seconds(1) + joinOfNode[app->GetNode()->GetId()]);
+    }
 
     // --- outputs ------------------------------------------------------------------------
     std::unique_ptr<LlmRunHelper> runner;

@@ -1,6 +1,7 @@
 #include "access-network-helper.h"
 
 #include "number-text.h"
+#include "wifi-join-window.h"
 #include "wifi-propagation.h"
 
 #include "ns3/hwmp-protocol.h"
@@ -140,6 +141,13 @@ AccessNetworkHelper::SetFading(const std::string& name)
 }
 
 void
+AccessNetworkHelper::SetJoinWindow(double seconds)
+{
+    WifiJoinWindow::Check(seconds);
+    m_joinWindow = seconds;
+}
+
+void
 AccessNetworkHelper::SetAccessPoints(uint32_t count)
 {
     m_campus.SetAccessPoints(count); // throws with the range
@@ -249,6 +257,12 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
             "--topology=" + m_kind + " does not offer --fading=" + m_fading +
             " (lte only; Wi-Fi fading: " + "--propagation=log-distance-nakagami)");
     }
+    if (m_joinWindow > 0 && m_kind != "wifi-star" && m_kind != "campus")
+    {
+        throw std::invalid_argument("--topology=" + m_kind +
+                                    " does not offer --join-window=" + NumberText(m_joinWindow) +
+                                    " (Wi-Fi stations joining an AP: wifi-star, campus)");
+    }
     if (!m_standard.empty() && (m_kind == "wifi-star" || m_kind == "campus"))
     {
         try
@@ -283,8 +297,10 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
         m_campus.SetDistance(m_distance);
         m_campus.SetPropagation(wifiPropagation);
         m_campus.SetMobility(m_mobility);
+        m_campus.SetJoinWindow(m_joinWindow);
         net.campus = m_campus.Install(clients, stream);
         net.clients = net.campus.stations;
+        net.joinTimes = net.campus.joinTimes;
         net.server = net.campus.server.Get(0);
         net.serverAddress = net.campus.serverAddress;
     }
@@ -297,8 +313,10 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
         m_star.SetDistance(m_distance);
         m_star.SetPropagation(wifiPropagation);
         m_star.SetMobility(m_mobility);
+        m_star.SetJoinWindow(m_joinWindow);
         net.star = m_star.Install(clients, stream);
         net.clients = net.star.stations;
+        net.joinTimes = net.star.joinTimes;
         net.server = net.star.server.Get(0);
         net.serverAddress = net.star.serverAddress;
     }
@@ -341,6 +359,7 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
         // Throws if the buildings would be too narrow around these clients.
         net.buildings = m_buildings.Install(net.clients);
     }
+    net.joinTimes.resize(net.clients.GetN(), Time(0)); // the kinds without a join window
     return net;
 }
 

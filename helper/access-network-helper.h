@@ -26,11 +26,12 @@ struct AccessNetwork
     NodeContainer clients;
     Ptr<Node> server;
     Ipv4Address serverAddress;
-    WiredLan lan;         //!< when wired
-    WifiStar star;        //!< when wifi-star
-    LteCell cell;         //!< when lte
-    CampusNetwork campus; //!< when campus
-    AdhocNetwork adhoc;   //!< when single-hop, olsr, aodv or mesh: clients, then the server
+    std::vector<Time> joinTimes; //!< when client i joins its AP (wifi-star, campus; else 0)
+    WiredLan lan;                //!< when wired
+    WifiStar star;               //!< when wifi-star
+    LteCell cell;                //!< when lte
+    CampusNetwork campus;        //!< when campus
+    AdhocNetwork adhoc;          //!< when single-hop, olsr, aodv or mesh: clients, then the server
     std::vector<Ptr<Building>> buildings; //!< SetBuildings' buildings, in order
 };
 
@@ -89,6 +90,10 @@ class AccessNetworkHelper
     /// Fast fading of lte (LteCellHelper::SetFading): "none" (default) or a trace name;
     /// throws for a malformed name. Install throws if another kind is given one.
     void SetFading(const std::string& name);
+    /// Wi-Fi stations join their AP one after another over `seconds` (wifi-star, campus;
+    /// default 0: all at once): see WifiJoinWindow. Throws std::invalid_argument out of
+    /// 0..1e6; Install throws if another kind is given a window.
+    void SetJoinWindow(double seconds);
     /// Access points of a campus (default 4); throws std::invalid_argument if out of range.
     void SetAccessPoints(uint32_t count);
     /// LTE cells on the EPC (default 1; LteCellHelper::SetCells, eNBs 500 m apart); throws
@@ -116,6 +121,7 @@ class AccessNetworkHelper
     std::string m_propagation; //!< empty: the kind's default
     BuildingLayout m_buildings;
     std::string m_fading{"none"};
+    double m_joinWindow{0};
     uint32_t m_accessPoints{4};
     uint32_t m_cells{1};
     WiredLanHelper m_lan;

@@ -2,11 +2,14 @@
 
 #include "access-network-helper.h"
 #include "battery-helper.h"
+#include "building-layout.h"
 #include "llm-run-helper.h"
 #include "lte-cell-helper.h"
+#include "lte-fading-trace.h"
 #include "node-mobility-helper.h"
 #include "number-text.h"
 #include "program-options.h"
+#include "wifi-join-window.h"
 #include "wifi-propagation.h"
 
 #include <stdexcept>
@@ -32,7 +35,25 @@ AccessNetworkOptions::AddOptions(ProgramOptions& options, const std::string& nod
                      "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
                          "; lte: " + LteCellHelper::PropagationList() + ")",
                      propagation);
+    options.AddValue("buildings",
+                     "Put the " + nodes +
+                         " inside this many ns-3 buildings (wireless topologies, static "
+                         "clients; client i in building i mod K; path loss hybrid-buildings)",
+                     buildings);
+    options.AddValue("walls",
+                     "External walls of --buildings: " + BuildingLayout::WallList(),
+                     walls);
+    options.AddValue("fading",
+                     "LTE fast fading (--topology=lte): " + LteFadingTrace::List(),
+                     fading);
+    options.AddValue("join-window",
+                     "The " + nodes +
+                         " join their Wi-Fi AP one after another over this many seconds "
+                         "(wifi-star, campus; 0: all at once)",
+                     joinWindow);
+    options.Range("buildings", 0, BuildingLayout::MAX_BUILDINGS);
     options.Range("cells", 1, LteCellHelper::MAX_CELLS);
+    options.Range("join-window", 0, 1e6, "seconds");
     options.Range("speed", 0, 100, "metres per second");
     options.Range("pause", 0, 1e6, "seconds");
 }
@@ -45,7 +66,10 @@ AccessNetworkOptions::Configure(AccessNetworkHelper& helper) const
     {
         helper.SetPropagation(propagation);
     }
+    helper.SetBuildings(buildings, walls);
     helper.SetCells(cells);
+    helper.SetFading(fading);
+    helper.SetJoinWindow(joinWindow);
 }
 
 void
@@ -53,10 +77,23 @@ AccessNetworkOptions::Record(LlmRunHelper& runner, const std::string& topology) 
 {
     runner.SetScenario("mobility", mobility);
     runner.SetScenario("speed_mps", NumberText(speed));
-    runner.SetScenario("propagation", propagation);
-    if (AccessNetworkHelper::Canonical(topology) == "lte")
+    // With buildings, the path loss that sees their walls.
+    runner.SetScenario("propagation",
+                       buildings > 0 && propagation.empty() ? "hybrid-buildings" : propagation);
+    if (buildings > 0)
+    {
+        runner.SetScenario("buildings", std::to_string(buildings));
+        runner.SetScenario("walls", walls);
+    }
+    const std::string kind = AccessNetworkHelper::Canonical(topology);
+    if (kind == "lte")
     {
         runner.SetScenario("cells", std::to_string(cells));
+        runner.SetScenario("fading", fading);
+    }
+    if (joinWindow > 0)
+    {
+        runner.SetScenario("join_window_s", NumberText(joinWindow));
     }
 }
 

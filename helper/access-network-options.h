@@ -1,6 +1,7 @@
 /*
  * AccessNetworkOptions: the options every program offers for AccessNetworkHelper beyond
- * --topology, --standard and --distance (how the clients move, the path loss, LTE cells), and
+ * --topology, --standard and --distance (how the clients move, the path loss, buildings, LTE
+ * cells and fading, the stations' join window), and
  * the checks of --topology every program shares.
  */
 #ifndef EDGE_LLM_ACCESS_NETWORK_OPTIONS_H
@@ -17,21 +18,27 @@ class LlmRunHelper;
 class ProgramOptions;
 struct BatteryOptions;
 
-/// A program's --mobility, --speed, --pause, --propagation and --cells, as AccessNetworkHelper
-/// takes them.
+/// A program's --mobility, --speed, --pause, --propagation, --buildings, --walls, --cells,
+/// --fading and --join-window, as AccessNetworkHelper takes them.
 struct AccessNetworkOptions
 {
     std::string mobility{"static"}; //!< NodeMobilityHelper::List()
     double speed{0};                //!< metres per second (moving models)
     double pause{0};                //!< seconds at each waypoint (random-waypoint)
     std::string propagation;        //!< empty: the topology's default path loss
-    uint32_t cells{1};              //!< LTE cells on one EPC (lte)
+    uint32_t buildings{0};          //!< clients inside this many buildings (0: outdoors)
+    std::string walls{"concrete-with-windows"}; //!< BuildingLayout::WallList()
+    uint32_t cells{1};                          //!< LTE cells on one EPC (lte)
+    std::string fading{"none"};                 //!< LTE fast fading (LteFadingTrace::List())
+    double joinWindow{0}; //!< seconds over which Wi-Fi stations join (wifi-star, campus)
 
     /// Declares the options and their ranges; `nodes` names what moves ("client nodes").
     void AddOptions(ProgramOptions& options, const std::string& nodes);
     /// Sets them on `helper`; throws std::invalid_argument naming a bad value.
     void Configure(AccessNetworkHelper& helper) const;
-    /// Records mobility, speed_mps, propagation and (lte) cells in the run's summary.json.
+    /// Records mobility, speed_mps, propagation (hybrid-buildings when buildings set it),
+    /// buildings and walls (with buildings), cells and fading (lte) and join_window_s (when
+    /// set) in the run's summary.json.
     void Record(LlmRunHelper& runner, const std::string& topology) const;
 
     /**

@@ -3,6 +3,7 @@
 #include "number-text.h"
 #include "program-options.h"
 #include "static-arp-entry.h"
+#include "wifi-join-window.h"
 #include "wifi-propagation.h"
 #include "wifi-star-helper.h"
 
@@ -98,6 +99,13 @@ CampusNetworkHelper::MaxStations(uint32_t aps)
     return aps * WifiStarHelper::MAX_STATIONS;
 }
 
+void
+CampusNetworkHelper::SetJoinWindow(double seconds)
+{
+    WifiJoinWindow::Check(seconds);
+    m_joinWindow = seconds;
+}
+
 CampusNetwork
 CampusNetworkHelper::Install(uint32_t stations, int64_t stream)
 {
@@ -122,22 +130,26 @@ CampusNetworkHelper::Install(uint32_t stations, int64_t stream)
     }
     m_phys.assign(m_accessPoints, YansWifiPhyHelper());
     std::vector<NetDeviceContainer> bssDevices(m_accessPoints);
+    std::vector<std::vector<Time>> joinTimes(m_accessPoints);
     for (uint32_t k = 0; k < m_accessPoints; ++k)
     {
         NetDeviceContainer ap;
+        const std::string ssid = "edge-llm-" + std::to_string(k);
         std::tie(ap, bssDevices[k]) = WifiStarHelper::InstallBss(m_standard,
                                                                  m_propagation,
-                                                                 "edge-llm-" + std::to_string(k),
+                                                                 ssid,
                                                                  campus.accessPoints.Get(k),
                                                                  bss[k],
                                                                  m_phys[k],
                                                                  stream);
         campus.apDevices.Add(ap);
+        joinTimes[k] = WifiJoinWindow::Apply(bssDevices[k], Ssid(ssid), Seconds(m_joinWindow));
     }
     std::vector<uint32_t> seen(m_accessPoints, 0);
     for (uint32_t i = 0; i < stations; ++i)
     {
         const uint32_t k = campus.apOfStation[i];
+        campus.joinTimes.push_back(joinTimes[k][seen[k]]);
         campus.stationDevices.Add(bssDevices[k].Get(seen[k]++));
     }
     campus.backboneDevices = m_backbone.Install(NodeContainer(campus.accessPoints, campus.server));

@@ -10,6 +10,7 @@
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
+#include "ns3/nstime.h"
 #include "ns3/yans-wifi-helper.h"
 
 #include <string>
@@ -28,6 +29,7 @@ struct CampusNetwork
     NetDeviceContainer apDevices;       //!< AP k's Wi-Fi device
     NetDeviceContainer backboneDevices; //!< the APs' in order, then the server's
     std::vector<uint32_t> apOfStation;  //!< the AP (index) each station is associated with
+    std::vector<Time> joinTimes;        //!< when station i starts to look for its AP
     Ipv4Address serverAddress;
 };
 
@@ -58,6 +60,9 @@ class CampusNetworkHelper
     /// How the stations move (default static): each inside the square of side 3 x Distance
     /// around its own AP (no roaming), random-walk legs of Distance metres.
     void SetMobility(const NodeMobilityHelper& mobility);
+    /// The stations of each AP join it one after another over `seconds` (default 0: all at
+    /// once): see WifiJoinWindow. Throws std::invalid_argument out of 0..1e6.
+    void SetJoinWindow(double seconds);
     /// Backbone rate and one-way delay (ns-3 DataRate and seconds); throws if invalid.
     void SetBackbone(const std::string& rate, double delaySeconds);
 
@@ -79,6 +84,7 @@ class CampusNetworkHelper
     std::string m_standard{"80211ax"};
     std::string m_propagation{"log-distance"};
     NodeMobilityHelper m_mobility;
+    double m_joinWindow{0};
     std::vector<YansWifiPhyHelper> m_phys; //!< one per AP (its own channel), for pcaps
     CsmaHelper m_backbone;
 };
