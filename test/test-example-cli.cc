@@ -8,8 +8,11 @@
 #include "ns3/device-profile.h"
 #include "ns3/model-spec.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <set>
+#include <string>
 #include <sys/wait.h>
 
 using namespace ns3;
@@ -209,6 +212,42 @@ TEST_F(ExampleCliTest, RunsWithMovingPhonesAndOnLte)
         sgi += entry.path().filename().string().rfind("sgi", 0) == 0;
     }
     EXPECT_GT(sgi, 0) << "no SGi pcap";
+}
+
+TEST_F(ExampleCliTest, PhonesThatJoinLaterStartLater)
+{
+    // Phone i joins the AP at 2i s (--join-window=8 over 4 phones), its user 1 s later.
+    const std::string out = m_dir + "/join";
+    ExpectOutputs(Run("--cost=roofline --phones=4 --duration=12 --drain=30 --load=1 "
+                      "--model=tinyllama-1.1b --pcap=false --join-window=8 --out='" +
+                      out + "'"),
+                  out);
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_EQ(Summary(out)["scenario"].value("join_window_s", ""), "8");
+    const auto rows = ns3::test::ReadCsv(out + "/requests.csv");
+    ASSERT_GT(rows.size(), 1u);
+    const auto column = [&rows](const std::string& name) {
+        const auto it = std::find(rows[0].begin(), rows[0].end(), name);
+        EXPECT_NE(it, rows[0].end()) << name;
+        return static_cast<size_t>(it - rows[0].begin());
+    };
+    const size_t node = column("node");
+    const size_t arrival = column("arrival_s");
+    const size_t status = column("status");
+    const size_t reason = column("reason");
+    std::set<std::string> phones;
+    for (size_t r = 1; r < rows.size(); ++r)
+    {
+        const uint32_t phone = std::stoul(rows[r].at(node)); // phones are nodes 0-3
+        ASSERT_LT(phone, 4u);
+        EXPECT_GE(std::stod(rows[r].at(arrival)), 1 + 2.0 * phone) << "phone " << phone;
+        // Every request reached the server: answered, or refused there (tinyllama's 2,048
+        // tokens hold not every sampled prompt).
+        EXPECT_TRUE(rows[r].at(status) == "completed" || rows[r].at(reason) == "context-too-long")
+            << "phone " << phone << ": " << rows[r].at(status) << " " << rows[r].at(reason);
+        phones.insert(rows[r].at(node));
+    }
+    EXPECT_EQ(phones.size(), 4u) << "every phone joined and sent";
 }
 
 TEST_F(MoaExampleCliTest, TooFewNodes)
