@@ -226,6 +226,15 @@ AccessNetworkHelper::Install(uint32_t clients, int64_t stream)
             throw std::invalid_argument(given + ": at most one building per client node (" +
                                         std::to_string(clients) + ")");
         }
+        // Client i sits in building i mod K and belongs to AP i mod A: only when A divides K
+        // does every client stay near its own AP.
+        if (m_kind == "campus" && buildings % m_accessPoints != 0)
+        {
+            throw std::invalid_argument(given + " on a campus of " +
+                                        std::to_string(m_accessPoints) +
+                                        " access points: accepted a multiple of --aps (each "
+                                        "client's building around its own AP)");
+        }
     }
     // Buildings' walls count only through ns-3's buildings-aware path loss.
     const std::string propagation =
