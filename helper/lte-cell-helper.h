@@ -95,6 +95,14 @@ class LteCellHelper
      * slot, at most 320 (LteEnbRrc::SrsPeriodicity); ns-3 aborts when they run out.
      */
     static constexpr uint32_t MAX_UES = 320;
+    /**
+     * The most path loss (dB, uplink, antenna gains apart) over which a UE of this cell
+     * connects: measured with cost231 (ns-3's model at the uplink carrier), two UEs connected
+     * and were served at 540 m (136.3 dB) and never connected at 570 m (137.1 dB). Install
+     * refuses a --distance beyond it, before building anything: ns-3.37 aborts on some such
+     * UEs. Moving UEs may still walk out of coverage (their requests then end unfinished).
+     */
+    static constexpr double MAX_COUPLING_LOSS_DB = 136.7;
 
     /// Throws std::invalid_argument, before building anything, for 0 or more than MaxUes.
     LteCell Install(uint32_t ues, int64_t stream);

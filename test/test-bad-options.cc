@@ -149,6 +149,10 @@ TEST_F(BadOptionsTest, InputsUsersTried)
         {"edge-llm-split", "--topology=wired --fading=epa-3kmh", "does not offer --fading"},
         {"edge-llm-expert-router", "--buildings=2", "wired"},
         {"edge-llm-serving",
+         "--topology=lte --distance=2000",
+         "--distance=2000: a UE there loses 156.3 dB to its eNB (path loss cost231), more than "
+         "the 136.7 dB"},
+        {"edge-llm-serving",
          "--topology=campus --aps=4 --buildings=2 --users=8 --users-per-node=1",
          "--buildings=2 on a campus of 4 access points: accepted a multiple of --aps"},
         {"edge-llm-moa", "--alpha=1e308", "--alpha=1e308 is out of range"},

@@ -13,6 +13,7 @@
 #include "ns3/lte-ue-net-device.h"
 #include "ns3/lte-ue-rrc.h"
 #include "ns3/mobility-model.h"
+#include "ns3/node-list.h"
 #include "ns3/packet-sink-helper.h"
 #include "ns3/packet-sink.h"
 #include "ns3/uinteger.h"
@@ -53,6 +54,29 @@ TEST_F(LteCellHelperTest, RefusesCellsItCannotBuild)
     EXPECT_THROW(helper.Install(0, 1), std::invalid_argument);
     EXPECT_THROW(helper.Install(LteCellHelper::MAX_UES, 1), std::invalid_argument);
     EXPECT_THROW(helper.SetDistance(0), std::invalid_argument);
+}
+
+TEST_F(LteCellHelperTest, RefusesUesOutOfCoverageBeforeBuilding)
+{
+    LteCellHelper helper;
+    helper.SetDistance(2000); // where ns-3.37's scheduler aborted with four UEs
+    const uint32_t nodesBefore = NodeList::GetNNodes();
+    try
+    {
+        helper.Install(4, 1);
+        FAIL() << "no exception";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("156.3 dB"), std::string::npos) << what;
+        EXPECT_NE(what.find("accepted: up to about 554 m"), std::string::npos) << what;
+    }
+    EXPECT_EQ(NodeList::GetNNodes(), nodesBefore) << "nodes built before the refusal";
+    LteCellHelper friis;
+    friis.SetPropagation("friis"); // free space reaches far further
+    friis.SetDistance(2000);
+    EXPECT_NO_THROW(friis.Install(1, 1));
 }
 
 TEST_F(LteCellHelperTest, UplinkReachesTheServer)
