@@ -191,7 +191,7 @@ class MoaAccessOptionsTest : public ns3::test::ExampleCliFixture
         const std::string out = m_dir + "/" + name;
         const ExampleRun run = Run(args + " --nodes=" + std::to_string(nodes) +
                                    " --layers=1 --peers=1 --cost=constant --alpha=1 "
-                                   "--drain=30 --out='" +
+                                   "--drain=15 --out='" +
                                    out + "'");
         ExpectOutputs(run, out);
         return out;
