@@ -57,19 +57,9 @@ main(int argc, char* argv[])
     cmd.AddValue("distance",
                  "Device-to-AP or -eNB distance in metres (wifi-star, campus, lte; 0: 10 m)",
                  c.distance);
-    cmd.AddValue("mobility", "Mobility: " + AdhocNetworkHelper::MobilityList(), c.mobility);
-    cmd.AddValue("speed", "Speed of moving nodes in m/s", c.speed);
-    cmd.AddValue("pause", "Pause at each waypoint in seconds (random-waypoint)", c.pause);
-    cmd.AddValue("propagation",
-                 "Path loss (default: the topology's; Wi-Fi: " + WifiPropagation::List() +
-                     "; lte: " + LteCellHelper::PropagationList() + ")",
-                 c.propagation);
-    cmd.AddValue("buildings",
-                 "Put the devices inside this many ns-3 buildings (wireless topologies but "
-                 "wired, static devices; device i in building i mod K; path loss "
-                 "hybrid-buildings)",
-                 c.buildings);
-    cmd.AddValue("walls", "External walls of --buildings: " + BuildingLayout::WallList(), c.walls);
+    // --mobility, --speed, --pause, --propagation, --buildings, --walls, --cells, --fading and
+    // --join-window, declared once for every program.
+    c.networkOptions.AddOptions(cmd, "MoA devices");
     cmd.AddValue("models",
                  "Model presets, cycled over the nodes: " + ModelSpec::PresetList(),
                  models);
@@ -120,9 +110,6 @@ main(int argc, char* argv[])
     cmd.Range("rho", 0, 1000, "0: the default 0.7 unless --lambda");
     cmd.Range("spacing", 0, 10000, "metres");
     cmd.Range("distance", 0, 10000, "metres; 0: 10 m");
-    cmd.Range("buildings", 0, BuildingLayout::MAX_BUILDINGS);
-    cmd.Range("speed", 0, 100, "metres per second");
-    cmd.Range("pause", 0, 1e6, "seconds");
     cmd.Range("alpha", 1e-6, 1e6, "seconds");
     cmd.Range("peer-timeout", 1e-3, 1e9, "seconds; 1e9 is none");
     cmd.Range("max-retries", 0, 1000);

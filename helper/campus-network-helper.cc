@@ -12,6 +12,7 @@
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/mobility-helper.h"
+#include "ns3/nstime.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
@@ -189,6 +190,13 @@ CampusNetworkHelper::Install(uint32_t stations, int64_t stream)
 
     // As in the star: ARP holds Linux's 101 packets per unresolved address, not ns-3's 3.
     ProgramOptions::SetDefaultUnlessGiven("ns3::ArpCache::PendingQueueSize", UintegerValue(101));
+    if (m_joinWindow > 0)
+    {
+        // Peers address stations that have not joined yet; ns-3 then refuses every packet to
+        // such an address for DeadTimeout (100 s), while Linux resolves it again on the next
+        // packet: with a join window, one retransmission interval.
+        ProgramOptions::SetDefaultUnlessGiven("ns3::ArpCache::DeadTimeout", TimeValue(Seconds(1)));
+    }
     const NodeContainer all(campus.stations, campus.accessPoints, campus.server);
     InternetStackHelper internet;
     internet.Install(all);

@@ -71,12 +71,7 @@ Configure(AccessNetworkHelper& access, const MoaScenarioConfig& c)
     {
         access.SetDistance(c.distance);
     }
-    access.SetMobility(c.mobility, c.speed, c.pause);
-    if (!c.propagation.empty())
-    {
-        access.SetPropagation(c.propagation);
-    }
-    access.SetBuildings(c.buildings, c.walls);
+    c.networkOptions.Configure(access);
 }
 
 /// An ad hoc topology from the scenario's settings (unset ones: the helper's).
@@ -92,13 +87,43 @@ Configure(AdhocNetworkHelper& topology, const MoaScenarioConfig& c)
     {
         topology.SetSpacing(c.spacing);
     }
-    topology.SetMobility(c.mobility, c.speed, c.pause);
+    const AccessNetworkOptions& o = c.networkOptions;
+    topology.SetMobility(o.mobility, o.speed, o.pause);
     // Buildings' walls count only through ns-3's buildings-aware path loss.
     const std::string propagation =
-        c.propagation.empty() && c.buildings > 0 ? "hybrid-buildings" : c.propagation;
+        o.propagation.empty() && o.buildings > 0 ? "hybrid-buildings" : o.propagation;
     if (!propagation.empty())
     {
         topology.SetPropagation(propagation);
+    }
+}
+
+/**
+ * The options AccessNetworkHelper::Install refuses on a kind without them, for the networks
+ * this scenario builds without it (the ad hoc kinds, the ideal network): the same one line,
+ * before anything is built.
+ */
+void
+CheckInfrastructureOptions(const MoaScenarioConfig& c)
+{
+    const AccessNetworkOptions& o = c.networkOptions;
+    const std::string network = c.network == "ideal"
+                                    ? "--network=ideal"
+                                    : "--topology=" + AccessNetworkHelper::Canonical(c.topology);
+    if (o.cells > 1)
+    {
+        Bad(network + " does not offer --cells=" + std::to_string(o.cells) +
+            " (LTE cells on one EPC: lte)");
+    }
+    if (o.fading != "none")
+    {
+        Bad(network + " does not offer --fading=" + o.fading +
+            " (lte only; Wi-Fi fading: --propagation=log-distance-nakagami)");
+    }
+    if (o.joinWindow > 0)
+    {
+        Bad(network + " does not offer --join-window=" + NumberText(o.joinWindow) +
+            " (Wi-Fi stations joining an AP: wifi-star, campus)");
     }
 }
 
@@ -130,10 +155,12 @@ MoaScenario::Validate() const
             " at most (the host addresses of "
             "its /16)");
     }
-    if (c.network == "wireless" && !adhoc && c.nodes > AccessNetworkHelper::MaxClients(c.topology))
+    // A campus of the helper's 4 APs; LTE: one SRS slot per UE in each cell.
+    const uint32_t most = AccessNetworkHelper::MaxClients(c.topology, 4, c.networkOptions.cells);
+    if (c.network == "wireless" && !adhoc && c.nodes > most)
     {
         Bad("nodes " + std::to_string(c.nodes) + " is too many; topology '" + c.topology +
-            "' holds " + std::to_string(AccessNetworkHelper::MaxClients(c.topology)) + " at most");
+            "' holds " + std::to_string(most) + " at most");
     }
     if (!OneOf(c.network, {"wireless", "ideal"}))
     {
@@ -221,36 +248,43 @@ MoaScenario::Validate() const
     {
         Bad("fail-node switches a node's Wi-Fi off; topology '" + kind + "' has none");
     }
+    const AccessNetworkOptions& o = c.networkOptions;
     if (c.network == "wireless" && !adhoc)
     {
         AccessNetworkHelper access;
-        Configure(access, c); // throws for a bad standard, distance, mobility, path loss, walls
+        // Throws for a bad standard, distance, mobility, path loss, walls, cell count, fading
+        // trace or join window; Install refuses the settings this kind does not offer.
+        Configure(access, c);
     }
-    BuildingLayout().SetBuildings(c.buildings); // throws with the range
-    BuildingLayout().SetWalls(c.walls);         // throws listing the wall types
-    if (c.buildings > 0)
+    else
+    {
+        CheckInfrastructureOptions(c);
+    }
+    BuildingLayout().SetBuildings(o.buildings); // throws with the range
+    BuildingLayout().SetWalls(o.walls);         // throws listing the wall types
+    if (o.buildings > 0)
     {
         // The checks AccessNetworkHelper::Install makes, before anything is built.
-        const std::string given = "buildings " + std::to_string(c.buildings);
+        const std::string given = "buildings " + std::to_string(o.buildings);
         if (c.network != "wireless" || kind == "wired")
         {
             Bad(given + " needs a radio: a wireless network on any topology but wired");
         }
-        if (c.mobility != "static")
+        if (o.mobility != "static")
         {
             Bad(given +
                 " takes static nodes (ns-3 cannot move a moving node into a "
                 "building), not mobility " +
-                c.mobility);
+                o.mobility);
         }
-        if (!c.propagation.empty() && c.propagation != "hybrid-buildings")
+        if (!o.propagation.empty() && o.propagation != "hybrid-buildings")
         {
             Bad(given +
                 " needs propagation hybrid-buildings (the path loss that sees walls, "
                 "the default with buildings), not " +
-                c.propagation);
+                o.propagation);
         }
-        if (c.buildings > c.nodes)
+        if (o.buildings > c.nodes)
         {
             Bad(given + ": at most one building per node (" + std::to_string(c.nodes) + ")");
         }
@@ -292,11 +326,12 @@ MoaScenario::Run()
         network = topology.Install(c.nodes, stream);
         stream += 10000;
         nodes = network.nodes;
-        if (c.buildings > 0 || c.propagation == "hybrid-buildings")
+        const AccessNetworkOptions& o = c.networkOptions;
+        if (o.buildings > 0 || o.propagation == "hybrid-buildings")
         {
             BuildingLayout layout; // as AccessNetworkHelper does for the other kinds
-            layout.SetBuildings(c.buildings);
-            layout.SetWalls(c.walls);
+            layout.SetBuildings(o.buildings);
+            layout.SetWalls(o.walls);
             layout.Install(nodes);
         }
     }
@@ -394,14 +429,22 @@ MoaScenario::Run()
     moa.SetAgentAttribute("WarmUp", TimeValue(Seconds(c.warmUp)));
     moa.SetContacts(std::min<uint32_t>(2, c.nodes - 1));
     const MoaApps apps = moa.Install(nodes);
-    if (c.network == "wireless" && c.topology == "olsr")
+    // OLSR needs 10-16 s before multi-hop routes exist (doc: Ad hoc topologies); gossip
+    // started earlier loses its far bootstrap contacts and can leave islands of nodes that
+    // only know each other.
+    const Time gossipStart = c.network == "wireless" && c.topology == "olsr"
+                                 ? Seconds(std::min(20.0, c.warmUp))
+                                 : Time(0);
+    for (uint32_t i = 0; i < c.nodes; ++i)
     {
-        // OLSR needs 10-16 s before multi-hop routes exist (doc: Ad hoc topologies); gossip
-        // started earlier loses its far bootstrap contacts and can leave islands of nodes
-        // that only know each other.
-        for (auto it = apps.samplers.Begin(); it != apps.samplers.End(); ++it)
+        // A station that joins its AP later (--join-window) starts its agent, hence its user
+        // (the agent's WarmUp after), and its gossip then: before, it has no network.
+        const Time joined =
+            infrastructure.joinTimes.empty() ? Time(0) : infrastructure.joinTimes[i];
+        apps.agents.Get(i)->SetStartTime(joined);
+        if (i < apps.samplers.GetN())
         {
-            (*it)->SetStartTime(Seconds(std::min(20.0, c.warmUp)));
+            apps.samplers.Get(i)->SetStartTime(gossipStart + joined);
         }
     }
     stream += MoaHelper::AssignStreams(apps, stream);
@@ -450,12 +493,6 @@ MoaScenario::Run()
          c.network == "wireless" ? AccessNetworkHelper::Canonical(c.topology) : "ideal"},
         {"spacing_m", c.network == "wireless" && adhoc ? NumberText(topology.GetSpacing()) : ""},
         {"distance_m", c.distance != 0 ? NumberText(c.distance) : ""},
-        {"mobility", c.mobility},
-        {"speed_mps", NumberText(c.speed)},
-        {"propagation",
-         c.buildings > 0 && c.propagation.empty() ? "hybrid-buildings" : c.propagation},
-        {"buildings", c.buildings > 0 ? std::to_string(c.buildings) : ""},
-        {"walls", c.buildings > 0 ? c.walls : ""},
         {"layers", std::to_string(c.layers)},
         {"peers", std::to_string(c.peers)},
         {"aggregator_tokens", std::to_string(c.aggregatorTokens)},
@@ -480,6 +517,7 @@ MoaScenario::Run()
     {
         runner.SetScenario(key, value);
     }
+    c.networkOptions.Record(runner, c.network == "wireless" ? c.topology : "ideal");
     runner.SetOfferedLoad(result.rho, result.rhoWithGrowth);
     result.summary = runner.Run(Seconds(c.warmUp + c.duration), Seconds(c.drain));
     result.wallSeconds = result.summary.wallSeconds;

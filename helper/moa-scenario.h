@@ -4,6 +4,7 @@
 #ifndef EDGE_LLM_MOA_SCENARIO_H
 #define EDGE_LLM_MOA_SCENARIO_H
 
+#include "access-network-options.h"
 #include "llm-run-helper.h"
 #include "run-summary.h"
 
@@ -23,14 +24,11 @@ struct MoaScenarioConfig
     std::string standard;               //!< empty: the topology helper's default
     double spacing{0};                  //!< metres, ad hoc kinds; 0: the helper's default
     double distance{0}; //!< metres to the AP or eNB (wifi-star, campus, lte); 0: the default
-    std::string mobility{"static"}; //!< AdhocNetworkHelper::MobilityList()
-    double speed{0};                //!< m/s, for moving models
-    double pause{0};                //!< s at each waypoint (random-waypoint)
-    std::string propagation;        //!< empty: the topology's default path loss
-    uint32_t buildings{0};          //!< clients in ns-3 buildings (BuildingLayout); 0: none
-    std::string walls{"concrete-with-windows"}; //!< BuildingLayout::WallList()
-    uint32_t layers{2};                         //!< M
-    uint32_t peers{2};                          //!< k
+    /// Mobility, path loss, buildings (every wireless topology), LTE cells and fading (lte)
+    /// and the stations' join window (wifi-star, campus); the other kinds refuse the last three.
+    AccessNetworkOptions networkOptions;
+    uint32_t layers{2}; //!< M
+    uint32_t peers{2};  //!< k
     uint32_t aggregatorTokens{120};
     std::string policy{"uniform"}; //!< uniform | queue-aware | proximity
     double lambda{std::nan("")};   //!< prompts per second per user; or give rho
@@ -74,7 +72,9 @@ struct MoaScenarioResult
  * the ideal network), an LlmEngine per node (models and devices cycled over the nodes), an MoaAgent
  * and a PeerSampler per node; computes the offered load rho from the cost models (the
  * distributed MoA paper's Theorem 1: rho = alpha_max ((k+1)M + 1) lambda); runs, writes
- * requests.csv, queue.csv and summary.json to `out`. Wiring only.
+ * requests.csv, queue.csv and summary.json to `out`. A device that joins its AP later (a
+ * join window) starts its agent and its gossip at its join time, its user WarmUp after.
+ * Wiring only.
  */
 class MoaScenario
 {

@@ -10,6 +10,7 @@
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/mobility-helper.h"
+#include "ns3/nstime.h"
 #include "ns3/ssid.h"
 #include "ns3/string.h"
 #include "ns3/wifi-helper.h"
@@ -195,6 +196,13 @@ WifiStarHelper::Install(uint32_t stations, int64_t stream)
     // connections together lost SYNs and waited 1 s + 2 s of TCP retransmission. Linux holds
     // about 100 (unres_qlen 101).
     ProgramOptions::SetDefaultUnlessGiven("ns3::ArpCache::PendingQueueSize", UintegerValue(101));
+    if (m_joinWindow > 0)
+    {
+        // Peers address stations that have not joined yet; ns-3 then refuses every packet to
+        // such an address for DeadTimeout (100 s), while Linux resolves it again on the next
+        // packet: with a join window, one retransmission interval.
+        ProgramOptions::SetDefaultUnlessGiven("ns3::ArpCache::DeadTimeout", TimeValue(Seconds(1)));
+    }
     InternetStackHelper internet;
     internet.Install(all);
     internet.AssignStreams(all, stream);

@@ -89,8 +89,8 @@ TEST_P(MoaScenarioTest, EveryPromptEndsOnceWithItsLayers)
     MoaScenarioConfig c;
     c.nodes = 6; // a 3 x 2 grid: node 0 to node 5 is 3 hops on the multi-hop kinds
     c.topology = param.topology;
-    c.mobility = param.mobility;
-    c.speed = param.speed;
+    c.networkOptions.mobility = param.mobility;
+    c.networkOptions.speed = param.speed;
     c.layers = 2;
     c.peers = 2;
     c.cost = "constant";

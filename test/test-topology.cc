@@ -1,7 +1,8 @@
 /*
  * One topology layer for every program: each kind of AccessNetworkHelper carries requests of
  * edge-llm-serving (clients and one server) and of edge-llm-moa (peers), refused combinations
- * fail in one line with exit 2, --access still works, and edge-llm-compare varies topology.
+ * fail in one line with exit 2, MoA takes LTE cells, fading and a join window, --access still
+ * works, and edge-llm-compare varies topology.
  */
 
 #include "example-cli-fixture.h"
@@ -10,9 +11,11 @@
 #include "ns3/mobility-model.h"
 #include "ns3/simulator.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 using namespace ns3;
 using ns3::test::ExampleRun;
@@ -172,6 +175,86 @@ INSTANTIATE_TEST_SUITE_P(EveryKind,
                              name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
                              return name;
                          });
+
+class MoaAccessOptionsTest : public ns3::test::ExampleCliFixture
+{
+  protected:
+    MoaAccessOptionsTest()
+        : ExampleCliFixture(ns3::test::ExamplePath("edge-llm-moa"))
+    {
+    }
+
+    /// Runs a short MoA of `nodes` devices (one proposer layer of one peer) with `args` into
+    /// m_dir/`name`; returns the output directory.
+    std::string RunMoa(const std::string& name, uint32_t nodes, const std::string& args)
+    {
+        const std::string out = m_dir + "/" + name;
+        const ExampleRun run = Run(args + " --nodes=" + std::to_string(nodes) +
+                                   " --layers=1 --peers=1 --cost=constant --alpha=1 "
+                                   "--drain=15 --out='" +
+                                   out + "'");
+        ExpectOutputs(run, out);
+        return out;
+    }
+};
+
+// MoA peers in two LTE cells on one EPC (device i in cell i mod 2) reach each other through
+// the PGW; summary.json records the cells.
+TEST_F(MoaAccessOptionsTest, TwoLteCells)
+{
+    const std::string out =
+        RunMoa("cells", 4, "--topology=lte --cells=2 --lambda=0.2 --warmup=5 --duration=15");
+    ASSERT_FALSE(HasFatalFailure());
+    const auto summary = nlohmann::json::parse(ReadFile(out + "/summary.json"));
+    EXPECT_EQ(summary["scenario"].value("cells", ""), "2");
+    EXPECT_EQ(summary["scenario"].value("fading", ""), "none");
+    EXPECT_GT(Completed(out), 4u);
+}
+
+TEST_F(MoaAccessOptionsTest, LteFading)
+{
+    const std::string out =
+        RunMoa("fading",
+               3,
+               "--topology=lte --fading=epa-3kmh --lambda=0.2 --warmup=5 --duration=15");
+    ASSERT_FALSE(HasFatalFailure());
+    const auto summary = nlohmann::json::parse(ReadFile(out + "/summary.json"));
+    EXPECT_EQ(summary["scenario"].value("fading", ""), "epa-3kmh");
+    EXPECT_EQ(summary["scenario"].value("cells", ""), "1");
+    EXPECT_GT(Completed(out), 2u);
+}
+
+// Device i of 4 joins the AP at 5i s (--join-window=20); its user starts --warmup (2 s) later,
+// never before: device 3's first prompt comes after 17 s, not at about 2 s as the others'.
+TEST_F(MoaAccessOptionsTest, DevicesPromptOnlyAfterTheyJoin)
+{
+    const std::string out = RunMoa("join",
+                                   4,
+                                   "--topology=wifi-star --join-window=20 --lambda=0.5 "
+                                   "--warmup=2 --duration=30");
+    ASSERT_FALSE(HasFatalFailure());
+    const auto summary = nlohmann::json::parse(ReadFile(out + "/summary.json"));
+    EXPECT_EQ(summary["scenario"].value("join_window_s", ""), "20");
+    const auto rows = ns3::test::ReadCsv(out + "/requests.csv");
+    ASSERT_GT(rows.size(), 1u);
+    const auto column = [&rows](const std::string& name) {
+        const auto it = std::find(rows[0].begin(), rows[0].end(), name);
+        EXPECT_NE(it, rows[0].end()) << name;
+        return static_cast<size_t>(it - rows[0].begin());
+    };
+    const size_t node = column("node");
+    const size_t arrival = column("arrival_s");
+    std::set<uint32_t> devices;
+    for (size_t r = 1; r < rows.size(); ++r)
+    {
+        const uint32_t device = std::stoul(rows[r].at(node)); // the stations are nodes 0-3
+        ASSERT_LT(device, 4u);
+        EXPECT_GE(std::stod(rows[r].at(arrival)), 5.0 * device + 2) << "device " << device;
+        devices.insert(device);
+    }
+    EXPECT_EQ(devices.size(), 4u) << "every device joined and prompted";
+    EXPECT_GT(Completed(out), 4u);
+}
 
 class TopologyCliTest : public ns3::test::ExampleCliFixture
 {
