@@ -12,6 +12,7 @@
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -146,6 +147,20 @@ ReadCsv(const std::string& path)
         rows.push_back(fields);
     }
     return rows;
+}
+
+/// The index of the column named `name` in ReadCsv's header row (a test failure if absent).
+inline size_t
+CsvColumn(const std::vector<std::vector<std::string>>& rows, const std::string& name)
+{
+    EXPECT_FALSE(rows.empty()) << "no header row";
+    if (rows.empty())
+    {
+        return 0;
+    }
+    const auto it = std::find(rows[0].begin(), rows[0].end(), name);
+    EXPECT_NE(it, rows[0].end()) << "no column " << name;
+    return static_cast<size_t>(it - rows[0].begin());
 }
 
 /// A roofline cost model of two presets.

@@ -226,15 +226,10 @@ TEST_F(ExampleCliTest, PhonesThatJoinLaterStartLater)
     EXPECT_EQ(Summary(out)["scenario"].value("join_window_s", ""), "8");
     const auto rows = ns3::test::ReadCsv(out + "/requests.csv");
     ASSERT_GT(rows.size(), 1u);
-    const auto column = [&rows](const std::string& name) {
-        const auto it = std::find(rows[0].begin(), rows[0].end(), name);
-        EXPECT_NE(it, rows[0].end()) << name;
-        return static_cast<size_t>(it - rows[0].begin());
-    };
-    const size_t node = column("node");
-    const size_t arrival = column("arrival_s");
-    const size_t status = column("status");
-    const size_t reason = column("reason");
+    const size_t node = ns3::test::CsvColumn(rows, "node");
+    const size_t arrival = ns3::test::CsvColumn(rows, "arrival_s");
+    const size_t status = ns3::test::CsvColumn(rows, "status");
+    const size_t reason = ns3::test::CsvColumn(rows, "reason");
     std::set<std::string> phones;
     for (size_t r = 1; r < rows.size(); ++r)
     {
