@@ -305,6 +305,10 @@ main(int argc, char* argv[])
                  ? ": raise --users-per-node"
                  : ""));
     }
+    if (const std::string warning = network.Warning(topology, nodes); !warning.empty())
+    {
+        std::cerr << "edge-llm-serving: " << warning << std::endl;
+    }
     const NodeContainer& clientNodes = net.clients;
     const Ptr<Node> serverNode = net.server;
     const Ipv4Address serverAddress = net.serverAddress;

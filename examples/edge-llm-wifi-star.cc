@@ -179,6 +179,10 @@ main(int argc, char* argv[])
             std::to_string(AccessNetworkHelper::MaxClients(topology, 4, network.cells)) +
             " on --topology=" + topology);
     }
+    if (const std::string warning = network.Warning(topology, phones); !warning.empty())
+    {
+        std::cerr << "edge-llm-wifi-star: " << warning << std::endl;
+    }
     try
     {
         ModelSpec::Preset(model);

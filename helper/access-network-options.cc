@@ -98,6 +98,21 @@ AccessNetworkOptions::Record(LlmRunHelper& runner, const std::string& topology) 
 }
 
 std::string
+AccessNetworkOptions::Warning(const std::string& kind, uint32_t clients) const
+{
+    if (AccessNetworkHelper::Canonical(kind) != "wifi-star" || clients <= STORM_STATIONS ||
+        joinWindow > 0)
+    {
+        return "";
+    }
+    // 250 stations at once: 2,196 association requests, all associated only at 8.1 s.
+    return "warning: " + std::to_string(clients) +
+           " Wi-Fi stations associating at once collide and retry for seconds and make the "
+           "simulation slow; --join-window=" +
+           NumberText(clients / 100.0) + " spreads them (10 ms each)";
+}
+
+std::string
 AccessNetworkOptions::Kind(const std::string& topology, const std::string& option)
 {
     try

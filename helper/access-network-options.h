@@ -42,6 +42,14 @@ struct AccessNetworkOptions
     void Record(LlmRunHelper& runner, const std::string& topology) const;
 
     /**
+     * A one-line warning for a setting that runs but slowly, or empty: more than
+     * STORM_STATIONS stations of a wifi-star joining at once make an association storm
+     * (README, Performance); the line suggests a --join-window of 10 ms per station.
+     */
+    std::string Warning(const std::string& kind, uint32_t clients) const;
+    static constexpr uint32_t STORM_STATIONS = 200;
+
+    /**
      * The canonical kind of a --topology value (`wifi` -> `wifi-star`); throws
      * std::invalid_argument "unknown --<option> '<value>'; accepted: <the kinds>" for another.
      */
