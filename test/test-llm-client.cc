@@ -7,9 +7,11 @@
 #include "edge-llm-test-fixture.h"
 #include "two-node-wire.h"
 
+#include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/llm-app-helper.h"
 #include "ns3/llm-client.h"
 #include "ns3/llm-engine-helper.h"
@@ -398,6 +400,62 @@ TEST_F(LlmClientTest, StopFailsOpenRequestsAsUnfinished)
     {
         EXPECT_LT(r.arrival, Seconds(30));
     }
+}
+
+namespace
+{
+
+/// Counts the IPv4 packets the nodes send or drop once the run is over (while it is torn down).
+struct TrafficAfterTheRun
+{
+    bool over{false};
+    uint32_t packets{0};
+
+    void Tx(Ptr<const Packet>, Ptr<Ipv4>, uint32_t)
+    {
+        packets += over ? 1 : 0;
+    }
+
+    void Drop(const Ipv4Header&, Ptr<const Packet>, Ipv4L3Protocol::DropReason, Ptr<Ipv4>, uint32_t)
+    {
+        packets += over ? 1 : 0;
+    }
+};
+
+} // namespace
+
+TEST_F(LlmClientTest, RunEndingWithRequestsOpenLetsGoOfThePhones)
+{
+    // The run stops while the client and the server are before their stop times and requests
+    // wait at the slow server. Disposing of the apps must let go of the sockets without a
+    // word (closing them sent FINs into an IPv4 stack already disposed, which dropped them)
+    // and break every socket <-> connection cycle, or the sockets keep the nodes (and all
+    // they hold) alive.
+    TwoNodes net = BuildTwoNodes("tinyllama-1.1b", "raspberry-pi-5");
+    Ptr<LlmClient> client =
+        InstallClient(net,
+                      {{"Interarrival", "ns3::ExponentialRandomVariable[Mean=1]"},
+                       {"PromptTokens", "ns3::ConstantRandomVariable[Constant=100]"},
+                       {"OutputTokens", "ns3::ConstantRandomVariable[Constant=30]"}});
+    client->SetStopTime(Seconds(30));
+    Ptr<Application> server = net.server->GetApplication(0);
+    TrafficAfterTheRun traffic;
+    Config::ConnectWithoutContext("/NodeList/*/$ns3::Ipv4L3Protocol/Tx",
+                                  MakeCallback(&TrafficAfterTheRun::Tx, &traffic));
+    Config::ConnectWithoutContext("/NodeList/*/$ns3::Ipv4L3Protocol/Drop",
+                                  MakeCallback(&TrafficAfterTheRun::Drop, &traffic));
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    ASSERT_GT(client->GetOpen(), 2u) << "nothing open when the run ends?";
+    traffic.over = true;
+    net.engine = nullptr;
+    Simulator::Destroy();
+    EXPECT_EQ(traffic.packets, 0u) << "packets sent or dropped while the run was torn down";
+    // Only this test holds them now.
+    EXPECT_EQ(client->GetReferenceCount(), 1u);
+    EXPECT_EQ(server->GetReferenceCount(), 1u);
+    EXPECT_EQ(net.client->GetReferenceCount(), 1u) << "the phone is kept alive";
+    EXPECT_EQ(net.server->GetReferenceCount(), 1u) << "the server node is kept alive";
 }
 
 TEST_F(LlmClientTest, ServerQueueFullReachesTheClient)

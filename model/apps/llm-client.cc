@@ -156,10 +156,11 @@ LlmClient::GetOpen() const
 void
 LlmClient::DoDispose()
 {
-    // A run may end with requests open: their senders' sockets hold them until cancelled.
+    // A run may end with requests open: their senders' sockets hold them until they let go
+    // (cancelling would close the sockets, sending into devices already disposed).
     for (auto& [id, open] : m_open)
     {
-        open.sender->Cancel();
+        open.sender->Abandon();
     }
     m_open.clear();
     Application::DoDispose();

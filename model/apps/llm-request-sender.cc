@@ -63,6 +63,32 @@ LlmRequestSender::Cancel()
     End("", false);
 }
 
+void
+LlmRequestSender::Abandon()
+{
+    if (m_ended)
+    {
+        return;
+    }
+    Simulator::Cancel(m_timeoutEvent);
+    m_timeoutEvent = EventId(); // the event holds this object
+    TakeByteCounts();
+    m_ended = true;
+    if (m_connection)
+    {
+        m_connection->Abandon();
+        m_connection = nullptr;
+    }
+    else if (m_socket)
+    {
+        m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                     MakeNullCallback<void, Ptr<Socket>>());
+    }
+    m_socket = nullptr;
+    m_onFirstToken = FirstTokenCallback();
+    m_onEnd = EndCallback();
+}
+
 bool
 LlmRequestSender::IsEnded() const
 {

@@ -30,7 +30,7 @@ namespace ns3
  * output length), or a server reason (queue-full, ...). After Cancel() no callback fires.
  *
  * Byte counts are those handed to and delivered by TCP, taken when the request ends. The
- * connection is closed when the request ends, either way.
+ * connection is closed when the request ends, either way, but for Abandon().
  */
 class LlmRequestSender : public SimpleRefCount<LlmRequestSender>
 {
@@ -49,6 +49,12 @@ class LlmRequestSender : public SimpleRefCount<LlmRequestSender>
     void Start();
     /// The caller gives up: closes the connection; no callback fires afterwards.
     void Cancel();
+    /**
+     * The run ends (the owner is being disposed): ends the request without a word, lets go of
+     * the timeout, the socket and the connection (see LlmConnection::Abandon) without closing
+     * them, and of the owner's callbacks; none fires afterwards.
+     */
+    void Abandon();
 
     bool IsEnded() const;     //!< ended (either way) or cancelled
     bool IsCompleted() const; //!< ended with a FINAL_CHUNK

@@ -66,6 +66,16 @@ LlmRequestServer::Stop()
     }
 }
 
+void
+LlmRequestServer::Abandon()
+{
+    if (m_listener)
+    {
+        m_listener->Abandon();
+        m_listener = nullptr;
+    }
+}
+
 uint64_t
 LlmRequestServer::GetRequestsReceived() const
 {

@@ -30,7 +30,7 @@ namespace ns3
  * request without a socket, for owners that deliver messages themselves.
  *
  * While listening, the listener's and the connections' callbacks hold this object; Stop()
- * releases them.
+ * and Abandon() release them.
  */
 class LlmRequestServer : public SimpleRefCount<LlmRequestServer>
 {
@@ -52,6 +52,9 @@ class LlmRequestServer : public SimpleRefCount<LlmRequestServer>
     bool Listen(uint16_t port);
     /// Closes the listener and every connection; jobs still running answer nobody.
     void Stop();
+    /// The run ends (the owner is being disposed): lets go of the listener and every
+    /// connection without closing them (see LlmListener::Abandon).
+    void Abandon();
 
     /// Serves `request` (a REQUEST) on the node's engine; `reply` gets each answer.
     void Serve(const LlmHeader& request, HeaderCallback reply);

@@ -52,7 +52,12 @@ LlmServer::GetRequestsReceived() const
 void
 LlmServer::DoDispose()
 {
-    StopApplication(); // a run may end before the stop time: the sockets hold the server
+    // A run may end before the stop time: the sockets hold the server until it lets go of
+    // them; closing them now would send into devices already disposed.
+    if (m_server)
+    {
+        m_server->Abandon();
+    }
     m_server = nullptr;
     Application::DoDispose();
 }

@@ -172,21 +172,21 @@ void
 MoaAgent::DoDispose()
 {
     // A run may end with calls open or before the stop time: the sockets hold the senders and
-    // the server until cancelled and stopped.
+    // the server until they let go (closing would send into devices already disposed).
     for (auto& [id, request] : m_open)
     {
         for (auto& [token, call] : request.calls)
         {
             if (call.sender)
             {
-                call.sender->Cancel();
+                call.sender->Abandon();
             }
         }
     }
     m_open.clear();
     if (m_server)
     {
-        m_server->Stop();
+        m_server->Abandon();
     }
     m_server = nullptr;
     m_engine = nullptr;

@@ -109,6 +109,10 @@ PeerSampler::AssignStreams(int64_t stream)
 void
 PeerSampler::DoDispose()
 {
+    if (m_socket)
+    {
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    }
     m_socket = nullptr;
     m_start = nullptr;
     m_choice = nullptr;

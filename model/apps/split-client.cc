@@ -177,12 +177,14 @@ SplitClient::GetDeviceSlowdown() const
 void
 SplitClient::DoDispose()
 {
-    // A run may end with requests open: their sockets hold the connections until closed.
+    // A run may end with requests open: their sockets hold the connections until they let go
+    // (closing would send into devices already disposed).
     for (auto& [id, open] : m_open)
     {
+        Simulator::Cancel(open.timeout);
         if (open.connection)
         {
-            open.connection->Close();
+            open.connection->Abandon();
         }
     }
     m_open.clear();

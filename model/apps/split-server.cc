@@ -60,7 +60,12 @@ SplitServer::GetStepsServed() const
 void
 SplitServer::DoDispose()
 {
-    StopApplication();
+    // A run may end before the stop time: let go of the sockets rather than close them.
+    if (m_listener)
+    {
+        m_listener->Abandon();
+        m_listener = nullptr;
+    }
     Application::DoDispose();
 }
 

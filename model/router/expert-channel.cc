@@ -91,6 +91,30 @@ ExpertChannel::Close()
 }
 
 void
+ExpertChannel::Abandon()
+{
+    for (auto& [id, open] : m_open)
+    {
+        Simulator::Cancel(open.timeout);
+    }
+    m_open.clear();
+    m_ids.clear();
+    if (m_connection)
+    {
+        m_connection->Abandon();
+        m_connection = nullptr;
+    }
+    else if (m_socket)
+    {
+        m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                     MakeNullCallback<void, Ptr<Socket>>());
+    }
+    m_socket = nullptr;
+    m_onFirstToken = FirstTokenCallback();
+    m_onEnd = EndCallback();
+}
+
+void
 ExpertChannel::Connect()
 {
     ++m_connections;

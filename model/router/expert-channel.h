@@ -37,7 +37,7 @@ namespace ns3
  * fires for that request; the expert still computes it (as it does when a user hangs up), and
  * its answers are dropped.
  *
- * While connected, the socket's callbacks hold this object; Close() releases them.
+ * While connected, the socket's callbacks hold this object; Close() and Abandon() release them.
  */
 class ExpertChannel : public SimpleRefCount<ExpertChannel>
 {
@@ -57,6 +57,9 @@ class ExpertChannel : public SimpleRefCount<ExpertChannel>
     void Cancel(uint64_t key);
     /// Ends every open request silently and closes the connection.
     void Close();
+    /// The run ends (the owner is being disposed): ends every open request silently and lets
+    /// go of the socket and the connection without closing them (see LlmConnection::Abandon).
+    void Abandon();
 
     uint64_t GetOpen() const;        //!< requests sent and not ended
     uint64_t GetConnections() const; //!< TCP connections opened so far

@@ -89,19 +89,19 @@ void
 ExpertRouter::DoDispose()
 {
     // A run may end before the stop time: the sockets hold the listener and the channels until
-    // they are stopped and closed.
+    // they let go (closing at dispose time would send into devices already disposed).
     m_pending.clear();
     for (Expert& expert : m_experts)
     {
         if (expert.channel)
         {
-            expert.channel->Close();
+            expert.channel->Abandon();
         }
     }
     m_clients.clear();
     if (m_listener)
     {
-        m_listener->Stop();
+        m_listener->Abandon();
         m_listener = nullptr;
     }
     if (m_reports)

@@ -85,6 +85,20 @@ LlmConnection::Close()
     }
 }
 
+void
+LlmConnection::Abandon()
+{
+    if (m_socket)
+    {
+        Release();
+        m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                     MakeNullCallback<void, Ptr<Socket>>());
+        m_socket = nullptr;
+    }
+    m_pending.clear();
+    m_pendingOffset = 0;
+}
+
 bool
 LlmConnection::IsOpen() const
 {

@@ -25,7 +25,8 @@ namespace ns3
  *
  * The socket's callbacks hold this object; Close() releases them, so an owner that drops
  * its Ptr after Close() frees everything. Bytes still queued at Close() keep it until TCP
- * takes them, or until Simulator::Destroy() when the run ends first.
+ * takes them, or until Simulator::Destroy() when the run ends first. An owner disposed
+ * before its connections end calls Abandon() instead.
  */
 class LlmConnection : public SimpleRefCount<LlmConnection>
 {
@@ -39,6 +40,13 @@ class LlmConnection : public SimpleRefCount<LlmConnection>
     void Send(const LlmHeader& header);
     /// Closes once everything queued is handed to TCP; no callback fires afterwards.
     void Close();
+    /**
+     * The run ends (the owner is being disposed): lets go of the socket and of every callback
+     * without sending or closing anything, so that neither this object nor the socket is
+     * kept alive by the other. Closing at dispose time would hand packets to half-disposed
+     * devices and schedule events nobody runs. No callback fires afterwards.
+     */
+    void Abandon();
     bool IsOpen() const;
 
     Ptr<Socket> GetSocket() const;
@@ -52,6 +60,7 @@ class LlmConnection : public SimpleRefCount<LlmConnection>
     void HandleErrorClose(Ptr<Socket> socket);
     void Flush();
     void End(const std::string& reason);
+    /// Drops every callback the socket holds on this object and the owner's callbacks.
     void Release();
     /// Simulator::Destroy() with bytes still queued after Close(): releases the socket.
     void ReleaseAtDestroy();

@@ -56,6 +56,24 @@ LlmListener::Stop()
     }
 }
 
+void
+LlmListener::Abandon()
+{
+    for (const auto& connection : m_connections)
+    {
+        connection->Abandon();
+    }
+    m_connections.clear();
+    if (m_socket)
+    {
+        m_socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                    MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_socket = nullptr;
+    }
+    m_onMessage = LlmConnection::MessageCallback();
+    m_onEnd = LlmConnection::EndCallback();
+}
+
 size_t
 LlmListener::GetOpenConnections() const
 {

@@ -18,7 +18,8 @@ namespace ns3
  * \ingroup edge-llm
  * \brief Listens on a TCP port of a node, wraps every accepted socket in an LlmConnection
  * with the owner's message and end callbacks, keeps the open ones, and closes them all at
- * Stop(). What every edge-llm server (LlmRequestServer, SplitServer, ExpertRouter) shares.
+ * Stop(), or lets go of them all at Abandon(). What every edge-llm server (LlmRequestServer,
+ * SplitServer, ExpertRouter) shares.
  */
 class LlmListener : public SimpleRefCount<LlmListener>
 {
@@ -33,6 +34,9 @@ class LlmListener : public SimpleRefCount<LlmListener>
     bool Listen(uint16_t port);
     /// Closes the listener and every open connection; no callback fires afterwards.
     void Stop();
+    /// The run ends (the owner is being disposed): abandons every open connection (see
+    /// LlmConnection::Abandon) and lets go of the listening socket without closing anything.
+    void Abandon();
     size_t GetOpenConnections() const;
 
   private:
